@@ -1,0 +1,1 @@
+//! webimap-client (in progress).

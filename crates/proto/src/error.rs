@@ -1,0 +1,24 @@
+//! Errors of the protocol layer.
+
+use thiserror::Error;
+
+/// A value could not become part of a command.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ValidationError {
+    /// Tags are non-empty ASTRING-CHARs other than `+`.
+    #[error("invalid tag")]
+    Tag,
+    /// Mailbox names cannot contain CR, LF or NUL.
+    #[error("mailbox names cannot contain CR, LF or NUL")]
+    MailboxName,
+    /// User names and passwords cannot contain CR, LF or NUL.
+    #[error("user names and passwords cannot contain CR, LF or NUL")]
+    Credentials,
+    /// Sequence sets are non-empty lists of non-zero numbers.
+    #[error("sequence sets need at least one non-zero number")]
+    SequenceSet,
+    /// A list that must have members was empty.
+    #[error("a list that needs members was empty")]
+    EmptyList,
+}

@@ -1,0 +1,261 @@
+//! Lexical building blocks: tags, server text, flags and capabilities.
+
+use std::{borrow::Cow, fmt};
+
+use crate::error::ValidationError;
+
+/// A command tag (`A1`, `A2`, …): non-empty `ASTRING-CHAR`s except `+`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    /// Validates and wraps a tag.
+    pub fn new(tag: impl Into<String>) -> Result<Self, ValidationError> {
+        let tag = tag.into();
+        if tag.is_empty() || !tag.bytes().all(|b| is_astring_char(b) && b != b'+') {
+            return Err(ValidationError::Tag);
+        }
+        Ok(Self(tag))
+    }
+
+    /// The tag's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub(crate) fn from_parsed(bytes: &[u8]) -> Self {
+        Self(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+impl fmt::Debug for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Tag({})", self.0)
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Bytes a server sent as text or a string: kept exactly (8-bit, not necessarily UTF-8),
+/// with a lossy display form.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Text(Vec<u8>);
+
+impl Text {
+    /// Wraps bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Self(bytes.into())
+    }
+
+    /// The exact bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The bytes as UTF-8, if they are.
+    pub fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0).ok()
+    }
+
+    /// A display form: invalid UTF-8 becomes U+FFFD.
+    pub fn to_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+
+    /// Takes the bytes.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0
+    }
+
+    /// Whether there are no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_lossy())
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Self(s.as_bytes().to_vec())
+    }
+}
+
+/// A message flag (RFC 3501 `flag`, `flag-fetch`, `flag-perm`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Flag {
+    /// `\Seen`
+    Seen,
+    /// `\Answered`
+    Answered,
+    /// `\Flagged`
+    Flagged,
+    /// `\Deleted`
+    Deleted,
+    /// `\Draft`
+    Draft,
+    /// `\Recent` (IMAP4rev1 only; fetch-only)
+    Recent,
+    /// `\*` in PERMANENTFLAGS: new keywords may be created.
+    MayCreate,
+    /// Another system flag (`\Foo`), without the backslash.
+    System(String),
+    /// A keyword (`$Forwarded`, `Junk`, Gmail's `OIB-Seen-[Gmail]/All`).
+    Keyword(String),
+}
+
+impl Flag {
+    /// Parses a flag's wire form (tolerant: any bytes; `\` marks system flags).
+    pub fn from_wire(bytes: &[u8]) -> Self {
+        let s = String::from_utf8_lossy(bytes);
+        match s.strip_prefix('\\') {
+            Some(name) => match name.to_ascii_lowercase().as_str() {
+                "seen" => Flag::Seen,
+                "answered" => Flag::Answered,
+                "flagged" => Flag::Flagged,
+                "deleted" => Flag::Deleted,
+                "draft" => Flag::Draft,
+                "recent" => Flag::Recent,
+                "*" => Flag::MayCreate,
+                _ => Flag::System(name.to_string()),
+            },
+            None => Flag::Keyword(s.into_owned()),
+        }
+    }
+
+    /// The flag's wire form.
+    pub fn to_wire(&self) -> Cow<'_, str> {
+        match self {
+            Flag::Seen => "\\Seen".into(),
+            Flag::Answered => "\\Answered".into(),
+            Flag::Flagged => "\\Flagged".into(),
+            Flag::Deleted => "\\Deleted".into(),
+            Flag::Draft => "\\Draft".into(),
+            Flag::Recent => "\\Recent".into(),
+            Flag::MayCreate => "\\*".into(),
+            Flag::System(s) => format!("\\{s}").into(),
+            Flag::Keyword(s) => s.as_str().into(),
+        }
+    }
+}
+
+/// One capability name as the server sent it (`IMAP4rev1`, `AUTH=PLAIN`, `LITERAL+`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Capability(String);
+
+impl Capability {
+    /// Wraps a capability name.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(name.into())
+    }
+
+    /// The name as sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Case-insensitive comparison (capability names are case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.0.eq_ignore_ascii_case(name)
+    }
+}
+
+/// What a server said it supports: the most recent CAPABILITY data or code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Capabilities(Vec<Capability>);
+
+impl Capabilities {
+    /// Wraps a list.
+    pub fn new(list: Vec<Capability>) -> Self {
+        Self(list)
+    }
+
+    /// Whether `name` (case-insensitive) is among them.
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|c| c.is(name))
+    }
+
+    /// The SASL mechanisms offered (`AUTH=…`).
+    pub fn auth_mechanisms(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().filter_map(|c| {
+            let s = c.as_str();
+            (s.len() > 5 && s[..5].eq_ignore_ascii_case("AUTH=")).then(|| &s[5..])
+        })
+    }
+
+    /// All entries.
+    pub fn iter(&self) -> impl Iterator<Item = &Capability> {
+        self.0.iter()
+    }
+
+    /// Whether nothing is known yet.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// RFC 3501 `ATOM-CHAR`: any CHAR except atom-specials.
+pub(crate) fn is_atom_char(b: u8) -> bool {
+    b.is_ascii() && !b.is_ascii_control() && !b"(){ %*\"\\]".contains(&b)
+}
+
+/// RFC 3501 `ASTRING-CHAR`: ATOM-CHAR or `]`.
+pub(crate) fn is_astring_char(b: u8) -> bool {
+    is_atom_char(b) || b == b']'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_validated() {
+        assert!(Tag::new("A1").is_ok());
+        assert!(Tag::new("").is_err());
+        assert!(Tag::new("A 1").is_err());
+        assert!(Tag::new("A+1").is_err());
+        assert!(Tag::new("A\r\n").is_err());
+    }
+
+    #[test]
+    fn flags_round_trip() {
+        for wire in [
+            "\\Seen",
+            "\\Deleted",
+            "\\*",
+            "\\Foo",
+            "$Forwarded",
+            "OIB-Seen-[Gmail]/All",
+        ] {
+            assert_eq!(Flag::from_wire(wire.as_bytes()).to_wire(), wire);
+        }
+        assert_eq!(Flag::from_wire(b"\\SEEN"), Flag::Seen);
+    }
+
+    #[test]
+    fn capabilities_are_case_insensitive() {
+        let caps = Capabilities::new(vec![
+            Capability::new("IMAP4rev1"),
+            Capability::new("auth=PLAIN"),
+        ]);
+        assert!(caps.has("imap4REV1"));
+        assert!(!caps.has("IDLE"));
+        assert_eq!(caps.auth_mechanisms().collect::<Vec<_>>(), ["PLAIN"]);
+    }
+
+    #[test]
+    fn text_keeps_8bit_bytes() {
+        let t = Text::new(b"caf\xe9".to_vec());
+        assert_eq!(t.as_bytes(), b"caf\xe9");
+        assert!(t.as_str().is_none());
+        assert_eq!(t.to_lossy(), "caf\u{FFFD}");
+    }
+}

@@ -1,0 +1,298 @@
+//! Lexical parsers shared by every response: spaces, numbers, atoms, strings, lists.
+//!
+//! They run on one complete, framed response (see `crate::frame`), so they use nom's
+//! `complete` semantics: running out of input is an error, not "need more".
+//! Tolerances (each names the servers that need it) are marked `QUIRK`.
+
+use nom::{
+    IResult, Parser,
+    bytes::complete::{tag, tag_no_case, take, take_while, take_while1},
+    error::{Error, ErrorKind},
+};
+
+use crate::types::core::is_atom_char;
+
+pub(crate) type In<'a> = &'a [u8];
+pub(crate) type R<'a, T> = IResult<In<'a>, T>;
+
+pub(crate) fn fail<T>(i: In<'_>) -> R<'_, T> {
+    Err(nom::Err::Error(Error::new(i, ErrorKind::Verify)))
+}
+
+/// An error that stops alternatives from being tried (a limit was hit).
+pub(crate) fn abort<T>(i: In<'_>) -> R<'_, T> {
+    Err(nom::Err::Failure(Error::new(i, ErrorKind::TooLarge)))
+}
+
+/// One or more spaces. QUIRK: doubled spaces between tokens (several servers).
+pub(crate) fn sp(i: In<'_>) -> R<'_, ()> {
+    take_while1(|b| b == b' ').map(|_| ()).parse(i)
+}
+
+/// Zero or more spaces. QUIRK: `* STATUS INBOX (MESSAGES 1) ` (Exchange), `(UID 19436 )` (qq.com).
+pub(crate) fn osp(i: In<'_>) -> R<'_, ()> {
+    take_while(|b| b == b' ').map(|_| ()).parse(i)
+}
+
+/// Line end. QUIRK: bare LF instead of CRLF; spaces before the line end (Exchange).
+pub(crate) fn crlf(i: In<'_>) -> R<'_, ()> {
+    let (i, ()) = osp(i)?;
+    if let Some(rest) = i.strip_prefix(b"\r\n") {
+        Ok((rest, ()))
+    } else if let Some(rest) = i.strip_prefix(b"\n") {
+        Ok((rest, ()))
+    } else {
+        fail(i)
+    }
+}
+
+/// The rest of the line (without its line end), consuming the line end.
+pub(crate) fn line_rest(i: In<'_>) -> R<'_, In<'_>> {
+    match memchr::memchr(b'\n', i) {
+        Some(n) => {
+            let line = &i[..n];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            Ok((&i[n + 1..], line))
+        }
+        None => Ok((&i[i.len()..], i)),
+    }
+}
+
+fn digits(i: In<'_>) -> R<'_, In<'_>> {
+    take_while1(|b: u8| b.is_ascii_digit()).parse(i)
+}
+
+fn parse_digits<T: std::str::FromStr>(d: In<'_>) -> Option<T> {
+    std::str::from_utf8(d).ok()?.parse().ok()
+}
+
+/// `number` (32-bit).
+pub(crate) fn number(i: In<'_>) -> R<'_, u32> {
+    let (rest, d) = digits(i)?;
+    match parse_digits(d) {
+        Some(n) => Ok((rest, n)),
+        None => fail(i),
+    }
+}
+
+/// `number64`.
+pub(crate) fn number64(i: In<'_>) -> R<'_, u64> {
+    let (rest, d) = digits(i)?;
+    match parse_digits(d) {
+        Some(n) => Ok((rest, n)),
+        None => fail(i),
+    }
+}
+
+/// A size or line count: QUIRK: negative values (`-1` from Dovecot and Exchange for
+/// unknown sizes) read as `None`.
+pub(crate) fn size_or_negative(i: In<'_>) -> R<'_, Option<u64>> {
+    if let Some(rest) = i.strip_prefix(b"-") {
+        let (rest, _) = number64(rest)?;
+        Ok((rest, None))
+    } else {
+        number64.map(Some).parse(i)
+    }
+}
+
+/// `atom`.
+pub(crate) fn atom(i: In<'_>) -> R<'_, In<'_>> {
+    take_while1(is_atom_char).parse(i)
+}
+
+/// A word up to a space, `)`, `]` or the line end: names of capabilities, codes and FETCH
+/// items. QUIRK: characters the grammar forbids in atoms (`\*`, `[`).
+pub(crate) fn word(i: In<'_>) -> R<'_, In<'_>> {
+    take_while1(|b| !matches!(b, b' ' | b'(' | b')' | b']' | b'\r' | b'\n')).parse(i)
+}
+
+/// `NIL` (case-insensitive), not followed by an atom character.
+pub(crate) fn nil(i: In<'_>) -> R<'_, ()> {
+    let (rest, _) = tag_no_case("NIL").parse(i)?;
+    match rest.first() {
+        Some(&b) if is_atom_char(b) => fail(i),
+        _ => Ok((rest, ())),
+    }
+}
+
+/// `quoted`. QUIRK: 8-bit bytes inside (raw UTF-8 or Latin-1 from many servers); a
+/// backslash before any byte escapes it.
+pub(crate) fn quoted(i: In<'_>) -> R<'_, Vec<u8>> {
+    let (mut rest, _) = tag("\"").parse(i)?;
+    let mut out = Vec::new();
+    loop {
+        let Some(n) = memchr::memchr3(b'"', b'\\', b'\n', rest) else {
+            return fail(i);
+        };
+        out.extend_from_slice(&rest[..n]);
+        match rest[n] {
+            b'"' => return Ok((&rest[n + 1..], out)),
+            b'\\' if rest.len() > n + 1 && rest[n + 1] != b'\n' => {
+                out.push(rest[n + 1]);
+                rest = &rest[n + 2..];
+            }
+            _ => return fail(i),
+        }
+    }
+}
+
+/// `literal` / `literal8`: `{n}` (or `{n+}`, `~{n}`), a line end, then n bytes.
+/// QUIRK: bare LF after the brace; a zero-length literal `{0}` (Dovecot).
+pub(crate) fn literal(i: In<'_>) -> R<'_, In<'_>> {
+    let start = i.strip_prefix(b"~").unwrap_or(i);
+    let (rest, _) = tag("{").parse(start)?;
+    let (rest, n) = number(rest)?;
+    let rest = rest.strip_prefix(b"+").unwrap_or(rest);
+    let (rest, _) = tag("}").parse(rest)?;
+    let rest = match rest.strip_prefix(b"\r\n") {
+        Some(r) => r,
+        None => match rest.strip_prefix(b"\n") {
+            Some(r) => r,
+            None => return fail(i),
+        },
+    };
+    take(n as usize).parse(rest)
+}
+
+/// `string`: quoted or literal.
+pub(crate) fn string(i: In<'_>) -> R<'_, Vec<u8>> {
+    match i.first() {
+        Some(b'"') => quoted(i),
+        Some(b'{' | b'~') => literal.map(<[u8]>::to_vec).parse(i),
+        _ => fail(i),
+    }
+}
+
+/// `nstring`: NIL or a string.
+pub(crate) fn nstring(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
+    match i.first() {
+        Some(b'"' | b'{' | b'~') => string.map(Some).parse(i),
+        _ => nil.map(|()| None).parse(i),
+    }
+}
+
+/// A string where the grammar wants one. QUIRK: NIL there (mail.ru, several others)
+/// reads as empty; a bare atom reads as its text.
+pub(crate) fn lenient_string(i: In<'_>) -> R<'_, Vec<u8>> {
+    match i.first() {
+        Some(b'"' | b'{' | b'~') => string(i),
+        _ => {
+            if let Ok((rest, ())) = nil(i) {
+                return Ok((rest, Vec::new()));
+            }
+            atom.map(<[u8]>::to_vec).parse(i)
+        }
+    }
+}
+
+/// `astring`: an atom (with `]`) or a string.
+pub(crate) fn astring(i: In<'_>) -> R<'_, Vec<u8>> {
+    match i.first() {
+        Some(b'"' | b'{' | b'~') => string(i),
+        _ => take_while1(|b| is_atom_char(b) || b == b']')
+            .map(<[u8]>::to_vec)
+            .parse(i),
+    }
+}
+
+/// `"(" [item *(SP item)] ")"`. QUIRK: spaces after `(` and before `)`; an empty list
+/// where members are required (several servers).
+pub(crate) fn paren_list<'a, T>(
+    i: In<'a>,
+    mut item: impl FnMut(In<'a>) -> R<'a, T>,
+) -> R<'a, Vec<T>> {
+    let (mut i, _) = tag("(").parse(i)?;
+    let mut out = Vec::new();
+    loop {
+        (i, ()) = osp(i)?;
+        if let Some(rest) = i.strip_prefix(b")") {
+            return Ok((rest, out));
+        }
+        let (rest, v) = item(i)?;
+        out.push(v);
+        i = rest;
+        match i.first() {
+            Some(b' ' | b')') => {}
+            // QUIRK: no space between list members (addresses, body parts).
+            Some(b'(') => {}
+            _ => return fail(i),
+        }
+    }
+}
+
+/// Skips one value of any shape (number, atom, string, NIL, or a parenthesised list of
+/// values), returning the bytes it spanned. Used to keep unknown items raw.
+pub(crate) fn any_value(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, In<'_>> {
+    if depth > max_depth {
+        return abort(i);
+    }
+    let start = i;
+    let (rest, ()) = match i.first() {
+        Some(b'(') => {
+            let (rest, _) = paren_list(i, |x| any_value(x, depth + 1, max_depth))?;
+            (rest, ())
+        }
+        Some(b'"' | b'{' | b'~') => string.map(|_| ()).parse(i)?,
+        Some(_) => take_while1(|b: u8| !matches!(b, b' ' | b'(' | b')' | b'\r' | b'\n' | b'"'))
+            .map(|_| ())
+            .parse(i)?,
+        None => return fail(i),
+    };
+    Ok((rest, &start[..start.len() - rest.len()]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings() {
+        assert_eq!(
+            quoted(b"\"a\\\"b\\\\c\" x").unwrap(),
+            (&b" x"[..], b"a\"b\\c".to_vec())
+        );
+        assert_eq!(quoted(b"\"caf\xc3\xa9\"").unwrap().1, "café".as_bytes());
+        assert!(quoted(b"\"unterminated").is_err());
+        assert_eq!(literal(b"{3}\r\nabcd").unwrap(), (&b"d"[..], &b"abc"[..]));
+        assert_eq!(literal(b"{0}\r\n)").unwrap(), (&b")"[..], &b""[..]));
+        assert_eq!(literal(b"~{2}\nxyz").unwrap(), (&b"z"[..], &b"xy"[..]));
+        assert!(literal(b"{5}\r\nab").is_err());
+        assert_eq!(nstring(b"NIL)").unwrap(), (&b")"[..], None));
+        assert_eq!(nstring(b"nil ").unwrap(), (&b" "[..], None));
+        assert!(nstring(b"NILS").is_err());
+        assert_eq!(astring(b"INBOX ").unwrap().1, b"INBOX");
+        assert_eq!(lenient_string(b"NIL)").unwrap().1, b"");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(number(b"42 ").unwrap(), (&b" "[..], 42));
+        assert!(number(b"99999999999").is_err(), "over 32 bits");
+        assert_eq!(number64(b"99999999999").unwrap().1, 99_999_999_999);
+        assert_eq!(size_or_negative(b"-1 ").unwrap().1, None);
+    }
+
+    #[test]
+    fn lists_tolerate_spacing() {
+        let (_, v) = paren_list(b"( 1  2 3 )", number).unwrap();
+        assert_eq!(v, [1, 2, 3]);
+        let (_, v) = paren_list(b"()", number).unwrap();
+        assert!(v.is_empty());
+    }
+
+    #[test]
+    fn any_value_spans_nested_lists() {
+        let input = b"(\\Inbox \"Travel\" (a (b {2}\r\nxy)) c) rest";
+        let (rest, v) = any_value(input, 0, 10).unwrap();
+        assert_eq!(rest, b" rest");
+        assert_eq!(v.len(), input.len() - 5);
+        assert!(any_value(b"((((((x))))))", 0, 3).is_err(), "depth limit");
+    }
+
+    #[test]
+    fn line_ends() {
+        assert!(crlf(b"  \r\n").is_ok());
+        assert!(crlf(b"\n").is_ok());
+        assert!(crlf(b"x\r\n").is_err());
+    }
+}

@@ -1,0 +1,6 @@
+//! Wire syntax: each type's parser and encoder (private; see `crate::codec`).
+
+pub(crate) mod command;
+pub(crate) mod core;
+pub(crate) mod fetch;
+pub(crate) mod response;
