@@ -1,0 +1,448 @@
+//! Starting, watching and stopping one private Dovecot process tree.
+
+use std::{
+    fmt, fs,
+    io::Read,
+    net::{SocketAddr, TcpListener, TcpStream},
+    os::unix::{fs::PermissionsExt, process::CommandExt},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    thread,
+    time::{Duration, Instant},
+};
+
+use tempfile::TempDir;
+
+use crate::{
+    config::{self, DovecotConfig, Identity, layout},
+    error::{TestkitError, io_context},
+    maildir, sample,
+    tls::{self, TlsFiles},
+};
+
+const HOST: &str = "127.0.0.1";
+const READY_TIMEOUT: Duration = Duration::from_secs(20);
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+const ATTEMPTS_WITH_FREE_PORTS: usize = 5;
+
+/// A running private Dovecot. Stopped by [`Dovecot::stop`] or on drop.
+pub struct Dovecot {
+    child: Child,
+    pid: i32,
+    dir: PathBuf,
+    /// Held so the temporary directory lives as long as the server (dropped after it).
+    temp: Option<TempDir>,
+    imap_port: u16,
+    imaps_port: u16,
+    ca_pem: String,
+    ca_pem_path: PathBuf,
+    stopped: bool,
+}
+
+impl fmt::Debug for Dovecot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dovecot")
+            .field("pid", &self.pid)
+            .field("dir", &self.dir)
+            .field("temporary", &self.temp.is_some())
+            .field("imap_port", &self.imap_port)
+            .field("imaps_port", &self.imaps_port)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Dovecot {
+    /// Writes config, certificates, passwd file and (unless already there) sample mail
+    /// into the directory, starts `dovecot -F -c FILE`, and returns once the plain port
+    /// sends a greeting and the TLS port accepts connections.
+    pub fn start(config: DovecotConfig) -> Result<Dovecot, TestkitError> {
+        config::check_users(&config.users)?;
+        let (dir, temp) = match &config.dir {
+            Some(dir) => {
+                fs::create_dir_all(dir).map_err(io_context("creating", dir))?;
+                (
+                    std::path::absolute(dir).map_err(io_context("resolving", dir))?,
+                    None,
+                )
+            }
+            None => {
+                let temp = tempfile::Builder::new()
+                    .prefix("webimap-dovecot-")
+                    .tempdir()
+                    .map_err(io_context(
+                        "creating a temporary directory in",
+                        &std::env::temp_dir(),
+                    ))?;
+                (temp.path().to_path_buf(), Some(temp))
+            }
+        };
+        let dir_text = config::check_path(&dir)?.to_owned();
+        let identity = Identity::current()?;
+
+        let tls_dir = dir.join(layout::TLS);
+        let tls = match (&temp, TlsFiles::load(&tls_dir)) {
+            (None, Some(existing)) => existing,
+            _ => {
+                let fresh = TlsFiles::generate()?;
+                fresh.write(&tls_dir)?;
+                fresh
+            }
+        };
+        let passwd = dir.join(layout::PASSWD);
+        fs::write(&passwd, config::passwd_file(&config.users))
+            .map_err(io_context("writing", &passwd))?;
+        prepare_homes(&dir, &config, &identity)?;
+        for stale in [layout::LOG, layout::OUTPUT] {
+            let path = dir.join(stale);
+            if path.exists() {
+                fs::remove_file(&path).map_err(io_context("removing", &path))?;
+            }
+        }
+
+        let auto_ports = config.imap_port == 0 || config.imaps_port == 0;
+        let attempts = if auto_ports {
+            ATTEMPTS_WITH_FREE_PORTS
+        } else {
+            1
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (imap_port, imaps_port) = pick_ports(config.imap_port, config.imaps_port)?;
+            let conf_path = dir.join(layout::CONFIG);
+            fs::write(
+                &conf_path,
+                config::render(&dir_text, imap_port, imaps_port, &identity),
+            )
+            .map_err(io_context("writing", &conf_path))?;
+            let child = spawn(&dir, &conf_path)?;
+            let mut server = Dovecot {
+                pid: i32::try_from(child.id()).unwrap_or(i32::MAX),
+                child,
+                dir: dir.clone(),
+                temp: None,
+                imap_port,
+                imaps_port,
+                ca_pem: tls.ca_pem.clone(),
+                ca_pem_path: tls_dir.join(tls::CA_FILE),
+                stopped: false,
+            };
+            match server.wait_ready() {
+                Ok(()) => {
+                    server.temp = temp;
+                    return Ok(server);
+                }
+                Err(error) => {
+                    let log = server.log();
+                    server.stop_now();
+                    let port_taken = log.contains("Address already in use");
+                    if !(port_taken && attempt < attempts) {
+                        return Err(error);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The address Dovecot listens on: `127.0.0.1`.
+    pub fn host(&self) -> &str {
+        HOST
+    }
+
+    /// The plain IMAP port (offers STARTTLS).
+    pub fn imap_port(&self) -> u16 {
+        self.imap_port
+    }
+
+    /// The implicit-TLS IMAP port.
+    pub fn imaps_port(&self) -> u16 {
+        self.imaps_port
+    }
+
+    /// PEM of the CA that signed the server certificate (SAN `localhost`, `127.0.0.1`).
+    pub fn ca_pem(&self) -> &str {
+        &self.ca_pem
+    }
+
+    /// The file holding [`Dovecot::ca_pem`].
+    pub fn ca_pem_path(&self) -> &Path {
+        &self.ca_pem_path
+    }
+
+    /// The instance directory (config, `tls/`, `home/<user>/Maildir`, logs).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The maildir root of `user`: `dir/home/<user>/Maildir`. INBOX is its `INBOX`
+    /// subdirectory, other mailboxes are subdirectories named like them (`Work/Projects`).
+    pub fn maildir(&self, user: &str) -> PathBuf {
+        self.dir.join(layout::HOME).join(user).join(layout::MAILDIR)
+    }
+
+    /// The master process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the master process is still alive.
+    pub fn is_running(&self) -> bool {
+        !self.stopped && process::alive(self.pid)
+    }
+
+    /// Dovecot's log, followed by anything it printed, for failure messages.
+    pub fn log(&self) -> String {
+        let mut text = fs::read(self.dir.join(layout::LOG))
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default();
+        if let Ok(output) = fs::read(self.dir.join(layout::OUTPUT))
+            && !output.is_empty()
+        {
+            text.push_str("--- dovecot stdout/stderr ---\n");
+            text.push_str(&String::from_utf8_lossy(&output));
+        }
+        text
+    }
+
+    /// Stops Dovecot and waits for its processes to end (bounded; then SIGKILL).
+    pub fn stop(mut self) {
+        self.stop_now();
+    }
+
+    fn wait_ready(&mut self) -> Result<(), TestkitError> {
+        let started = Instant::now();
+        let plain = SocketAddr::from(([127, 0, 0, 1], self.imap_port));
+        let tls = SocketAddr::from(([127, 0, 0, 1], self.imaps_port));
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                self.stopped = true;
+                return Err(TestkitError::Exited {
+                    status: status.to_string(),
+                    log: self.log(),
+                });
+            }
+            if greets(plain) && TcpStream::connect_timeout(&tls, Duration::from_millis(500)).is_ok()
+            {
+                return Ok(());
+            }
+            if started.elapsed() > READY_TIMEOUT {
+                return Err(TestkitError::NotReady {
+                    seconds: READY_TIMEOUT.as_secs(),
+                    log: self.log(),
+                });
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn stop_now(&mut self) {
+        if self.stopped {
+            return;
+        }
+        self.stopped = true;
+        let children = process::children_of(self.pid);
+        process::signal(self.pid, process::Signal::Term);
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(_)) | Err(_) => break,
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    break;
+                }
+                Ok(None) => thread::sleep(Duration::from_millis(20)),
+            }
+        }
+        // The master normally waits for its children; make sure none outlive it.
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while children.iter().any(|&pid| process::alive(pid)) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        for &pid in &children {
+            if process::alive(pid) && process::looks_like_dovecot(pid) {
+                process::signal(pid, process::Signal::Kill);
+            }
+        }
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+/// Connects and reads at least one byte (the greeting; its contents are not parsed).
+fn greets(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(500)) else {
+        return false;
+    };
+    if stream
+        .set_read_timeout(Some(Duration::from_millis(1000)))
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = [0_u8; 64];
+    matches!(stream.read(&mut buf), Ok(n) if n > 0)
+}
+
+/// The requested ports, with each 0 replaced by a port that was free a moment ago.
+fn pick_ports(imap: u16, imaps: u16) -> Result<(u16, u16), TestkitError> {
+    // Both listeners are held until both ports are known, so they differ.
+    let bind = || {
+        TcpListener::bind((HOST, 0)).map_err(|source| TestkitError::Io {
+            context: "binding 127.0.0.1:0 to find a free port".to_owned(),
+            source,
+        })
+    };
+    let first = bind()?;
+    let second = bind()?;
+    let port = |listener: &TcpListener| {
+        listener
+            .local_addr()
+            .map(|addr| addr.port())
+            .map_err(|source| TestkitError::Io {
+                context: "reading a bound port".to_owned(),
+                source,
+            })
+    };
+    let imap = if imap == 0 { port(&first)? } else { imap };
+    let imaps = if imaps == 0 { port(&second)? } else { imaps };
+    Ok((imap, imaps))
+}
+
+/// Home directories, seeded maildirs, and ownership for the mail user.
+fn prepare_homes(
+    dir: &Path,
+    config: &DovecotConfig,
+    identity: &Identity,
+) -> Result<(), TestkitError> {
+    let homes = dir.join(layout::HOME);
+    fs::create_dir_all(&homes).map_err(io_context("creating", &homes))?;
+    let messages = if config.seed_sample_mail {
+        sample::messages()
+    } else {
+        Vec::new()
+    };
+    let folders = sample::folders();
+    for (user, _) in &config.users {
+        let home = homes.join(user);
+        let maildir = home.join(layout::MAILDIR);
+        if config.seed_sample_mail && !maildir.exists() {
+            maildir::write(&maildir, &folders, &messages)?;
+        }
+        fs::create_dir_all(&home).map_err(io_context("creating", &home))?;
+    }
+    if identity.unprivileged.is_none() {
+        // Mail is accessed as another user than ours: let it reach and own the homes.
+        for path in [dir, homes.as_path()] {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+                .map_err(io_context("chmod", path))?;
+        }
+        maildir::chown_tree(&homes, identity.mail_uid, identity.mail_gid)?;
+    }
+    Ok(())
+}
+
+/// The Dovecot binary: `$WEBIMAP_DOVECOT`, else `/usr/sbin/dovecot`, else `dovecot` on PATH.
+fn dovecot_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("WEBIMAP_DOVECOT") {
+        return PathBuf::from(path);
+    }
+    let packaged = Path::new("/usr/sbin/dovecot");
+    if packaged.exists() {
+        packaged.to_path_buf()
+    } else {
+        PathBuf::from("dovecot")
+    }
+}
+
+/// `dovecot -F -c FILE` in its own process group (a terminal's Ctrl-C reaches only us),
+/// with output to a file: the master keeps inherited descriptors open.
+fn spawn(dir: &Path, conf: &Path) -> Result<Child, TestkitError> {
+    let output_path = dir.join(layout::OUTPUT);
+    let output = fs::File::create(&output_path).map_err(io_context("creating", &output_path))?;
+    let errors = output
+        .try_clone()
+        .map_err(io_context("duplicating", &output_path))?;
+    let binary = dovecot_binary();
+    Command::new(&binary)
+        .arg("-F")
+        .arg("-c")
+        .arg(conf)
+        .stdin(Stdio::null())
+        .stdout(output)
+        .stderr(errors)
+        .process_group(0)
+        .spawn()
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                TestkitError::Environment(format!(
+                    "{} not found: install Dovecot (Debian: dovecot-imapd)",
+                    binary.display()
+                ))
+            } else {
+                TestkitError::Io {
+                    context: format!("starting {}", binary.display()),
+                    source,
+                }
+            }
+        })
+}
+
+/// Process checks through `/proc` (zombies count as dead: PID 1 may reap them late).
+pub(crate) mod process {
+    use std::fs;
+
+    use rustix::process::{Pid, kill_process};
+
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) enum Signal {
+        Term,
+        Kill,
+    }
+
+    /// (state, parent pid) from `/proc/PID/stat`.
+    fn stat(pid: i32) -> Option<(char, i32)> {
+        let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+        let after = &text[text.rfind(')')? + 1..];
+        let mut fields = after.split_whitespace();
+        let state = fields.next()?.chars().next()?;
+        let ppid = fields.next()?.parse().ok()?;
+        Some((state, ppid))
+    }
+
+    pub(crate) fn alive(pid: i32) -> bool {
+        matches!(stat(pid), Some((state, _)) if state != 'Z' && state != 'X')
+    }
+
+    pub(crate) fn children_of(parent: i32) -> Vec<i32> {
+        let Ok(entries) = fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|&pid| matches!(stat(pid), Some((_, ppid)) if ppid == parent))
+            .collect()
+    }
+
+    pub(crate) fn looks_like_dovecot(pid: i32) -> bool {
+        fs::read(format!("/proc/{pid}/cmdline"))
+            .map(|cmdline| cmdline.windows(7).any(|window| window == b"dovecot"))
+            .unwrap_or(false)
+    }
+
+    pub(crate) fn signal(pid: i32, signal: Signal) {
+        let Some(pid) = Pid::from_raw(pid) else {
+            return;
+        };
+        let signal = match signal {
+            Signal::Term => rustix::process::Signal::TERM,
+            Signal::Kill => rustix::process::Signal::KILL,
+        };
+        let _ = kill_process(pid, signal);
+    }
+}
