@@ -1,1 +1,23 @@
-//! webimap-client (in progress).
+//! webimap-client: an async IMAP client engine over any byte stream (futures-io
+//! `AsyncRead + AsyncWrite`): the browser WebSocket through webimap-relay on wasm32, TCP on
+//! native. It drives a `webimap_proto` session and turns its data into what a mail
+//! application shows: folders, message summaries, decoded message text.
+//!
+//! Its one rule: it never writes or reads IMAP syntax itself — commands are built and
+//! responses parsed by `webimap-proto`; this crate moves bytes and interprets typed data.
+//!
+//! So far: LOGIN, LIST, SELECT/EXAMINE, UID FETCH of summaries and of one decoded text
+//! part, raw part download with byte ranges, LOGOUT. TLS, STARTTLS, IDLE and sync follow.
+#![forbid(unsafe_code)]
+
+pub mod client;
+pub mod driver;
+pub mod error;
+pub mod mime;
+pub mod model;
+pub mod transport;
+
+pub use client::Client;
+pub use driver::{CommandResponse, Connection};
+pub use error::ClientError;
+pub use webimap_proto as proto;

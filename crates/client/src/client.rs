@@ -1,0 +1,330 @@
+//! [`Client`]: IMAP operations a mail application needs, over a [`Connection`].
+
+use futures_util::io::{AsyncRead, AsyncWrite};
+use webimap_proto::{
+    session::Options,
+    types::{
+        command::{Command, FetchAttribute, ListPattern, Section, SectionKind},
+        core::{Capabilities, Flag},
+        fetch::{BodyStructure, FetchItem},
+        mailbox::{ListItem, MailboxName},
+        response::{Data, StatusResponse},
+        sequence::SequenceSet,
+    },
+};
+
+use crate::{
+    driver::{CommandResponse, Connection},
+    error::ClientError,
+    mime,
+    model::{Folder, MailboxInfo, MessageContent, MessageSummary},
+};
+
+/// An IMAP client on one connection.
+#[derive(Debug)]
+pub struct Client<S> {
+    conn: Connection<S>,
+    greeting: StatusResponse,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
+    /// Reads the greeting on a fresh connection.
+    pub async fn connect(stream: S) -> Result<Self, ClientError> {
+        let (conn, greeting) = Connection::open(stream, Options::default()).await?;
+        Ok(Self { conn, greeting })
+    }
+
+    /// The server's greeting.
+    pub fn greeting(&self) -> &StatusResponse {
+        &self.greeting
+    }
+
+    /// The server's capabilities as last reported.
+    pub fn capabilities(&self) -> &Capabilities {
+        self.conn.session().capabilities()
+    }
+
+    /// The underlying connection (for commands this type has no method for).
+    pub fn connection(&mut self) -> &mut Connection<S> {
+        &mut self.conn
+    }
+
+    /// Asks the server for its capabilities.
+    pub async fn refresh_capabilities(&mut self) -> Result<&Capabilities, ClientError> {
+        self.conn.execute(Command::Capability).await?;
+        Ok(self.capabilities())
+    }
+
+    /// Logs in with LOGIN. Capabilities are refreshed afterwards if the server did not
+    /// send them with its OK.
+    pub async fn login(&mut self, username: &str, password: &str) -> Result<(), ClientError> {
+        let before = self.capabilities().clone();
+        self.conn.execute(Command::login(username, password)?).await?;
+        if *self.capabilities() == before {
+            self.refresh_capabilities().await?;
+        }
+        Ok(())
+    }
+
+    /// All folders, INBOX first, then special-use ones, then the rest in name order (parents
+    /// before their children).
+    pub async fn list_folders(&mut self) -> Result<Vec<Folder>, ClientError> {
+        let response = self
+            .conn
+            .execute(Command::List { reference: MailboxName::from_wire(Vec::new()), pattern: ListPattern::all() })
+            .await?;
+        let mut folders: Vec<Folder> = response
+            .data
+            .into_iter()
+            .filter_map(|d| match d {
+                Data::List(item) => Some(folder_from_list(item)),
+                _ => None,
+            })
+            .collect();
+        folders.sort_by(|a, b| folder_rank(a).cmp(&folder_rank(b)).then_with(|| a.path.cmp(&b.path)));
+        Ok(folders)
+    }
+
+    /// Opens a folder read-write.
+    pub async fn select(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
+        self.conn.execute(Command::Select { mailbox: name.clone() }).await?;
+        self.mailbox_info()
+    }
+
+    /// Opens a folder read-only.
+    pub async fn examine(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
+        self.conn.execute(Command::Examine { mailbox: name.clone() }).await?;
+        self.mailbox_info()
+    }
+
+    fn mailbox_info(&self) -> Result<MailboxInfo, ClientError> {
+        let m = self
+            .conn
+            .session()
+            .selected()
+            .ok_or_else(|| ClientError::Unexpected("no mailbox selected after SELECT".into()))?;
+        Ok(MailboxInfo { exists: m.exists, uid_validity: m.uid_validity, uid_next: m.uid_next, read_only: m.read_only })
+    }
+
+    /// Summaries (UID, flags, dates, size, envelope, structure) of the messages with the
+    /// given UIDs, in the server's order.
+    pub async fn fetch_summaries(&mut self, uids: SequenceSet) -> Result<Vec<MessageSummary>, ClientError> {
+        let response = self
+            .conn
+            .execute(Command::fetch(
+                uids,
+                vec![
+                    FetchAttribute::Uid,
+                    FetchAttribute::Flags,
+                    FetchAttribute::InternalDate,
+                    FetchAttribute::Rfc822Size,
+                    FetchAttribute::Envelope,
+                    FetchAttribute::BodyStructure,
+                ],
+                true,
+            )?)
+            .await?;
+        Ok(response
+            .data
+            .into_iter()
+            .filter_map(|d| match d {
+                Data::Fetch { seq, items } => summary_from_items(seq, items).map(|(s, _)| s),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// One part's raw (still transfer-encoded) content, optionally a byte range of it.
+    /// Does not set `\Seen`.
+    pub async fn fetch_part(
+        &mut self,
+        uid: u32,
+        section: Section,
+        partial: Option<(u32, u32)>,
+    ) -> Result<Vec<u8>, ClientError> {
+        let response = self
+            .conn
+            .execute(Command::fetch(
+                SequenceSet::range(uid, uid)?,
+                vec![FetchAttribute::BodySection { section: section.clone(), partial, peek: true }],
+                true,
+            )?)
+            .await?;
+        find_section(&response, uid, &section)
+            .ok_or_else(|| ClientError::Unexpected(format!("no BODY[{}] for UID {uid}", section.to_wire())))
+    }
+
+    /// Opens a message for reading: its headers, its text decoded for display, and its
+    /// attachments. Downloads only the text part, not the attachments. Does not set `\Seen`.
+    pub async fn fetch_message(&mut self, uid: u32) -> Result<MessageContent, ClientError> {
+        let summaries = self
+            .conn
+            .execute(Command::fetch(
+                SequenceSet::range(uid, uid)?,
+                vec![
+                    FetchAttribute::Uid,
+                    FetchAttribute::Flags,
+                    FetchAttribute::InternalDate,
+                    FetchAttribute::Rfc822Size,
+                    FetchAttribute::Envelope,
+                    FetchAttribute::BodyStructure,
+                ],
+                true,
+            )?)
+            .await?;
+        let (summary, structure) = summaries
+            .data
+            .into_iter()
+            .find_map(|d| match d {
+                Data::Fetch { seq, items } => summary_from_items(seq, items).filter(|(s, _)| s.uid == uid),
+                _ => None,
+            })
+            .ok_or_else(|| ClientError::Unexpected(format!("no message with UID {uid}")))?;
+        let Some(structure) = structure else {
+            return Err(ClientError::Unexpected(format!("no BODYSTRUCTURE for UID {uid}")));
+        };
+        let text_section = mime::choose_text_part(&structure);
+        let text = match &text_section {
+            Some(path) => self.fetch_decoded_text(uid, &structure, path).await?,
+            None => None,
+        };
+        let attachments = mime::attachments(&structure);
+        Ok(MessageContent { summary, text, text_section, attachments })
+    }
+
+    async fn fetch_decoded_text(
+        &mut self,
+        uid: u32,
+        structure: &BodyStructure,
+        path: &[u32],
+    ) -> Result<Option<String>, ClientError> {
+        // A single-part message: its MIME header is the message header.
+        let (header_section, body_section) = if matches!(structure, BodyStructure::Single { .. }) && path == [1] {
+            (Section::with_kind(Vec::new(), SectionKind::Header), Section::with_kind(Vec::new(), SectionKind::Text))
+        } else {
+            (Section::with_kind(path.to_vec(), SectionKind::Mime), Section::part(path.to_vec()))
+        };
+        let response = self
+            .conn
+            .execute(Command::fetch(
+                SequenceSet::range(uid, uid)?,
+                vec![
+                    FetchAttribute::BodySection { section: header_section.clone(), partial: None, peek: true },
+                    FetchAttribute::BodySection { section: body_section.clone(), partial: None, peek: true },
+                ],
+                true,
+            )?)
+            .await?;
+        let header = find_section(&response, uid, &header_section).unwrap_or_default();
+        let body = find_section(&response, uid, &body_section).unwrap_or_default();
+        Ok(mime::decode_text_part(&header, &body))
+    }
+
+    /// Logs out and closes the session.
+    pub async fn logout(&mut self) -> Result<(), ClientError> {
+        match self.conn.execute(Command::Logout).await {
+            Ok(_) | Err(ClientError::Closed) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn find_section(response: &CommandResponse, uid: u32, wanted: &Section) -> Option<Vec<u8>> {
+    response.data.iter().find_map(|d| {
+        let Data::Fetch { items, .. } = d else { return None };
+        let has_uid = items.iter().any(|i| *i == FetchItem::Uid(uid));
+        if !has_uid {
+            return None;
+        }
+        items.iter().find_map(|i| match i {
+            FetchItem::BodySection { section, data, .. } if section_matches(section, wanted) => {
+                Some(data.clone().unwrap_or_default())
+            }
+            _ => None,
+        })
+    })
+}
+
+/// Servers echo HEADER.FIELDS lists in their own case and spacing: compare loosely.
+fn section_matches(got: &Section, wanted: &Section) -> bool {
+    got.to_wire().eq_ignore_ascii_case(&wanted.to_wire())
+}
+
+fn summary_from_items(seq: u32, items: Vec<FetchItem>) -> Option<(MessageSummary, Option<BodyStructure>)> {
+    let mut summary = MessageSummary {
+        uid: 0,
+        seq,
+        seen: false,
+        flagged: false,
+        answered: false,
+        received: None,
+        size: None,
+        subject: String::new(),
+        from: Vec::new(),
+        to: Vec::new(),
+        cc: Vec::new(),
+        date: None,
+        message_id: None,
+        has_attachments: false,
+    };
+    let mut structure = None;
+    for item in items {
+        match item {
+            FetchItem::Uid(uid) => summary.uid = uid,
+            FetchItem::Flags(flags) => {
+                summary.seen = flags.contains(&Flag::Seen);
+                summary.flagged = flags.contains(&Flag::Flagged);
+                summary.answered = flags.contains(&Flag::Answered);
+            }
+            FetchItem::InternalDate(d) => summary.received = Some(d.unix_timestamp()),
+            FetchItem::Rfc822Size(n) => summary.size = Some(n),
+            FetchItem::Envelope(env) => {
+                summary.subject = env.subject.as_ref().map(|s| mime::decode_header_text(s.as_bytes())).unwrap_or_default();
+                summary.from = mime::addresses(&env.from);
+                summary.to = mime::addresses(&env.to);
+                summary.cc = mime::addresses(&env.cc);
+                summary.date = env.date.as_ref().map(|d| d.to_lossy().into_owned());
+                summary.message_id = env.message_id.as_ref().map(|m| m.to_lossy().into_owned());
+            }
+            FetchItem::BodyStructure(b) | FetchItem::Body(b) => {
+                summary.has_attachments = mime::has_attachments(&b);
+                structure = Some(b);
+            }
+            _ => {}
+        }
+    }
+    (summary.uid != 0).then_some((summary, structure))
+}
+
+fn folder_from_list(item: ListItem) -> Folder {
+    let path = item.name.display().into_owned();
+    let (label, depth) = match item.delimiter {
+        Some(d) => (path.rsplit(d).next().unwrap_or(&path).to_string(), path.matches(d).count()),
+        None => (path.clone(), 0),
+    };
+    Folder {
+        selectable: item.is_selectable(),
+        special_use: item.special_use(),
+        delimiter: item.delimiter,
+        name: item.name,
+        path,
+        label,
+        depth,
+    }
+}
+
+fn folder_rank(f: &Folder) -> u8 {
+    use webimap_proto::types::mailbox::SpecialUse;
+    if f.is_inbox() {
+        return 0;
+    }
+    match f.special_use {
+        Some(SpecialUse::Drafts) => 1,
+        Some(SpecialUse::Sent) => 2,
+        Some(SpecialUse::Archive) => 3,
+        Some(SpecialUse::Junk) => 4,
+        Some(SpecialUse::Trash) => 5,
+        Some(_) => 6,
+        None => 7,
+    }
+}

@@ -1,0 +1,117 @@
+//! The one loop that moves bytes between a [`Session`] and a byte stream.
+
+use std::collections::VecDeque;
+
+use futures_util::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use webimap_proto::{
+    session::{CommandError, Event, Interrupt, Io, Options, Session},
+    types::{
+        command::Command,
+        response::{Data, StatusResponse},
+    },
+};
+
+use crate::error::ClientError;
+
+const READ_CHUNK: usize = 16 * 1024;
+
+/// What a completed command returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandResponse {
+    /// Untagged data that arrived while it ran.
+    pub data: Vec<Data>,
+    /// Untagged OK/NO/BAD that arrived while it ran (alerts, codes).
+    pub statuses: Vec<StatusResponse>,
+    /// The tagged OK.
+    pub completion: StatusResponse,
+}
+
+/// A session bound to a byte stream (`AsyncRead + AsyncWrite`, e.g. a WebSocket or TCP).
+#[derive(Debug)]
+pub struct Connection<S> {
+    stream: S,
+    session: Session,
+    read_buf: Vec<u8>,
+    /// Events that concern no running command (new mail, alerts), oldest first.
+    unsolicited: VecDeque<Event>,
+}
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
+    /// Reads the server's greeting.
+    pub async fn open(stream: S, options: Options) -> Result<(Self, StatusResponse), ClientError> {
+        let mut conn =
+            Self { stream, session: Session::new(options), read_buf: vec![0; READ_CHUNK], unsolicited: VecDeque::new() };
+        loop {
+            match conn.session.next() {
+                Ok(Event::Greeting(greeting)) => return Ok((conn, greeting)),
+                Ok(other) => conn.unsolicited.push_back(other),
+                Err(interrupt) => conn.do_io(interrupt).await?,
+            }
+        }
+    }
+
+    /// The session (capabilities, state, selected mailbox).
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Takes the events that concerned no command.
+    pub fn take_unsolicited(&mut self) -> Vec<Event> {
+        self.unsolicited.drain(..).collect()
+    }
+
+    /// Runs one command to completion.
+    pub async fn execute(&mut self, command: Command) -> Result<CommandResponse, ClientError> {
+        let name = command.name();
+        let handle = self.session.enqueue_command(command);
+        let mut data = Vec::new();
+        let mut statuses = Vec::new();
+        loop {
+            match self.session.next() {
+                Ok(Event::Data { handle: Some(h), data: d }) if h == handle => data.push(d),
+                Ok(Event::Status { handle: Some(h), status }) if h == handle => statuses.push(status),
+                Ok(Event::Completed { handle: h, result }) if h == handle => {
+                    return match result {
+                        Ok(completion) => Ok(CommandResponse { data, statuses, completion }),
+                        Err(CommandError::No(status)) => Err(ClientError::server(name, status, false)),
+                        Err(CommandError::Bad(status)) => Err(ClientError::server(name, status, true)),
+                        Err(CommandError::ConnectionLost) => Err(ClientError::Closed),
+                    };
+                }
+                Ok(other) => self.unsolicited.push_back(other),
+                Err(interrupt) => self.do_io(interrupt).await?,
+            }
+        }
+    }
+
+    async fn do_io(&mut self, interrupt: Interrupt) -> Result<(), ClientError> {
+        match interrupt {
+            Interrupt::Io(Io::Output(bytes)) => {
+                let written = async {
+                    self.stream.write_all(&bytes).await?;
+                    self.stream.flush().await
+                }
+                .await;
+                if let Err(e) = written {
+                    self.session.connection_closed();
+                    return Err(e.into());
+                }
+            }
+            Interrupt::Io(Io::NeedMoreInput) => match self.stream.read(&mut self.read_buf).await {
+                Ok(0) => self.session.connection_closed(),
+                Ok(n) => self.session.enqueue_input(&self.read_buf[..n]),
+                Err(e) => {
+                    self.session.connection_closed();
+                    return Err(e.into());
+                }
+            },
+            Interrupt::Error(e) => return Err(e.into()),
+        }
+        Ok(())
+    }
+
+    /// Gives the stream back (after LOGOUT).
+    pub fn into_stream(self) -> S {
+        self.stream
+    }
+}

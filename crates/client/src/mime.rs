@@ -1,0 +1,147 @@
+//! Decoding for display, with mail-parser: RFC 2047 encoded words, transfer encodings,
+//! charsets, RFC 2231 parameters. Nothing here is IMAP: it works on header and body bytes.
+
+use mail_parser::MessageParser;
+use webimap_proto::types::{
+    core::Text,
+    fetch::{Address, BodyStructure, SinglePartKind},
+};
+
+use crate::model::{AttachmentInfo, EmailAddress};
+
+/// Decodes an unstructured header value (RFC 2047 encoded words); raw 8-bit text is read
+/// as UTF-8 (lossy).
+pub fn decode_header_text(raw: &[u8]) -> String {
+    if !raw.windows(2).any(|w| w == b"=?") {
+        return String::from_utf8_lossy(raw).into_owned();
+    }
+    let mut header = b"Subject: ".to_vec();
+    header.extend(raw.iter().filter(|&&b| b != b'\r' && b != b'\n'));
+    header.extend_from_slice(b"\r\n\r\n");
+    MessageParser::default()
+        .parse(&header)
+        .and_then(|m| m.subject().map(str::to_string))
+        .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned())
+}
+
+/// Envelope addresses as display data (group markers skipped).
+pub fn addresses(list: &[Address]) -> Vec<EmailAddress> {
+    list.iter()
+        .filter_map(|a| {
+            let email = a.email()?;
+            let name = a.name.as_ref().map(|n| decode_header_text(n.as_bytes())).filter(|n| !n.is_empty());
+            Some(EmailAddress { name, email })
+        })
+        .collect()
+}
+
+/// Decodes a part for display, given its MIME header bytes (`BODY[n.MIME]`, or the message
+/// header for a single-part message) and its encoded content (`BODY[n]`). text/html is
+/// turned into plain text.
+pub fn decode_text_part(mime_header: &[u8], content: &[u8]) -> Option<String> {
+    let mut raw = Vec::with_capacity(mime_header.len() + content.len() + 2);
+    raw.extend_from_slice(mime_header);
+    if !mime_header.ends_with(b"\r\n\r\n") && !mime_header.ends_with(b"\n\n") {
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(content);
+    let message = MessageParser::default().parse(&raw)?;
+    message.body_text(0).map(|t| t.into_owned())
+}
+
+/// The part to show as text: the first text/plain that is not an attachment, else the
+/// first text/html.
+pub fn choose_text_part(structure: &BodyStructure) -> Option<Vec<u32>> {
+    let parts = structure.parts();
+    let inline_text = |subtype: &str| {
+        parts.iter().find(|(_, p)| {
+            matches!(p, BodyStructure::Single { .. })
+                && p.media_type() == "text"
+                && p.subtype() == subtype
+                && !is_attachment(p)
+        })
+    };
+    inline_text("plain").or_else(|| inline_text("html")).map(|(path, _)| path.clone())
+}
+
+fn disposition(part: &BodyStructure) -> Option<String> {
+    match part {
+        BodyStructure::Single { extension: Some(ext), .. } => {
+            ext.disposition.as_ref().map(|(d, _)| d.to_lossy().to_ascii_lowercase())
+        }
+        _ => None,
+    }
+}
+
+fn is_attachment(part: &BodyStructure) -> bool {
+    disposition(part).as_deref() == Some("attachment")
+}
+
+fn param<'a>(params: &'a [(Text, Text)], name: &str) -> Option<&'a Text> {
+    params.iter().find(|(k, _)| k.as_bytes().eq_ignore_ascii_case(name.as_bytes())).map(|(_, v)| v)
+}
+
+/// The attachments of a structure: parts with a file name or `attachment` disposition,
+/// and non-text leaves (images, PDFs, attached messages).
+pub fn attachments(structure: &BodyStructure) -> Vec<AttachmentInfo> {
+    let text_part = choose_text_part(structure);
+    structure
+        .parts()
+        .into_iter()
+        .filter_map(|(section, part)| {
+            let BodyStructure::Single { fields, extension, .. } = part else { return None };
+            if text_part.as_ref() == Some(&section) {
+                return None;
+            }
+            // Parts inside an attached message belong to it.
+            let filename = extension
+                .as_ref()
+                .and_then(|e| e.disposition.as_ref())
+                .and_then(|(_, p)| param(p, "filename"))
+                .or_else(|| param(&fields.params, "name"))
+                .map(|n| decode_header_text(n.as_bytes()));
+            let mime_type = format!("{}/{}", part.media_type(), part.subtype());
+            let is_text_alt = part.media_type() == "text" && filename.is_none() && !is_attachment(part);
+            (!is_text_alt).then_some(AttachmentInfo { section, filename, mime_type, size: fields.size })
+        })
+        .filter(|a| !is_inside_attached_message(structure, &a.section))
+        .collect()
+}
+
+fn is_inside_attached_message(structure: &BodyStructure, section: &[u32]) -> bool {
+    structure.parts().iter().any(|(path, part)| {
+        path.len() < section.len()
+            && section.starts_with(path)
+            && matches!(part, BodyStructure::Single { specific: SinglePartKind::Message { .. }, .. })
+    })
+}
+
+/// Whether a structure has any attachment.
+pub fn has_attachments(structure: &BodyStructure) -> bool {
+    !attachments(structure).is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoded_words() {
+        assert_eq!(decode_header_text(b"=?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?="), "Grüße aus München");
+        assert_eq!(decode_header_text(b"=?iso-8859-1?q?=C7a_marche?="), "Ça marche");
+        assert_eq!(decode_header_text(b"plain subject"), "plain subject");
+        assert_eq!(decode_header_text("raw ütf-8".as_bytes()), "raw ütf-8");
+    }
+
+    #[test]
+    fn quoted_printable_latin1_part() {
+        let header = b"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+        assert_eq!(decode_text_part(header, b"caf=E9 cr=E8me").as_deref(), Some("café crème"));
+    }
+
+    #[test]
+    fn base64_utf8_part() {
+        let header = b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        assert_eq!(decode_text_part(header, b"5pel5pys6Kqe").as_deref(), Some("日本語"));
+    }
+}

@@ -1,0 +1,18 @@
+//! Native TCP transport (tokio), as a futures-io stream.
+
+use tokio::net::TcpStream;
+use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
+
+use crate::error::ClientError;
+
+/// A TCP connection as a futures-io stream.
+pub type TcpTransport = Compat<TcpStream>;
+
+/// Connects to `host:port`.
+pub async fn connect(host: &str, port: u16) -> Result<TcpTransport, ClientError> {
+    let stream = TcpStream::connect((host, port))
+        .await
+        .map_err(|e| ClientError::Connect(format!("{host}:{port}: {e}")))?;
+    stream.set_nodelay(true).map_err(ClientError::Io)?;
+    Ok(stream.compat())
+}
