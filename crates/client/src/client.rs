@@ -59,7 +59,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// send them with its OK.
     pub async fn login(&mut self, username: &str, password: &str) -> Result<(), ClientError> {
         let before = self.capabilities().clone();
-        self.conn.execute(Command::login(username, password)?).await?;
+        self.conn
+            .execute(Command::login(username, password)?)
+            .await?;
         if *self.capabilities() == before {
             self.refresh_capabilities().await?;
         }
@@ -71,7 +73,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     pub async fn list_folders(&mut self) -> Result<Vec<Folder>, ClientError> {
         let response = self
             .conn
-            .execute(Command::List { reference: MailboxName::from_wire(Vec::new()), pattern: ListPattern::all() })
+            .execute(Command::List {
+                reference: MailboxName::from_wire(Vec::new()),
+                pattern: ListPattern::all(),
+            })
             .await?;
         let mut folders: Vec<Folder> = response
             .data
@@ -81,34 +86,53 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 _ => None,
             })
             .collect();
-        folders.sort_by(|a, b| folder_rank(a).cmp(&folder_rank(b)).then_with(|| a.path.cmp(&b.path)));
+        folders.sort_by(|a, b| {
+            folder_rank(a)
+                .cmp(&folder_rank(b))
+                .then_with(|| a.path.cmp(&b.path))
+        });
         Ok(folders)
     }
 
     /// Opens a folder read-write.
     pub async fn select(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
-        self.conn.execute(Command::Select { mailbox: name.clone() }).await?;
+        self.conn
+            .execute(Command::Select {
+                mailbox: name.clone(),
+            })
+            .await?;
         self.mailbox_info()
     }
 
     /// Opens a folder read-only.
     pub async fn examine(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
-        self.conn.execute(Command::Examine { mailbox: name.clone() }).await?;
+        self.conn
+            .execute(Command::Examine {
+                mailbox: name.clone(),
+            })
+            .await?;
         self.mailbox_info()
     }
 
     fn mailbox_info(&self) -> Result<MailboxInfo, ClientError> {
-        let m = self
-            .conn
-            .session()
-            .selected()
-            .ok_or_else(|| ClientError::Unexpected("no mailbox selected after SELECT".into()))?;
-        Ok(MailboxInfo { exists: m.exists, uid_validity: m.uid_validity, uid_next: m.uid_next, read_only: m.read_only })
+        let m =
+            self.conn.session().selected().ok_or_else(|| {
+                ClientError::Unexpected("no mailbox selected after SELECT".into())
+            })?;
+        Ok(MailboxInfo {
+            exists: m.exists,
+            uid_validity: m.uid_validity,
+            uid_next: m.uid_next,
+            read_only: m.read_only,
+        })
     }
 
     /// Summaries (UID, flags, dates, size, envelope, structure) of the messages with the
     /// given UIDs, in the server's order.
-    pub async fn fetch_summaries(&mut self, uids: SequenceSet) -> Result<Vec<MessageSummary>, ClientError> {
+    pub async fn fetch_summaries(
+        &mut self,
+        uids: SequenceSet,
+    ) -> Result<Vec<MessageSummary>, ClientError> {
         let response = self
             .conn
             .execute(Command::fetch(
@@ -146,12 +170,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             .conn
             .execute(Command::fetch(
                 SequenceSet::range(uid, uid)?,
-                vec![FetchAttribute::BodySection { section: section.clone(), partial, peek: true }],
+                vec![FetchAttribute::BodySection {
+                    section: section.clone(),
+                    partial,
+                    peek: true,
+                }],
                 true,
             )?)
             .await?;
-        find_section(&response, uid, &section)
-            .ok_or_else(|| ClientError::Unexpected(format!("no BODY[{}] for UID {uid}", section.to_wire())))
+        find_section(&response, uid, &section).ok_or_else(|| {
+            ClientError::Unexpected(format!("no BODY[{}] for UID {uid}", section.to_wire()))
+        })
     }
 
     /// Opens a message for reading: its headers, its text decoded for display, and its
@@ -176,12 +205,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             .data
             .into_iter()
             .find_map(|d| match d {
-                Data::Fetch { seq, items } => summary_from_items(seq, items).filter(|(s, _)| s.uid == uid),
+                Data::Fetch { seq, items } => {
+                    summary_from_items(seq, items).filter(|(s, _)| s.uid == uid)
+                }
                 _ => None,
             })
             .ok_or_else(|| ClientError::Unexpected(format!("no message with UID {uid}")))?;
         let Some(structure) = structure else {
-            return Err(ClientError::Unexpected(format!("no BODYSTRUCTURE for UID {uid}")));
+            return Err(ClientError::Unexpected(format!(
+                "no BODYSTRUCTURE for UID {uid}"
+            )));
         };
         let text_section = mime::choose_text_part(&structure);
         let text = match &text_section {
@@ -189,7 +222,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             None => None,
         };
         let attachments = mime::attachments(&structure);
-        Ok(MessageContent { summary, text, text_section, attachments })
+        Ok(MessageContent {
+            summary,
+            text,
+            text_section,
+            attachments,
+        })
     }
 
     async fn fetch_decoded_text(
@@ -199,18 +237,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         path: &[u32],
     ) -> Result<Option<String>, ClientError> {
         // A single-part message: its MIME header is the message header.
-        let (header_section, body_section) = if matches!(structure, BodyStructure::Single { .. }) && path == [1] {
-            (Section::with_kind(Vec::new(), SectionKind::Header), Section::with_kind(Vec::new(), SectionKind::Text))
-        } else {
-            (Section::with_kind(path.to_vec(), SectionKind::Mime), Section::part(path.to_vec()))
-        };
+        let (header_section, body_section) =
+            if matches!(structure, BodyStructure::Single { .. }) && path == [1] {
+                (
+                    Section::with_kind(Vec::new(), SectionKind::Header),
+                    Section::with_kind(Vec::new(), SectionKind::Text),
+                )
+            } else {
+                (
+                    Section::with_kind(path.to_vec(), SectionKind::Mime),
+                    Section::part(path.to_vec()),
+                )
+            };
         let response = self
             .conn
             .execute(Command::fetch(
                 SequenceSet::range(uid, uid)?,
                 vec![
-                    FetchAttribute::BodySection { section: header_section.clone(), partial: None, peek: true },
-                    FetchAttribute::BodySection { section: body_section.clone(), partial: None, peek: true },
+                    FetchAttribute::BodySection {
+                        section: header_section.clone(),
+                        partial: None,
+                        peek: true,
+                    },
+                    FetchAttribute::BodySection {
+                        section: body_section.clone(),
+                        partial: None,
+                        peek: true,
+                    },
                 ],
                 true,
             )?)
@@ -231,7 +284,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
 
 fn find_section(response: &CommandResponse, uid: u32, wanted: &Section) -> Option<Vec<u8>> {
     response.data.iter().find_map(|d| {
-        let Data::Fetch { items, .. } = d else { return None };
+        let Data::Fetch { items, .. } = d else {
+            return None;
+        };
         let has_uid = items.iter().any(|i| *i == FetchItem::Uid(uid));
         if !has_uid {
             return None;
@@ -250,7 +305,10 @@ fn section_matches(got: &Section, wanted: &Section) -> bool {
     got.to_wire().eq_ignore_ascii_case(&wanted.to_wire())
 }
 
-fn summary_from_items(seq: u32, items: Vec<FetchItem>) -> Option<(MessageSummary, Option<BodyStructure>)> {
+fn summary_from_items(
+    seq: u32,
+    items: Vec<FetchItem>,
+) -> Option<(MessageSummary, Option<BodyStructure>)> {
     let mut summary = MessageSummary {
         uid: 0,
         seq,
@@ -279,7 +337,11 @@ fn summary_from_items(seq: u32, items: Vec<FetchItem>) -> Option<(MessageSummary
             FetchItem::InternalDate(d) => summary.received = Some(d.unix_timestamp()),
             FetchItem::Rfc822Size(n) => summary.size = Some(n),
             FetchItem::Envelope(env) => {
-                summary.subject = env.subject.as_ref().map(|s| mime::decode_header_text(s.as_bytes())).unwrap_or_default();
+                summary.subject = env
+                    .subject
+                    .as_ref()
+                    .map(|s| mime::decode_header_text(s.as_bytes()))
+                    .unwrap_or_default();
                 summary.from = mime::addresses(&env.from);
                 summary.to = mime::addresses(&env.to);
                 summary.cc = mime::addresses(&env.cc);
@@ -299,7 +361,10 @@ fn summary_from_items(seq: u32, items: Vec<FetchItem>) -> Option<(MessageSummary
 fn folder_from_list(item: ListItem) -> Folder {
     let path = item.name.display().into_owned();
     let (label, depth) = match item.delimiter {
-        Some(d) => (path.rsplit(d).next().unwrap_or(&path).to_string(), path.matches(d).count()),
+        Some(d) => (
+            path.rsplit(d).next().unwrap_or(&path).to_string(),
+            path.matches(d).count(),
+        ),
         None => (path.clone(), 0),
     };
     Folder {

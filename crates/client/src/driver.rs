@@ -39,8 +39,12 @@ pub struct Connection<S> {
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     /// Reads the server's greeting.
     pub async fn open(stream: S, options: Options) -> Result<(Self, StatusResponse), ClientError> {
-        let mut conn =
-            Self { stream, session: Session::new(options), read_buf: vec![0; READ_CHUNK], unsolicited: VecDeque::new() };
+        let mut conn = Self {
+            stream,
+            session: Session::new(options),
+            read_buf: vec![0; READ_CHUNK],
+            unsolicited: VecDeque::new(),
+        };
         loop {
             match conn.session.next() {
                 Ok(Event::Greeting(greeting)) => return Ok((conn, greeting)),
@@ -68,13 +72,27 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let mut statuses = Vec::new();
         loop {
             match self.session.next() {
-                Ok(Event::Data { handle: Some(h), data: d }) if h == handle => data.push(d),
-                Ok(Event::Status { handle: Some(h), status }) if h == handle => statuses.push(status),
+                Ok(Event::Data {
+                    handle: Some(h),
+                    data: d,
+                }) if h == handle => data.push(d),
+                Ok(Event::Status {
+                    handle: Some(h),
+                    status,
+                }) if h == handle => statuses.push(status),
                 Ok(Event::Completed { handle: h, result }) if h == handle => {
                     return match result {
-                        Ok(completion) => Ok(CommandResponse { data, statuses, completion }),
-                        Err(CommandError::No(status)) => Err(ClientError::server(name, status, false)),
-                        Err(CommandError::Bad(status)) => Err(ClientError::server(name, status, true)),
+                        Ok(completion) => Ok(CommandResponse {
+                            data,
+                            statuses,
+                            completion,
+                        }),
+                        Err(CommandError::No(status)) => {
+                            Err(ClientError::server(name, status, false))
+                        }
+                        Err(CommandError::Bad(status)) => {
+                            Err(ClientError::server(name, status, true))
+                        }
                         Err(CommandError::ConnectionLost) => Err(ClientError::Closed),
                     };
                 }

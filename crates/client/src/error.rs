@@ -45,12 +45,24 @@ pub enum ClientError {
 
 impl ClientError {
     pub(crate) fn server(command: &'static str, status: StatusResponse, bad: bool) -> Self {
-        ClientError::Server { command, bad, code: status.code, text: status.text.to_lossy().into_owned() }
+        ClientError::Server {
+            command,
+            bad,
+            code: status.code,
+            text: status.text.to_lossy().into_owned(),
+        }
     }
 
     /// Whether the server rejected credentials (`NO [AUTHENTICATIONFAILED]`, or any NO to
     /// LOGIN).
     pub fn is_authentication_failure(&self) -> bool {
-        matches!(self, ClientError::Server { command: "LOGIN" | "AUTHENTICATE", bad: false, .. })
+        matches!(
+            self,
+            ClientError::Server {
+                command: "LOGIN" | "AUTHENTICATE",
+                bad: false,
+                ..
+            }
+        )
     }
 }

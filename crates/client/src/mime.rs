@@ -29,7 +29,11 @@ pub fn addresses(list: &[Address]) -> Vec<EmailAddress> {
     list.iter()
         .filter_map(|a| {
             let email = a.email()?;
-            let name = a.name.as_ref().map(|n| decode_header_text(n.as_bytes())).filter(|n| !n.is_empty());
+            let name = a
+                .name
+                .as_ref()
+                .map(|n| decode_header_text(n.as_bytes()))
+                .filter(|n| !n.is_empty());
             Some(EmailAddress { name, email })
         })
         .collect()
@@ -61,14 +65,20 @@ pub fn choose_text_part(structure: &BodyStructure) -> Option<Vec<u32>> {
                 && !is_attachment(p)
         })
     };
-    inline_text("plain").or_else(|| inline_text("html")).map(|(path, _)| path.clone())
+    inline_text("plain")
+        .or_else(|| inline_text("html"))
+        .map(|(path, _)| path.clone())
 }
 
 fn disposition(part: &BodyStructure) -> Option<String> {
     match part {
-        BodyStructure::Single { extension: Some(ext), .. } => {
-            ext.disposition.as_ref().map(|(d, _)| d.to_lossy().to_ascii_lowercase())
-        }
+        BodyStructure::Single {
+            extension: Some(ext),
+            ..
+        } => ext
+            .disposition
+            .as_ref()
+            .map(|(d, _)| d.to_lossy().to_ascii_lowercase()),
         _ => None,
     }
 }
@@ -78,7 +88,10 @@ fn is_attachment(part: &BodyStructure) -> bool {
 }
 
 fn param<'a>(params: &'a [(Text, Text)], name: &str) -> Option<&'a Text> {
-    params.iter().find(|(k, _)| k.as_bytes().eq_ignore_ascii_case(name.as_bytes())).map(|(_, v)| v)
+    params
+        .iter()
+        .find(|(k, _)| k.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        .map(|(_, v)| v)
 }
 
 /// The attachments of a structure: parts with a file name or `attachment` disposition,
@@ -89,7 +102,12 @@ pub fn attachments(structure: &BodyStructure) -> Vec<AttachmentInfo> {
         .parts()
         .into_iter()
         .filter_map(|(section, part)| {
-            let BodyStructure::Single { fields, extension, .. } = part else { return None };
+            let BodyStructure::Single {
+                fields, extension, ..
+            } = part
+            else {
+                return None;
+            };
             if text_part.as_ref() == Some(&section) {
                 return None;
             }
@@ -101,8 +119,14 @@ pub fn attachments(structure: &BodyStructure) -> Vec<AttachmentInfo> {
                 .or_else(|| param(&fields.params, "name"))
                 .map(|n| decode_header_text(n.as_bytes()));
             let mime_type = format!("{}/{}", part.media_type(), part.subtype());
-            let is_text_alt = part.media_type() == "text" && filename.is_none() && !is_attachment(part);
-            (!is_text_alt).then_some(AttachmentInfo { section, filename, mime_type, size: fields.size })
+            let is_text_alt =
+                part.media_type() == "text" && filename.is_none() && !is_attachment(part);
+            (!is_text_alt).then_some(AttachmentInfo {
+                section,
+                filename,
+                mime_type,
+                size: fields.size,
+            })
         })
         .filter(|a| !is_inside_attached_message(structure, &a.section))
         .collect()
@@ -112,7 +136,13 @@ fn is_inside_attached_message(structure: &BodyStructure, section: &[u32]) -> boo
     structure.parts().iter().any(|(path, part)| {
         path.len() < section.len()
             && section.starts_with(path)
-            && matches!(part, BodyStructure::Single { specific: SinglePartKind::Message { .. }, .. })
+            && matches!(
+                part,
+                BodyStructure::Single {
+                    specific: SinglePartKind::Message { .. },
+                    ..
+                }
+            )
     })
 }
 
@@ -127,8 +157,14 @@ mod tests {
 
     #[test]
     fn encoded_words() {
-        assert_eq!(decode_header_text(b"=?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?="), "Grüße aus München");
-        assert_eq!(decode_header_text(b"=?iso-8859-1?q?=C7a_marche?="), "Ça marche");
+        assert_eq!(
+            decode_header_text(b"=?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?="),
+            "Grüße aus München"
+        );
+        assert_eq!(
+            decode_header_text(b"=?iso-8859-1?q?=C7a_marche?="),
+            "Ça marche"
+        );
         assert_eq!(decode_header_text(b"plain subject"), "plain subject");
         assert_eq!(decode_header_text("raw ütf-8".as_bytes()), "raw ütf-8");
     }
@@ -136,12 +172,19 @@ mod tests {
     #[test]
     fn quoted_printable_latin1_part() {
         let header = b"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
-        assert_eq!(decode_text_part(header, b"caf=E9 cr=E8me").as_deref(), Some("café crème"));
+        assert_eq!(
+            decode_text_part(header, b"caf=E9 cr=E8me").as_deref(),
+            Some("café crème")
+        );
     }
 
     #[test]
     fn base64_utf8_part() {
-        let header = b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-        assert_eq!(decode_text_part(header, b"5pel5pys6Kqe").as_deref(), Some("日本語"));
+        let header =
+            b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        assert_eq!(
+            decode_text_part(header, b"5pel5pys6Kqe").as_deref(),
+            Some("日本語")
+        );
     }
 }

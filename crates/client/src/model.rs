@@ -42,7 +42,10 @@ pub struct EmailAddress {
 impl EmailAddress {
     /// The name if there is one, else the address.
     pub fn display(&self) -> &str {
-        self.name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&self.email)
+        self.name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&self.email)
     }
 }
 

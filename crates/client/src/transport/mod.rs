@@ -27,8 +27,17 @@ mod tests {
 
     #[test]
     fn relay_urls_encode_the_host() {
-        assert_eq!(relay_url("ws://h/relay", "mail.example.com", 993), "ws://h/relay?host=mail.example.com&port=993");
-        assert_eq!(relay_url("ws://h/relay", "a&port=1#", 143), "ws://h/relay?host=a%26port%3D1%23&port=143");
-        assert_eq!(relay_url("ws://h/relay?t=1", "::1", 143), "ws://h/relay?t=1&host=%3A%3A1&port=143");
+        assert_eq!(
+            relay_url("ws://h/relay", "mail.example.com", 993),
+            "ws://h/relay?host=mail.example.com&port=993"
+        );
+        assert_eq!(
+            relay_url("ws://h/relay", "a&port=1#", 143),
+            "ws://h/relay?host=a%26port%3D1%23&port=143"
+        );
+        assert_eq!(
+            relay_url("ws://h/relay?t=1", "::1", 143),
+            "ws://h/relay?t=1&host=%3A%3A1&port=143"
+        );
     }
 }

@@ -1,0 +1,219 @@
+//! The client against a real Dovecot (started by webimap-testkit), directly over TCP and
+//! through the real relay over a WebSocket.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::io::{AsyncRead, AsyncWrite};
+use support::{Relay, WsIo};
+use webimap_client::{
+    Client, ClientError,
+    proto::types::{
+        mailbox::{MailboxName, SpecialUse},
+        sequence::SequenceSet,
+    },
+    transport::tcp,
+};
+use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, sample};
+
+const LIMIT: Duration = Duration::from_secs(30);
+
+async fn within<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(LIMIT, f).await.expect("no hang")
+}
+
+fn dovecot() -> Dovecot {
+    Dovecot::start(DovecotConfig::default()).expect("dovecot starts")
+}
+
+/// Signs in, lists folders, reads every sample message in every folder and checks what a
+/// user would see: subjects (decoded), senders, flags, body text (decoded).
+async fn read_whole_mailbox<S: AsyncRead + AsyncWrite + Unpin>(stream: S) {
+    let mut client = Client::connect(stream).await.expect("greeting");
+    assert!(
+        client.capabilities().has("IMAP4rev1"),
+        "{:?}",
+        client.capabilities()
+    );
+    client.login(DEMO_USER, DEMO_PASSWORD).await.expect("login");
+    assert!(
+        client.capabilities().has("IDLE"),
+        "capabilities after login"
+    );
+
+    let folders = client.list_folders().await.expect("list");
+    let paths: Vec<&str> = folders.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths.first(), Some(&"INBOX"), "{paths:?}");
+    for expected in sample::folders() {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+    let nested = folders
+        .iter()
+        .find(|f| f.path == "Work/Projects")
+        .expect("nested folder");
+    assert_eq!((nested.label.as_str(), nested.depth), ("Projects", 1));
+    let sent = folders
+        .iter()
+        .find(|f| f.special_use == Some(SpecialUse::Sent))
+        .expect("special-use Sent");
+    assert_eq!(sent.path, "Sent");
+
+    let all = sample::messages();
+    for folder in sample::folders() {
+        let expected: Vec<_> = all.iter().filter(|m| m.folder == folder).collect();
+        let info = client
+            .select(&MailboxName::from_display(folder).unwrap())
+            .await
+            .expect("select");
+        assert_eq!(info.exists as usize, expected.len(), "{folder}");
+        if expected.is_empty() {
+            continue;
+        }
+        let summaries = client
+            .fetch_summaries(SequenceSet::all())
+            .await
+            .expect("fetch");
+        assert_eq!(summaries.len(), expected.len());
+        for want in &expected {
+            let got = summaries
+                .iter()
+                .find(|s| s.subject == want.subject)
+                .unwrap_or_else(|| panic!("{folder}: no summary with subject {:?}", want.subject));
+            assert_eq!(
+                (got.seen, got.flagged),
+                (want.seen, want.flagged),
+                "{}",
+                want.subject
+            );
+            assert_eq!(got.from[0].email, want.from_addr, "{}", want.subject);
+            assert_eq!(got.from[0].display(), want.from_name, "{}", want.subject);
+            assert_eq!(got.received, Some(want.unix_time()), "{}", want.subject);
+            assert_eq!(got.has_attachments, want.has_attachment, "{}", want.subject);
+            let content = client.fetch_message(got.uid).await.expect("message");
+            let text = content.text.unwrap_or_default();
+            assert!(
+                text.contains(want.body_contains),
+                "{}: body {:?} lacks {:?}",
+                want.subject,
+                text,
+                want.body_contains
+            );
+        }
+        // Reading did not mark anything seen (BODY.PEEK).
+        let again = client
+            .fetch_summaries(SequenceSet::all())
+            .await
+            .expect("fetch again");
+        assert_eq!(
+            again.iter().filter(|s| s.seen).count(),
+            expected.iter().filter(|m| m.seen).count()
+        );
+    }
+    client.logout().await.expect("logout");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_every_sample_message_over_tcp() {
+    let dovecot = dovecot();
+    let stream = tcp::connect(dovecot.host(), dovecot.imap_port())
+        .await
+        .expect("tcp");
+    within(read_whole_mailbox(stream)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_every_sample_message_through_the_relay() {
+    let dovecot = dovecot();
+    let relay = Relay::start(&[format!("127.0.0.1:{}", dovecot.imap_port())]).await;
+    let url = format!(
+        "{}?host=127.0.0.1&port={}",
+        relay.url(),
+        dovecot.imap_port()
+    );
+    let stream = WsIo::connect(&url).await.expect("websocket");
+    within(read_whole_mailbox(stream)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_password_is_an_authentication_failure() {
+    let dovecot = dovecot();
+    let stream = tcp::connect(dovecot.host(), dovecot.imap_port())
+        .await
+        .expect("tcp");
+    let mut client = within(Client::connect(stream)).await.expect("greeting");
+    let err = within(client.login(DEMO_USER, "wrong"))
+        .await
+        .expect_err("refused");
+    assert!(err.is_authentication_failure(), "{err:?}");
+    // The session goes on: the right password works after a wrong one.
+    within(client.login(DEMO_USER, DEMO_PASSWORD))
+        .await
+        .expect("login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_refuses_a_target_not_allowed_before_upgrading() {
+    let dovecot = dovecot();
+    let relay = Relay::start(&[format!("127.0.0.1:{}", dovecot.imap_port())]).await;
+    let url = format!(
+        "{}?host=127.0.0.1&port={}",
+        relay.url(),
+        dovecot.imaps_port()
+    );
+    match WsIo::connect(&url).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403)
+        }
+        Err(other) => panic!("expected HTTP 403, got {other}"),
+        Ok(_) => panic!("a target not allowed was relayed"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn target_that_closes_the_connection_fails_cleanly() {
+    // A "server" that accepts and closes at once, with no greeting.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            drop(socket);
+        }
+    });
+    let relay = Relay::start(&[format!("127.0.0.1:{port}")]).await;
+    let url = format!("{}?host=127.0.0.1&port={port}", relay.url());
+    let stream = WsIo::connect(&url)
+        .await
+        .expect("upgrade happens: the target is allowed");
+    match within(Client::connect(stream)).await {
+        Err(ClientError::Closed | ClientError::Io(_) | ClientError::Protocol(_)) => {}
+        Err(other) => panic!("expected a closed connection, got {other:?}"),
+        Ok(_) => panic!("a greeting from a server that sent nothing"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_closing_mid_session_fails_the_command_without_hanging() {
+    let dovecot = dovecot();
+    let relay = Relay::start(&[format!("127.0.0.1:{}", dovecot.imap_port())]).await;
+    let url = format!(
+        "{}?host=127.0.0.1&port={}",
+        relay.url(),
+        dovecot.imap_port()
+    );
+    let mut client = within(Client::connect(WsIo::connect(&url).await.unwrap()))
+        .await
+        .unwrap();
+    within(client.login(DEMO_USER, DEMO_PASSWORD))
+        .await
+        .unwrap();
+    dovecot.stop();
+    let result = within(client.list_folders()).await;
+    assert!(
+        matches!(result, Err(ClientError::Closed | ClientError::Io(_))),
+        "{result:?}"
+    );
+}

@@ -1,0 +1,137 @@
+//! Shared by the native integration tests: a real Dovecot, an in-process relay, and a
+//! WebSocket client (tokio-tungstenite) seen as a futures-io byte stream, as the browser's is.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::{
+    io,
+    net::SocketAddr,
+    pin::Pin,
+    task::{Context, Poll, ready},
+};
+
+use futures::{
+    Sink, Stream,
+    io::{AsyncRead, AsyncWrite},
+};
+use tokio::{net::TcpListener, sync::oneshot};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, tungstenite::Message};
+use webimap_relay::{
+    Config,
+    policy::{AllowRule, Policy},
+};
+
+/// A relay running in this process; stops when dropped.
+pub struct Relay {
+    pub addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Relay {
+    pub async fn start(allow: &[String]) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind relay");
+        let addr = listener.local_addr().expect("addr");
+        let mut config = Config::default();
+        config.policy = Policy::new(
+            allow
+                .iter()
+                .map(|a| a.parse::<AllowRule>().expect("rule"))
+                .collect(),
+        );
+        let (tx, rx) = oneshot::channel();
+        tokio::spawn(async move {
+            webimap_relay::run(listener, config, async move {
+                let _ = rx.await;
+            })
+            .await
+            .expect("relay runs");
+        });
+        Relay {
+            addr,
+            stop: Some(tx),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("ws://{}/relay", self.addr)
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A WebSocket as `AsyncRead + AsyncWrite` (binary frames), like gloo-net's in the browser.
+pub struct WsIo {
+    ws: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>,
+    pending: Vec<u8>,
+    pos: usize,
+}
+
+impl WsIo {
+    pub async fn connect(url: &str) -> Result<WsIo, tokio_tungstenite::tungstenite::Error> {
+        let (ws, _) = tokio_tungstenite::connect_async(url).await?;
+        Ok(WsIo {
+            ws,
+            pending: Vec::new(),
+            pos: 0,
+        })
+    }
+}
+
+fn to_io(e: tokio_tungstenite::tungstenite::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+impl AsyncRead for WsIo {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            if self.pos < self.pending.len() {
+                let n = buf.len().min(self.pending.len() - self.pos);
+                let pos = self.pos;
+                buf[..n].copy_from_slice(&self.pending[pos..pos + n]);
+                self.pos += n;
+                return Poll::Ready(Ok(n));
+            }
+            match ready!(Pin::new(&mut self.ws).poll_next(cx)) {
+                None | Some(Ok(Message::Close(_))) => return Poll::Ready(Ok(0)),
+                Some(Ok(Message::Binary(data))) => {
+                    self.pending = data.to_vec();
+                    self.pos = 0;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Poll::Ready(Err(to_io(e))),
+            }
+        }
+    }
+}
+
+impl AsyncWrite for WsIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        ready!(Pin::new(&mut self.ws).poll_ready(cx)).map_err(to_io)?;
+        Pin::new(&mut self.ws)
+            .start_send(Message::Binary(buf.to_vec().into()))
+            .map_err(to_io)?;
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.ws).poll_flush(cx).map_err(to_io)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.ws).poll_close(cx).map_err(to_io)
+    }
+}
