@@ -183,10 +183,17 @@ pub(crate) mod layout {
     pub(crate) const PASSWD: &str = "passwd";
     pub(crate) const LOG: &str = "dovecot.log";
     pub(crate) const OUTPUT: &str = "dovecot.out";
+    /// The pid of the process that started the instance (to find orphaned instances).
+    pub(crate) const OWNER: &str = "owner.pid";
     pub(crate) const TLS: &str = "tls";
     pub(crate) const RUN: &str = "run";
     pub(crate) const STATE: &str = "state";
     pub(crate) const HOME: &str = "home";
+    /// Anvil's auth-penalty socket is moved here, so the auth process finds none where it
+    /// looks and adds no growing delay after failed logins (tests fail logins on purpose).
+    pub(crate) const PENALTY_SOCKET_MOVED: &str = "anvil-auth-penalty-off";
+    /// Where Dovecot's auth process looks for that socket (inside `run/`).
+    pub(crate) const PENALTY_SOCKET: &str = "anvil-auth-penalty";
     /// Each user's maildir root, under `home/<user>/`.
     pub(crate) const MAILDIR: &str = "Maildir";
 }
@@ -247,9 +254,10 @@ userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={dir}/{HOME}/%u\
 namespace inbox {{\n  inbox = yes\n  separator = /\n  prefix =\n{mailboxes}}}\n\
 service imap-login {{\n{unchrooted}  inet_listener imap {{\n    port = {imap_port}\n  }}\n  \
 inet_listener imaps {{\n    port = {imaps_port}\n    ssl = yes\n  }}\n}}\n\
-service anvil {{\n{unchrooted}}}\n",
+service anvil {{\n{unchrooted}  unix_listener anvil-auth-penalty {{\n    path = {PENALTY_OFF}\n  }}\n}}\n",
         cert = crate::tls::CERT_FILE,
         key = crate::tls::KEY_FILE,
+        PENALTY_OFF = layout::PENALTY_SOCKET_MOVED,
     )
 }
 
@@ -273,7 +281,7 @@ mod tests {
             "default_internal_group = staff\n",
             "args = uid=1000 gid=1000 home=/tmp/x/home/%u\n",
             "special_use = \\Drafts\n    auto = subscribe\n",
-            "service anvil {\n  chroot =\n}\n",
+            "service anvil {\n  chroot =\n  unix_listener anvil-auth-penalty {\n",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in\n{text}");
         }

@@ -6,6 +6,11 @@
 //! One rule: this crate never writes or parses IMAP. Readiness means the plain port
 //! accepted a connection and sent some bytes; what they say is for the tests to check.
 //!
+//! On disk, an instance directory holds `dovecot.conf`, `passwd`, `tls/{ca.pem,server.pem,
+//! server.key}`, `dovecot.log`, Dovecot's `run/` and `state/`, and each user's mail in
+//! `home/<user>/Maildir/` (maildir, `LAYOUT=fs`): INBOX is `Maildir/INBOX/`, every other
+//! mailbox the directory of its name (`Maildir/Work/Projects/`), each with `cur/ new/ tmp/`.
+//!
 //! ```no_run
 //! use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig};
 //!

@@ -78,6 +78,20 @@ impl Dovecot {
         };
         let dir_text = config::check_path(&dir)?.to_owned();
         let identity = Identity::current()?;
+        process::stop_orphans(&dir);
+        // Dovecot refuses to start while master.pid names a process that `kill -0` finds,
+        // and a dead master stays a zombie until PID 1 reaps it, which may be late.
+        let master_pid = dir.join(layout::RUN).join("master.pid");
+        let stale_master = fs::read_to_string(&master_pid)
+            .ok()
+            .and_then(|text| text.trim().parse::<i32>().ok())
+            .is_some_and(|pid| !process::alive(pid));
+        if stale_master {
+            fs::remove_file(&master_pid).map_err(io_context("removing", &master_pid))?;
+        }
+        let owner = dir.join(layout::OWNER);
+        fs::write(&owner, format!("{}\n", std::process::id()))
+            .map_err(io_context("writing", &owner))?;
 
         let tls_dir = dir.join(layout::TLS);
         let tls = match (&temp, TlsFiles::load(&tls_dir)) {
@@ -92,7 +106,13 @@ impl Dovecot {
         fs::write(&passwd, config::passwd_file(&config.users))
             .map_err(io_context("writing", &passwd))?;
         prepare_homes(&dir, &config, &identity)?;
-        for stale in [layout::LOG, layout::OUTPUT] {
+        // A penalty socket left by an older config would be found and used.
+        let stale_penalty = Path::new(layout::RUN).join(layout::PENALTY_SOCKET);
+        for stale in [
+            Path::new(layout::LOG),
+            Path::new(layout::OUTPUT),
+            &stale_penalty,
+        ] {
             let path = dir.join(stale);
             if path.exists() {
                 fs::remove_file(&path).map_err(io_context("removing", &path))?;
@@ -394,9 +414,16 @@ fn spawn(dir: &Path, conf: &Path) -> Result<Child, TestkitError> {
 
 /// Process checks through `/proc` (zombies count as dead: PID 1 may reap them late).
 pub(crate) mod process {
-    use std::fs;
+    use std::{
+        fs,
+        path::{Path, PathBuf},
+        thread,
+        time::{Duration, Instant},
+    };
 
     use rustix::process::{Pid, kill_process};
+
+    use crate::config::layout;
 
     #[derive(Debug, Clone, Copy)]
     pub(crate) enum Signal {
@@ -433,6 +460,56 @@ pub(crate) mod process {
         fs::read(format!("/proc/{pid}/cmdline"))
             .map(|cmdline| cmdline.windows(7).any(|window| window == b"dovecot"))
             .unwrap_or(false)
+    }
+
+    /// Stops Dovecot masters started by this crate whose starting process is gone (a test
+    /// binary killed before its drop ran). Waits only for one using `dir`, whose ports and
+    /// pid file the caller is about to reuse.
+    pub(crate) fn stop_orphans(dir: &Path) {
+        let Ok(entries) = fs::read_dir("/proc") else {
+            return;
+        };
+        let masters = entries.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok());
+        for pid in masters {
+            let Some(instance) = instance_dir(pid) else {
+                continue;
+            };
+            let owner = fs::read_to_string(instance.join(layout::OWNER))
+                .ok()
+                .and_then(|text| text.trim().parse::<i32>().ok());
+            let Some(owner) = owner else {
+                continue;
+            };
+            if alive(owner) || !alive(pid) {
+                continue;
+            }
+            signal(pid, Signal::Term);
+            if instance == dir {
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while alive(pid) && Instant::now() < deadline {
+                    thread::sleep(Duration::from_millis(20));
+                }
+                if alive(pid) {
+                    signal(pid, Signal::Kill);
+                }
+            }
+        }
+    }
+
+    /// The instance directory of a `dovecot -F -c DIR/dovecot.conf` master.
+    fn instance_dir(pid: i32) -> Option<PathBuf> {
+        let cmdline = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        let args: Vec<&[u8]> = cmdline.split(|&byte| byte == 0).collect();
+        let binary = args.first()?;
+        if !binary.ends_with(b"dovecot") || !args.contains(&b"-F".as_slice()) {
+            return None;
+        }
+        let position = args.iter().position(|arg| *arg == b"-c")?;
+        let config = Path::new(std::str::from_utf8(args.get(position + 1)?).ok()?);
+        if config.file_name()? != layout::CONFIG {
+            return None;
+        }
+        Some(config.parent()?.to_path_buf())
     }
 
     pub(crate) fn signal(pid: i32, signal: Signal) {
