@@ -287,7 +287,7 @@ fn find_section(response: &CommandResponse, uid: u32, wanted: &Section) -> Optio
         let Data::Fetch { items, .. } = d else {
             return None;
         };
-        let has_uid = items.iter().any(|i| *i == FetchItem::Uid(uid));
+        let has_uid = items.contains(&FetchItem::Uid(uid));
         if !has_uid {
             return None;
         }

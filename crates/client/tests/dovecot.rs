@@ -1,6 +1,9 @@
 //! The client against a real Dovecot (started by webimap-testkit), directly over TCP and
 //! through the real relay over a WebSocket.
 
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used)]
+
 mod support;
 
 use std::time::Duration;
