@@ -1,0 +1,77 @@
+//! `cargo xtask demo`: the app, a private Dovecot with sample mail, and the relay serving
+//! the app, until Ctrl-C.
+
+use std::{
+    process::Command,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    thread,
+    time::Duration,
+};
+
+use anyhow::{Context, Result, bail};
+use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig};
+
+use crate::{
+    process::{Service, ensure_port_free, wait_for_port},
+    tools,
+};
+
+const IMAP_PORT: u16 = 1143;
+const IMAPS_PORT: u16 = 1993;
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let port = match args {
+        [] => 8080,
+        [flag, value] if flag == "--port" => value.parse().context("--port takes a port number")?,
+        _ => bail!("usage: cargo xtask demo [--port PORT]"),
+    };
+    tools::install()?;
+    tools::build_app()?;
+    let bin = tools::build_binaries(true)?;
+    for (p, what) in [
+        (port, "the relay"),
+        (IMAP_PORT, "Dovecot (IMAP)"),
+        (IMAPS_PORT, "Dovecot (IMAPS)"),
+    ] {
+        ensure_port_free(p, what)?;
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+
+    eprintln!("\n==> start Dovecot with sample mail");
+    let dovecot = Dovecot::start(DovecotConfig {
+        imap_port: IMAP_PORT,
+        imaps_port: IMAPS_PORT,
+        ..Default::default()
+    })?;
+    let dist = tools::root().join("dist");
+    let mut relay_cmd = Command::new(bin.join("webimap-relay"));
+    relay_cmd
+        .args(["--listen", &format!("127.0.0.1:{port}"), "--static"])
+        .arg(&dist);
+    for target in ["127.0.0.1", "localhost"] {
+        for p in [IMAP_PORT, IMAPS_PORT] {
+            relay_cmd.args(["--allow", &format!("{target}:{p}")]);
+        }
+    }
+    let mut relay = Service::start(&mut relay_cmd, "webimap-relay")?;
+    wait_for_port(&mut relay, port)?;
+
+    println!(
+        "\nwebimap demo is running.\n\n  Open      http://127.0.0.1:{port}/ in Chromium\n  Server    127.0.0.1\n  Port      {IMAP_PORT}\n  Security  None (unencrypted; IMAPS on port {IMAPS_PORT})\n  Username  {DEMO_USER}\n  Password  {DEMO_PASSWORD}\n\nPress Ctrl-C to stop everything.\n"
+    );
+    while !stop.load(Ordering::Relaxed) {
+        relay.check_running()?;
+        thread::sleep(Duration::from_millis(200));
+    }
+    eprintln!("\nstopping…");
+    drop(relay);
+    dovecot.stop();
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! `cargo xtask test`: every check, in the order that fails fastest.
+
+use std::{fs, path::Path, process::Command, time::Instant};
+
+use anyhow::{Context, Result, bail};
+use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, sample};
+
+use crate::{
+    process::{Service, free_port, run as run_step, wait_for_port},
+    tools,
+};
+
+/// Crates that build for wasm32 (the others are native-only).
+const WASM_CRATES: [&str; 3] = ["webimap-proto", "webimap-client", "webimap-webmail"];
+
+pub(crate) fn run(args: &[String]) -> Result<()> {
+    let skip_install = args.iter().any(|a| a == "--skip-install");
+    if let Some(unknown) = args.iter().find(|a| *a != "--skip-install") {
+        bail!("unknown option {unknown}; usage: cargo xtask test [--skip-install]");
+    }
+    let started = Instant::now();
+    let root = tools::root();
+    if !skip_install {
+        tools::install()?;
+    }
+    let cargo = env!("CARGO");
+    let path = tools::tool_path();
+
+    run_step(
+        Command::new(cargo)
+            .current_dir(&root)
+            .args(["fmt", "--all", "--", "--check"]),
+        "cargo fmt --check",
+    )?;
+    run_step(
+        Command::new(cargo).current_dir(&root).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        "clippy (native)",
+    )?;
+    let mut wasm_clippy = Command::new(cargo);
+    wasm_clippy.current_dir(&root).args([
+        "clippy",
+        "--all-targets",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]);
+    for krate in WASM_CRATES {
+        wasm_clippy.args(["-p", krate]);
+    }
+    wasm_clippy.args(["--", "-D", "warnings"]);
+    run_step(&mut wasm_clippy, "clippy (wasm32)")?;
+
+    run_step(
+        Command::new(cargo).current_dir(&root).args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--no-fail-fast",
+        ]),
+        "unit and integration tests (native, real Dovecot)",
+    )?;
+
+    browser_tests(&root, &path)?;
+
+    eprintln!(
+        "\nxtask test: every check passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The wasm client in headless Chromium, then the whole app end to end.
+fn browser_tests(root: &Path, path: &str) -> Result<()> {
+    let bin = tools::build_binaries(false)?;
+    let scratch = root.join("target/xtask");
+    fs::create_dir_all(&scratch)?;
+    let webdriver_json = scratch.join("webdriver.json");
+    fs::write(
+        &webdriver_json,
+        r#"{"goog:chromeOptions":{"args":["--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run","--disable-quic"]}}"#,
+    )?;
+
+    eprintln!("\n==> start Dovecot and the relay for the browser tests");
+    let dovecot = Dovecot::start(DovecotConfig::default())?;
+    let messages = sample::messages();
+    let inbox_count = messages.iter().filter(|m| m.folder == "INBOX").count();
+    let non_ascii_subject = messages
+        .iter()
+        .find(|m| m.folder == "INBOX" && !m.subject.is_ascii())
+        .map(|m| m.subject.clone())
+        .context("the sample mail has a non-ASCII INBOX subject")?;
+
+    let relay_port = free_port()?;
+    let mut relay = Service::start(
+        Command::new(bin.join("webimap-relay"))
+            .args(["--listen", &format!("127.0.0.1:{relay_port}")])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())]),
+        "webimap-relay (browser tests)",
+    )?;
+    wait_for_port(&mut relay, relay_port)?;
+    run_step(
+        Command::new(env!("CARGO"))
+            .current_dir(root)
+            .env("PATH", path)
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env(
+                "WEBIMAP_TEST_RELAY_URL",
+                format!("ws://127.0.0.1:{relay_port}/relay"),
+            )
+            .env("WEBIMAP_TEST_IMAP_PORT", dovecot.imap_port().to_string())
+            .env("WEBIMAP_TEST_USER", DEMO_USER)
+            .env("WEBIMAP_TEST_PASSWORD", DEMO_PASSWORD)
+            .env("WEBIMAP_TEST_INBOX_COUNT", inbox_count.to_string())
+            .env("WEBIMAP_TEST_SUBJECT", &non_ascii_subject)
+            .args([
+                "test",
+                "-p",
+                "webimap-client",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "web",
+            ]),
+        "wasm client in headless Chromium (through the relay, real Dovecot)",
+    )?;
+    drop(relay);
+
+    tools::build_app()?;
+    let app_port = free_port()?;
+    let mut app_relay = Service::start(
+        Command::new(bin.join("webimap-relay"))
+            .args(["--listen", &format!("127.0.0.1:{app_port}")])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
+            .arg("--static")
+            .arg(root.join("dist")),
+        "webimap-relay (serving the app)",
+    )?;
+    wait_for_port(&mut app_relay, app_port)?;
+    let sample_json = scratch.join("sample.json");
+    let sample: Vec<serde_json::Value> = messages
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "folder": m.folder, "subject": m.subject, "from_name": m.from_name,
+                "from_addr": m.from_addr, "seen": m.seen, "flagged": m.flagged,
+                "body_contains": m.body_contains, "has_attachment": m.has_attachment,
+                "unix_time": m.unix_time(),
+            })
+        })
+        .collect();
+    fs::write(&sample_json, serde_json::to_vec_pretty(&sample)?)?;
+    let screenshots = root.join("target/screenshots");
+    fs::create_dir_all(&screenshots)?;
+    run_step(
+        Command::new("node")
+            .current_dir(root.join("tests/e2e"))
+            .env("WEBIMAP_E2E_URL", format!("http://127.0.0.1:{app_port}/"))
+            .env("WEBIMAP_E2E_IMAP_HOST", "127.0.0.1")
+            .env("WEBIMAP_E2E_IMAP_PORT", dovecot.imap_port().to_string())
+            .env("WEBIMAP_E2E_USER", DEMO_USER)
+            .env("WEBIMAP_E2E_PASSWORD", DEMO_PASSWORD)
+            .env("WEBIMAP_E2E_SAMPLE", &sample_json)
+            .env("WEBIMAP_E2E_SCREENSHOTS", &screenshots)
+            .args(["--test", "--test-concurrency=1", "app.test.mjs"]),
+        "the app end to end in headless Chromium (Playwright)",
+    )?;
+    drop(app_relay);
+    dovecot.stop();
+    Ok(())
+}
