@@ -14,29 +14,54 @@ use webimap_client::{
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn setting(value: Option<&'static str>, name: &str) -> &'static str {
-    value.unwrap_or_else(|| panic!("{name} is not set: run the browser tests with `cargo xtask test`"))
+    value.unwrap_or_else(|| {
+        panic!("{name} is not set: run the browser tests with `cargo xtask test`")
+    })
 }
 
 #[wasm_bindgen_test]
 async fn logs_in_through_the_relay_and_lists_inbox() {
-    let relay = setting(option_env!("WEBIMAP_TEST_RELAY_URL"), "WEBIMAP_TEST_RELAY_URL");
-    let port: u16 = setting(option_env!("WEBIMAP_TEST_IMAP_PORT"), "WEBIMAP_TEST_IMAP_PORT").parse().unwrap();
+    let relay = setting(
+        option_env!("WEBIMAP_TEST_RELAY_URL"),
+        "WEBIMAP_TEST_RELAY_URL",
+    );
+    let port: u16 = setting(
+        option_env!("WEBIMAP_TEST_IMAP_PORT"),
+        "WEBIMAP_TEST_IMAP_PORT",
+    )
+    .parse()
+    .unwrap();
     let user = setting(option_env!("WEBIMAP_TEST_USER"), "WEBIMAP_TEST_USER");
-    let password = setting(option_env!("WEBIMAP_TEST_PASSWORD"), "WEBIMAP_TEST_PASSWORD");
-    let inbox_count: usize =
-        setting(option_env!("WEBIMAP_TEST_INBOX_COUNT"), "WEBIMAP_TEST_INBOX_COUNT").parse().unwrap();
+    let password = setting(
+        option_env!("WEBIMAP_TEST_PASSWORD"),
+        "WEBIMAP_TEST_PASSWORD",
+    );
+    let inbox_count: usize = setting(
+        option_env!("WEBIMAP_TEST_INBOX_COUNT"),
+        "WEBIMAP_TEST_INBOX_COUNT",
+    )
+    .parse()
+    .unwrap();
     let subject = setting(option_env!("WEBIMAP_TEST_SUBJECT"), "WEBIMAP_TEST_SUBJECT");
 
     let stream = ws::connect(relay, "127.0.0.1", port).expect("websocket");
-    let mut client = Client::connect(stream).await.expect("greeting through the relay");
+    let mut client = Client::connect(stream)
+        .await
+        .expect("greeting through the relay");
     client.login(user, password).await.expect("login");
     let folders = client.list_folders().await.expect("list");
     assert_eq!(folders.first().map(|f| f.path.as_str()), Some("INBOX"));
     let info = client.select(&MailboxName::inbox()).await.expect("select");
     assert_eq!(info.exists as usize, inbox_count);
-    let summaries = client.fetch_summaries(SequenceSet::all()).await.expect("fetch");
+    let summaries = client
+        .fetch_summaries(SequenceSet::all())
+        .await
+        .expect("fetch");
     assert_eq!(summaries.len(), inbox_count);
-    let message = summaries.iter().find(|s| s.subject == subject).expect("the non-ASCII subject is listed");
+    let message = summaries
+        .iter()
+        .find(|s| s.subject == subject)
+        .expect("the non-ASCII subject is listed");
     let content = client.fetch_message(message.uid).await.expect("open");
     assert!(content.text.is_some_and(|t| !t.is_empty()));
     client.logout().await.expect("logout");
@@ -44,7 +69,10 @@ async fn logs_in_through_the_relay_and_lists_inbox() {
 
 #[wasm_bindgen_test]
 async fn relay_refusal_is_an_error_not_a_hang() {
-    let relay = setting(option_env!("WEBIMAP_TEST_RELAY_URL"), "WEBIMAP_TEST_RELAY_URL");
+    let relay = setting(
+        option_env!("WEBIMAP_TEST_RELAY_URL"),
+        "WEBIMAP_TEST_RELAY_URL",
+    );
     // Port 9 (discard) is not on the relay's allowlist: 403 before the upgrade.
     let stream = ws::connect(relay, "127.0.0.1", 9).expect("websocket object");
     assert!(Client::connect(stream).await.is_err());
