@@ -1,0 +1,153 @@
+//! The sign-in form.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::state::settings::{Security, Settings};
+
+/// Props of [`LoginForm`].
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub(crate) struct LoginFormProps {
+    /// Initial values (remembered from the last visit).
+    pub(crate) settings: Settings,
+    /// The relay URL used when the field is left as is.
+    pub(crate) default_relay: AttrValue,
+    /// Whether a sign-in is under way.
+    pub(crate) busy: bool,
+    /// Why the last attempt failed.
+    #[prop_or_default]
+    pub(crate) error: Option<AttrValue>,
+    /// The settings and the password, on submit.
+    pub(crate) on_submit: Callback<(Settings, String)>,
+}
+
+/// Server, port, security, user name and password; the relay URL under "Advanced".
+#[function_component]
+pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
+    let form = use_state(|| props.settings.clone());
+    let password = use_state(String::new);
+    let relay = use_state(|| props.settings.relay_or(&props.default_relay).to_string());
+
+    let text_input = |update: fn(&mut Settings, String)| {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut next = (*form).clone();
+            update(
+                &mut next,
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            );
+            form.set(next);
+        })
+    };
+    let on_server = text_input(|s, v| s.server = v);
+    let on_port = text_input(|s, v| s.port = v);
+    let on_username = text_input(|s, v| s.username = v);
+    let on_security = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(security) = Security::from_value(&value) {
+                let mut next = (*form).clone();
+                if next.port.trim() == next.security.default_port().to_string() {
+                    next.port = security.default_port().to_string();
+                }
+                next.security = security;
+                form.set(next);
+            }
+        })
+    };
+    let on_password = {
+        let password = password.clone();
+        Callback::from(move |e: InputEvent| {
+            password.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_relay = {
+        let relay = relay.clone();
+        Callback::from(move |e: InputEvent| {
+            relay.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let onsubmit = {
+        let (form, password, relay) = (form.clone(), password.clone(), relay.clone());
+        let on_submit = props.on_submit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let mut settings = (*form).clone();
+            settings.relay_url = Some((*relay).clone());
+            on_submit.emit((settings, (*password).clone()));
+        })
+    };
+
+    let security = form.security;
+    html! {
+        <form class="login-form" {onsubmit} novalidate=true aria-busy={props.busy.to_string()}>
+            <fieldset disabled={props.busy}>
+                <legend class="visually-hidden">{ "Sign in to your IMAP server" }</legend>
+                <div class="field">
+                    <label for="server">{ "Server" }</label>
+                    <input id="server" name="server" type="text" autocomplete="off" spellcheck="false"
+                        autocapitalize="off" placeholder="imap.example.com" required=true
+                        value={form.server.clone()} oninput={on_server} />
+                </div>
+                <div class="field-row">
+                    <div class="field field-port">
+                        <label for="port">{ "Port" }</label>
+                        <input id="port" name="port" type="text" inputmode="numeric" pattern="[0-9]*"
+                            autocomplete="off" required=true value={form.port.clone()} oninput={on_port} />
+                    </div>
+                    <div class="field field-security">
+                        <label for="security">{ "Security" }</label>
+                        <select id="security" name="security" onchange={on_security}
+                            aria-describedby={(security == Security::None).then_some("security-note")}>
+                            { for Security::ALL.into_iter().map(|s| html! {
+                                <option value={s.value()} selected={s == security} disabled={!s.is_available()}>
+                                    { s.label() }
+                                </option>
+                            }) }
+                        </select>
+                    </div>
+                </div>
+                if security == Security::None {
+                    <p class="note warning" id="security-note">
+                        <span class="note-icon" aria-hidden="true">{ "⚠" }</span>
+                        <span>
+                            { "Unencrypted: your password and mail cross the network in plain text between the relay and the server. TLS support is coming soon." }
+                        </span>
+                    </p>
+                }
+                <div class="field">
+                    <label for="username">{ "Username" }</label>
+                    <input id="username" name="username" type="text" autocomplete="username" spellcheck="false"
+                        autocapitalize="off" required=true value={form.username.clone()} oninput={on_username} />
+                </div>
+                <div class="field">
+                    <label for="password">{ "Password" }</label>
+                    <input id="password" name="password" type="password" autocomplete="current-password"
+                        required=true value={(*password).clone()} oninput={on_password} />
+                </div>
+                <details class="advanced">
+                    <summary>{ "Advanced" }</summary>
+                    <div class="field">
+                        <label for="relay-url">{ "Relay URL" }</label>
+                        <input id="relay-url" name="relay-url" type="url" spellcheck="false" autocapitalize="off"
+                            placeholder={props.default_relay.clone()} value={(*relay).clone()} oninput={on_relay} />
+                        <p class="hint">{ "The WebSocket relay that carries IMAP to the server. Normally this site’s own /relay." }</p>
+                    </div>
+                </details>
+            </fieldset>
+            if let Some(error) = &props.error {
+                <div class="alert" role="alert">{ error.clone() }</div>
+            }
+            <button type="submit" class="button primary" disabled={props.busy}>
+                if props.busy {
+                    <span class="spinner" aria-hidden="true"></span>
+                }
+                { "Sign in" }
+            </button>
+            if props.busy {
+                <p class="busy-note" role="status">{ "Signing in…" }</p>
+            }
+        </form>
+    }
+}

@@ -1,0 +1,133 @@
+//! [`use_session`]: signing in and out.
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::{
+    services::{self, Connection},
+    state::{
+        error::UiError,
+        session::{Session, SessionAction},
+        settings::Settings,
+    },
+};
+
+/// The session state with the app's connection type.
+pub(crate) type SessionState = Session<Connection>;
+
+/// What a sign-in asks for: the form's settings and the password (which is never stored).
+#[derive(Clone, PartialEq)]
+pub(crate) struct SignInRequest {
+    /// The form's fields.
+    pub(crate) settings: Settings,
+    /// The password.
+    pub(crate) password: String,
+}
+
+impl std::fmt::Debug for SignInRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInRequest")
+            .field("settings", &self.settings)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The session, the remembered settings, and what can be done with them. Shared through
+/// a context by `App`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SessionHandle {
+    /// Where the session stands.
+    pub(crate) state: UseReducerHandle<SessionState>,
+    /// The sign-in form's settings, as remembered.
+    pub(crate) settings: Settings,
+    /// The relay on the page's own origin.
+    pub(crate) default_relay: AttrValue,
+    /// Signs in.
+    pub(crate) sign_in: Callback<SignInRequest>,
+    /// Signs out.
+    pub(crate) sign_out: Callback<()>,
+    /// Reports that the connection broke (back to the sign-in form).
+    pub(crate) connection_lost: Callback<()>,
+}
+
+/// Owns the session reducer and the remembered settings.
+#[hook]
+pub(crate) fn use_session() -> SessionHandle {
+    let state = use_reducer(SessionState::default);
+    let settings = use_state(services::browser::load_settings);
+    let default_relay = use_memo((), |()| {
+        AttrValue::from(services::browser::default_relay_url())
+    });
+
+    let sign_in = {
+        let dispatcher = state.dispatcher();
+        let settings = settings.clone();
+        let default_relay = default_relay.clone();
+        let busy = !matches!(state.phase, crate::state::session::Phase::SignedOut);
+        Callback::from(move |request: SignInRequest| {
+            if busy {
+                return;
+            }
+            let SignInRequest {
+                settings: form,
+                password,
+            } = request;
+            let mut remembered = form.clone();
+            if remembered.relay_url.as_deref().map(str::trim) == Some(default_relay.as_str()) {
+                remembered.relay_url = None;
+            }
+            services::browser::save_settings(&remembered);
+            settings.set(remembered);
+            let target = match form.validate(&password, &default_relay) {
+                Ok(target) => target,
+                Err(error) => return dispatcher.dispatch(SessionAction::SignInFailed(error)),
+            };
+            dispatcher.dispatch(SessionAction::SignInStarted);
+            let dispatcher = dispatcher.clone();
+            spawn_local(async move {
+                match services::session::sign_in(&target, &password).await {
+                    Ok((account, conn)) => {
+                        dispatcher.dispatch(SessionAction::SignInSucceeded { account, conn })
+                    }
+                    Err(error) => dispatcher.dispatch(SessionAction::SignInFailed(error)),
+                }
+            });
+        })
+    };
+
+    let sign_out = {
+        let dispatcher = state.dispatcher();
+        let conn = state.connection().cloned();
+        Callback::from(move |()| {
+            let Some(conn) = conn.clone() else { return };
+            dispatcher.dispatch(SessionAction::SignOutStarted);
+            let dispatcher = dispatcher.clone();
+            spawn_local(async move {
+                services::session::sign_out(conn).await;
+                dispatcher.dispatch(SessionAction::SignedOut);
+            });
+        })
+    };
+
+    let connection_lost = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| dispatcher.dispatch(SessionAction::ConnectionLost))
+    };
+
+    SessionHandle {
+        state,
+        settings: (*settings).clone(),
+        default_relay: (*default_relay).clone(),
+        sign_in,
+        sign_out,
+        connection_lost,
+    }
+}
+
+/// Reports a failure from a signed-in operation: a lost connection ends the session.
+pub(crate) fn report_lost(error: &UiError, connection_lost: &Callback<()>) {
+    if error.is_connection_lost() {
+        connection_lost.emit(());
+    }
+}

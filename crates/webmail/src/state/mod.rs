@@ -1,0 +1,8 @@
+//! Application state: plain data and pure reducers (no `html!`, no web-sys), so their
+//! tests run natively.
+
+pub(crate) mod error;
+pub(crate) mod loadable;
+pub(crate) mod mailbox;
+pub(crate) mod session;
+pub(crate) mod settings;

@@ -1,0 +1,307 @@
+//! What the sign-in form asks for, and what of it is remembered. The password is never
+//! part of [`Settings`]: it goes straight from the form to the login.
+
+use serde::{Deserialize, Serialize};
+
+use super::error::UiError;
+
+/// How the connection to the IMAP server is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Security {
+    /// Plain text (IMAP on port 143).
+    #[default]
+    None,
+    /// Implicit TLS (port 993). Not available yet.
+    Tls,
+    /// STARTTLS on port 143. Not available yet.
+    StartTls,
+}
+
+impl Security {
+    /// Every choice, in the order the form lists them.
+    pub(crate) const ALL: [Security; 3] = [Security::None, Security::Tls, Security::StartTls];
+
+    /// The form value (`none`, `tls`, `starttls`).
+    pub(crate) fn value(self) -> &'static str {
+        match self {
+            Security::None => "none",
+            Security::Tls => "tls",
+            Security::StartTls => "starttls",
+        }
+    }
+
+    /// From a form value.
+    pub(crate) fn from_value(value: &str) -> Option<Self> {
+        Security::ALL.into_iter().find(|s| s.value() == value)
+    }
+
+    /// What the form shows.
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Security::None => "None (unencrypted)",
+            Security::Tls => "TLS (coming soon)",
+            Security::StartTls => "STARTTLS (coming soon)",
+        }
+    }
+
+    /// Whether this build can connect this way.
+    pub(crate) fn is_available(self) -> bool {
+        matches!(self, Security::None)
+    }
+
+    /// The usual port.
+    pub(crate) fn default_port(self) -> u16 {
+        match self {
+            Security::Tls => 993,
+            Security::None | Security::StartTls => 143,
+        }
+    }
+}
+
+/// The sign-in form's fields (without the password), as typed; remembered in the
+/// browser between visits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct Settings {
+    /// IMAP server host name.
+    pub(crate) server: String,
+    /// IMAP port, as typed.
+    pub(crate) port: String,
+    /// Connection security.
+    pub(crate) security: Security,
+    /// User name.
+    pub(crate) username: String,
+    /// The relay's WebSocket URL, when not the page's own (`None` means the default).
+    pub(crate) relay_url: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            server: String::new(),
+            port: Security::None.default_port().to_string(),
+            security: Security::None,
+            username: String::new(),
+            relay_url: None,
+        }
+    }
+}
+
+/// Where and as whom to sign in: the validated form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// The relay's WebSocket URL.
+    pub(crate) relay_url: String,
+    /// IMAP server host name.
+    pub(crate) host: String,
+    /// IMAP port.
+    pub(crate) port: u16,
+    /// User name.
+    pub(crate) username: String,
+}
+
+impl Target {
+    /// `host:port`, as a user reads it.
+    pub(crate) fn address(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+impl Settings {
+    /// The relay URL to use, given the page's default.
+    pub(crate) fn relay_or<'a>(&'a self, default_relay: &'a str) -> &'a str {
+        self.relay_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .unwrap_or(default_relay)
+    }
+
+    /// Checks the form; the error says what to fix.
+    pub(crate) fn validate(&self, password: &str, default_relay: &str) -> Result<Target, UiError> {
+        let invalid = |text: &str| Err(UiError::Invalid(text.to_string()));
+        let host = self.server.trim();
+        if host.is_empty() {
+            return invalid("Enter the server's name, for example imap.example.com.");
+        }
+        if host
+            .chars()
+            .any(|c| c.is_whitespace() || c == '/' || c == '@')
+        {
+            return invalid("The server name should be a host name like imap.example.com.");
+        }
+        let port = match self.port.trim().parse::<u16>() {
+            Ok(p) if p > 0 => p,
+            _ => return invalid("Enter a port number between 1 and 65535 (usually 143)."),
+        };
+        if !self.security.is_available() {
+            return invalid("TLS and STARTTLS are not available yet. Choose “None (unencrypted)”.");
+        }
+        if self.username.trim().is_empty() {
+            return invalid("Enter your user name.");
+        }
+        if password.is_empty() {
+            return invalid("Enter your password.");
+        }
+        let relay_url = self.relay_or(default_relay).to_string();
+        if !(relay_url.starts_with("ws://") || relay_url.starts_with("wss://")) {
+            return invalid("The relay URL must start with ws:// or wss://.");
+        }
+        Ok(Target {
+            relay_url,
+            host: host.to_string(),
+            port,
+            username: self.username.trim().to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RELAY: &str = "ws://localhost:8080/relay";
+
+    fn filled() -> Settings {
+        Settings {
+            server: " mail.example.com ".into(),
+            port: "143".into(),
+            security: Security::None,
+            username: "alice".into(),
+            relay_url: None,
+        }
+    }
+
+    fn invalid_text(settings: &Settings, password: &str) -> String {
+        match settings.validate(password, RELAY) {
+            Err(UiError::Invalid(text)) => text,
+            other => panic!("expected Invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_filled_form_gives_a_target() {
+        let target = filled().validate("secret", RELAY).unwrap();
+        assert_eq!(
+            target,
+            Target {
+                relay_url: RELAY.into(),
+                host: "mail.example.com".into(),
+                port: 143,
+                username: "alice".into()
+            }
+        );
+        assert_eq!(target.address(), "mail.example.com:143");
+    }
+
+    #[test]
+    fn a_custom_relay_wins_over_the_default() {
+        let settings = Settings {
+            relay_url: Some("wss://relay.example.org/relay".into()),
+            ..filled()
+        };
+        assert_eq!(
+            settings.validate("pw", RELAY).unwrap().relay_url,
+            "wss://relay.example.org/relay"
+        );
+        let blank = Settings {
+            relay_url: Some("  ".into()),
+            ..filled()
+        };
+        assert_eq!(blank.validate("pw", RELAY).unwrap().relay_url, RELAY);
+        let http = Settings {
+            relay_url: Some("http://x/relay".into()),
+            ..filled()
+        };
+        assert!(invalid_text(&http, "pw").contains("ws://"));
+    }
+
+    #[test]
+    fn missing_or_wrong_fields_say_what_to_fix() {
+        assert!(
+            invalid_text(
+                &Settings {
+                    server: " ".into(),
+                    ..filled()
+                },
+                "pw"
+            )
+            .contains("server")
+        );
+        assert!(
+            invalid_text(
+                &Settings {
+                    server: "a b".into(),
+                    ..filled()
+                },
+                "pw"
+            )
+            .contains("host name")
+        );
+        for port in ["", "0", "70000", "abc"] {
+            assert!(
+                invalid_text(
+                    &Settings {
+                        port: port.into(),
+                        ..filled()
+                    },
+                    "pw"
+                )
+                .contains("port")
+            );
+        }
+        assert!(
+            invalid_text(
+                &Settings {
+                    username: "".into(),
+                    ..filled()
+                },
+                "pw"
+            )
+            .contains("user name")
+        );
+        assert!(invalid_text(&filled(), "").contains("password"));
+        assert!(
+            invalid_text(
+                &Settings {
+                    security: Security::Tls,
+                    ..filled()
+                },
+                "pw"
+            )
+            .contains("not available")
+        );
+    }
+
+    #[test]
+    fn settings_round_trip_without_a_password() {
+        let json = serde_json::to_string(&filled()).unwrap();
+        assert!(!json.contains("password"));
+        assert!(json.contains("\"security\":\"none\""));
+        let back: Settings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, filled());
+        // Unknown or missing fields fall back to defaults.
+        let partial: Settings = serde_json::from_str(r#"{"server":"h","extra":1}"#).unwrap();
+        assert_eq!(
+            partial,
+            Settings {
+                server: "h".into(),
+                ..Settings::default()
+            }
+        );
+    }
+
+    #[test]
+    fn security_values_round_trip() {
+        for s in Security::ALL {
+            assert_eq!(Security::from_value(s.value()), Some(s));
+        }
+        assert_eq!(Security::from_value("ssl"), None);
+        assert_eq!(Security::Tls.default_port(), 993);
+    }
+}
