@@ -22,7 +22,7 @@ use crate::{
 
 const HOST: &str = "127.0.0.1";
 const READY_TIMEOUT: Duration = Duration::from_secs(20);
-const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+const STOP_TIMEOUT: Duration = Duration::from_secs(3);
 const ATTEMPTS_WITH_FREE_PORTS: usize = 5;
 
 /// A running private Dovecot. Stopped by [`Dovecot::stop`] or on drop.
@@ -255,6 +255,9 @@ impl Dovecot {
         }
     }
 
+    /// SIGTERM to the master, which stops its children and exits (about a second); if
+    /// that takes longer than [`STOP_TIMEOUT`] (a child can be slow on a loaded machine),
+    /// SIGKILL to its whole process group. Leftover children get the same.
     fn stop_now(&mut self) {
         if self.stopped {
             return;
@@ -267,6 +270,7 @@ impl Dovecot {
             match self.child.try_wait() {
                 Ok(Some(_)) | Err(_) => break,
                 Ok(None) if Instant::now() >= deadline => {
+                    process::signal_group(self.pid, process::Signal::Kill);
                     let _ = self.child.kill();
                     let _ = self.child.wait();
                     break;
@@ -274,15 +278,17 @@ impl Dovecot {
                 Ok(None) => thread::sleep(Duration::from_millis(20)),
             }
         }
-        // The master normally waits for its children; make sure none outlive it.
-        let deadline = Instant::now() + Duration::from_secs(2);
+        // The master normally outlives its children; make sure none outlive it.
+        let deadline = Instant::now() + Duration::from_secs(1);
         while children.iter().any(|&pid| process::alive(pid)) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(20));
         }
-        for &pid in &children {
-            if process::alive(pid) && process::looks_like_dovecot(pid) {
-                process::signal(pid, process::Signal::Kill);
-            }
+        if children.iter().any(|&pid| process::alive(pid)) {
+            process::signal_group(self.pid, process::Signal::Kill);
+        }
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while children.iter().any(|&pid| process::alive(pid)) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
         }
     }
 }
@@ -421,7 +427,7 @@ pub(crate) mod process {
         time::{Duration, Instant},
     };
 
-    use rustix::process::{Pid, kill_process};
+    use rustix::process::{Pid, kill_process, kill_process_group};
 
     use crate::config::layout;
 
@@ -456,12 +462,6 @@ pub(crate) mod process {
             .collect()
     }
 
-    pub(crate) fn looks_like_dovecot(pid: i32) -> bool {
-        fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|cmdline| cmdline.windows(7).any(|window| window == b"dovecot"))
-            .unwrap_or(false)
-    }
-
     /// Stops Dovecot masters started by this crate whose starting process is gone (a test
     /// binary killed before its drop ran). Waits only for one using `dir`, whose ports and
     /// pid file the caller is about to reuse.
@@ -485,12 +485,16 @@ pub(crate) mod process {
             }
             signal(pid, Signal::Term);
             if instance == dir {
-                let deadline = Instant::now() + Duration::from_secs(5);
+                let deadline = Instant::now() + super::STOP_TIMEOUT;
                 while alive(pid) && Instant::now() < deadline {
                     thread::sleep(Duration::from_millis(20));
                 }
                 if alive(pid) {
-                    signal(pid, Signal::Kill);
+                    signal_group(pid, Signal::Kill);
+                }
+                let deadline = Instant::now() + Duration::from_secs(1);
+                while alive(pid) && Instant::now() < deadline {
+                    thread::sleep(Duration::from_millis(20));
                 }
             }
         }
@@ -512,14 +516,27 @@ pub(crate) mod process {
         Some(config.parent()?.to_path_buf())
     }
 
+    /// Signals the process group `group` (Dovecot is spawned as its own group leader).
+    pub(crate) fn signal_group(group: i32, signal: Signal) {
+        let Some(group) = Pid::from_raw(group) else {
+            return;
+        };
+        let _ = kill_process_group(group, signal.into());
+    }
+
+    impl From<Signal> for rustix::process::Signal {
+        fn from(signal: Signal) -> Self {
+            match signal {
+                Signal::Term => Self::TERM,
+                Signal::Kill => Self::KILL,
+            }
+        }
+    }
+
     pub(crate) fn signal(pid: i32, signal: Signal) {
         let Some(pid) = Pid::from_raw(pid) else {
             return;
         };
-        let signal = match signal {
-            Signal::Term => rustix::process::Signal::TERM,
-            Signal::Kill => rustix::process::Signal::KILL,
-        };
-        let _ = kill_process(pid, signal);
+        let _ = kill_process(pid, signal.into());
     }
 }

@@ -91,6 +91,30 @@ fn processes_mentioning(needle: &str) -> Vec<u32> {
     found
 }
 
+/// A spawned `webimap-dovecot`, killed if a test fails before it ends it.
+struct Spawned(std::process::Child);
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+fn spawn_binary(args: &[&str], dir: &Path) -> Spawned {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_webimap-dovecot"))
+        .arg("--dir")
+        .arg(dir)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn webimap-dovecot");
+    Spawned(child)
+}
+
 #[test]
 fn starts_and_greets_on_the_plain_port() {
     let dovecot = start(DovecotConfig::default());
@@ -385,14 +409,8 @@ fn unsafe_users_are_rejected_before_starting() {
 fn the_binary_prints_json_and_stops_on_sigterm() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let dir = scratch.path().join("demo");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_webimap-dovecot"))
-        .arg("--dir")
-        .arg(&dir)
-        .args(["--imap-port", "0", "--imaps-port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn webimap-dovecot");
+    let mut spawned = spawn_binary(&["--imap-port", "0", "--imaps-port", "0"], &dir);
+    let child = &mut spawned.0;
     let stdout = child.stdout.take().expect("stdout");
     let line = read_line(&mut BufReader::new(stdout));
     let ready: serde_json::Value = serde_json::from_str(&line).expect("JSON line");
@@ -432,15 +450,10 @@ fn an_orphaned_instance_is_stopped_by_the_next_start() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let dir = scratch.path().join("orphan");
     let (imap_port, imaps_port) = (free_port(), free_port());
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_webimap-dovecot"))
-        .arg("--dir")
-        .arg(&dir)
-        .args(["--imap-port", &imap_port.to_string()])
-        .args(["--imaps-port", &imaps_port.to_string()])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn webimap-dovecot");
+    let ports = [imap_port.to_string(), imaps_port.to_string()];
+    let args = ["--imap-port", &ports[0], "--imaps-port", &ports[1]];
+    let mut spawned = spawn_binary(&args, &dir);
+    let child = &mut spawned.0;
     let stdout = child.stdout.take().expect("stdout");
     let line = read_line(&mut BufReader::new(stdout));
     assert!(line.starts_with('{'), "{line:?}");
