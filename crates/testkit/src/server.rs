@@ -334,9 +334,28 @@ fn pick_ports(imap: u16, imaps: u16) -> Result<(u16, u16), TestkitError> {
                 source,
             })
     };
-    let imap = if imap == 0 { port(&first)? } else { imap };
-    let imaps = if imaps == 0 { port(&second)? } else { imaps };
+    let imap = if imap == 0 {
+        port(&first)?
+    } else {
+        ensure_free(imap)?
+    };
+    let imaps = if imaps == 0 {
+        port(&second)?
+    } else {
+        ensure_free(imaps)?
+    };
     Ok((imap, imaps))
+}
+
+/// A fixed port must be free: otherwise readiness would be judged by whatever server
+/// already listens there.
+fn ensure_free(port: u16) -> Result<u16, TestkitError> {
+    TcpListener::bind((HOST, port))
+        .map(|_| port)
+        .map_err(|source| TestkitError::Io {
+            context: format!("port {port} on {HOST} is already in use"),
+            source,
+        })
 }
 
 /// Home directories, seeded maildirs, and ownership for the mail user.

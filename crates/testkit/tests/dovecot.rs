@@ -474,3 +474,16 @@ fn an_orphaned_instance_is_stopped_by_the_next_start() {
     assert!(!alive(orphan[0]), "orphan {} still alive", orphan[0]);
     assert!(greeting(&dovecot).starts_with("* OK"));
 }
+
+#[test]
+fn a_fixed_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let config = DovecotConfig {
+        imap_port: port,
+        imaps_port: 0,
+        ..DovecotConfig::default()
+    };
+    let err = Dovecot::start(config).expect_err("must not report another server as ready");
+    assert!(err.to_string().contains("already in use"), "{err}");
+}
