@@ -1,0 +1,78 @@
+//! The webimap relay: it carries the browser's IMAP connection from a WebSocket to a TCP
+//! connection to an allowlisted IMAP server and back, and serves the built web app. TLS runs
+//! inside the browser, so the bytes it carries are ciphertext; its one rule is that it
+//! **never parses IMAP**: bytes in one side come out of the other, unchanged, one TCP read
+//! per binary WebSocket frame.
+//!
+//! The binary `webimap-relay` only parses the command line ([`Cli`]), sets up logging and
+//! calls [`run`] with a bound listener, a validated [`Config`] and a shutdown future.
+//!
+//! Modules: [`config`] (command line and validated settings), [`policy`] (the pure decision
+//! whether a connection may be made), `tunnel` (the one request handler and the byte pump),
+//! [`server`] (the HTTP router).
+
+#![forbid(unsafe_code)]
+#![deny(missing_debug_implementations)]
+#![warn(unreachable_pub)]
+
+pub mod config;
+pub mod policy;
+pub mod server;
+mod tunnel;
+
+use std::{future::Future, io, net::SocketAddr, time::Duration};
+
+use tokio::net::TcpListener;
+
+pub use crate::{
+    config::{Cli, Config, ConfigError},
+    server::{AppState, app},
+};
+
+/// How long [`run`] waits, after the shutdown future resolved, for open tunnels to close.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What can stop [`run`].
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// The configuration was rejected.
+    #[error("invalid configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// The listener failed.
+    #[error("server i/o error: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Serves the relay on `listener` until `shutdown` resolves.
+///
+/// Then it stops accepting, tells every open tunnel to close (WebSocket close code 1001,
+/// "going away"; TCP shutdown) and waits up to five seconds for them to finish.
+///
+/// # Errors
+///
+/// [`RelayError::Config`] if the configuration cannot be used (e.g. the static directory is
+/// missing), [`RelayError::Io`] if serving fails.
+pub async fn run<F>(listener: TcpListener, config: Config, shutdown: F) -> Result<(), RelayError>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    config.check()?;
+    let local = listener.local_addr()?;
+    let state = AppState::new(config);
+    tracing::info!(%local, config = ?state.config(), "relay listening");
+    let router = app(state.clone());
+    let token = state.shutdown_token();
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        tracing::info!("shutdown requested; closing tunnels");
+        token.cancel();
+    })
+    .await?;
+    state.drain(DRAIN_TIMEOUT).await;
+    tracing::info!("relay stopped");
+    Ok(())
+}

@@ -1,0 +1,108 @@
+//! The HTTP side: shared state and the router.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use axum::{Router, routing::get};
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::{config::Config, tunnel};
+
+/// State shared by every request: the configuration, the shutdown signal for open tunnels
+/// and the set of running tunnels. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    shutdown: CancellationToken,
+    tunnels: TaskTracker,
+}
+
+impl AppState {
+    /// State for a relay running with `config`.
+    #[must_use]
+    pub fn new(config: Config) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                shutdown: CancellationToken::new(),
+                tunnels: TaskTracker::new(),
+            }),
+        }
+    }
+
+    /// The configuration.
+    #[must_use]
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Cancelling this token closes every open tunnel.
+    #[must_use]
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.inner.shutdown.clone()
+    }
+
+    pub(crate) fn tunnels(&self) -> &TaskTracker {
+        &self.inner.tunnels
+    }
+
+    /// Closes every tunnel and waits up to `timeout` for them to finish.
+    pub async fn drain(&self, timeout: Duration) {
+        self.inner.shutdown.cancel();
+        self.inner.tunnels.close();
+        let open = self.inner.tunnels.len();
+        if open > 0 {
+            tracing::info!(open, "waiting for tunnels to close");
+        }
+        if tokio::time::timeout(timeout, self.inner.tunnels.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                open = self.inner.tunnels.len(),
+                "tunnels still open after drain timeout"
+            );
+        }
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.inner.config)
+            .field("open_tunnels", &self.inner.tunnels.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The relay's router:
+///
+/// - `GET /relay?host=HOST&port=PORT`: WebSocket tunnel to an allowed IMAP server (403 if
+///   not allowed, 400 if malformed);
+/// - `GET /healthz`: `200 ok`;
+/// - with a static directory, every other path serves the web app (`index.html` for `/`
+///   and for unknown paths).
+///
+/// For the client address in logs, serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` (as [`crate::run`] does).
+pub fn app(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/relay", get(tunnel::handle_connect))
+        .route("/healthz", get(healthz));
+    let router = match &state.config().static_dir {
+        Some(dir) => {
+            let index = ServeFile::new(dir.join("index.html"));
+            router.fallback_service(ServeDir::new(dir).fallback(index))
+        }
+        None => router,
+    };
+    router.with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}

@@ -1,0 +1,487 @@
+//! The one request handler for `/relay` and the byte pump.
+//!
+//! [`handle_connect`] does, in order: parse the query → [`policy::decide`] → upgrade →
+//! connect (with a timeout) → [`pump`]. Every refusal happens before the upgrade and before
+//! any outbound connection; the client gets a short category, the log the full reason.
+
+use std::{fmt, net::SocketAddr, time::Duration};
+
+use axum::{
+    body::Bytes,
+    extract::{
+        ConnectInfo, FromRequestParts, Query, Request, State,
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
+    },
+    http::StatusCode,
+    response::{IntoResponse, Response},
+};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use serde::Deserialize;
+use tokio::{
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
+    net::TcpStream,
+};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument;
+
+use crate::{
+    policy::{self, ConnectRequest, Decision, Host, Target, TargetError},
+    server::AppState,
+};
+
+/// Close code for a failed upstream: 1011 "internal error". (1014 "bad gateway" would fit
+/// better, but some WebSocket clients, tungstenite among them, reject it as reserved.)
+const CLOSE_UPSTREAM_FAILED: u16 = close_code::ERROR;
+/// Bound on sending the final close frame and shutting the TCP side.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Deserialize)]
+struct RelayQuery {
+    host: Option<String>,
+    port: Option<String>,
+}
+
+/// Why a `/relay` request is malformed (HTTP 400).
+#[derive(Debug, thiserror::Error)]
+enum BadRequest {
+    #[error("query string: {0}")]
+    Query(String),
+    #[error("missing query parameter {0:?}")]
+    Missing(&'static str),
+    #[error(transparent)]
+    Target(#[from] TargetError),
+}
+
+fn parse_target(uri: &axum::http::Uri) -> Result<Target, BadRequest> {
+    let Query(query) =
+        Query::<RelayQuery>::try_from_uri(uri).map_err(|e| BadRequest::Query(e.body_text()))?;
+    let host = query.host.ok_or(BadRequest::Missing("host"))?;
+    let port = query.port.ok_or(BadRequest::Missing("port"))?;
+    Ok(Target::parse(&host, &port)?)
+}
+
+/// Formats an optional client address for logs.
+struct Peer(Option<SocketAddr>);
+
+impl fmt::Display for Peer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(addr) => write!(f, "{addr}"),
+            None => f.write_str("unknown"),
+        }
+    }
+}
+
+/// `GET /relay?host=HOST&port=PORT`.
+pub(crate) async fn handle_connect(State(state): State<AppState>, request: Request) -> Response {
+    let client = Peer(
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0),
+    );
+    let (mut parts, _body) = request.into_parts();
+
+    let target = match parse_target(&parts.uri) {
+        Ok(target) => target,
+        Err(error) => {
+            tracing::info!(%client, %error, "bad relay request");
+            return (
+                StatusCode::BAD_REQUEST,
+                "bad request: expected /relay?host=HOST&port=PORT\n",
+            )
+                .into_response();
+        }
+    };
+    let request = ConnectRequest { target };
+    let rule = match policy::decide(&request, &state.config().policy) {
+        Decision::Allow { rule } => rule.to_string(),
+        Decision::Deny(reason) => {
+            tracing::warn!(%client, %reason, "tunnel refused");
+            return (
+                StatusCode::FORBIDDEN,
+                format!("forbidden: {}\n", reason.category()),
+            )
+                .into_response();
+        }
+    };
+    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            tracing::info!(%client, %rejection, "relay request without WebSocket upgrade");
+            return rejection.into_response();
+        }
+    };
+
+    let target = request.target;
+    let span = tracing::info_span!("tunnel", %client, %target, %rule);
+    let config = state.config();
+    let settings = Settings {
+        connect_timeout: config.connect_timeout,
+        read_chunk_size: config.read_chunk_size,
+    };
+    let shutdown = state.shutdown_token();
+    let tunnels = state.tunnels().clone();
+    let failed_span = span.clone();
+    ws.max_message_size(config.max_message_size)
+        .max_frame_size(config.max_message_size)
+        .on_failed_upgrade(move |error| {
+            failed_span.in_scope(|| tracing::info!(%error, "WebSocket upgrade failed"));
+        })
+        .on_upgrade(move |socket| {
+            tunnels.track_future(run_tunnel(socket, target, settings, shutdown).instrument(span))
+        })
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Settings {
+    connect_timeout: Duration,
+    read_chunk_size: usize,
+}
+
+async fn run_tunnel(
+    socket: WebSocket,
+    target: Target,
+    settings: Settings,
+    shutdown: CancellationToken,
+) {
+    let (mut ws_tx, ws_rx) = socket.split();
+    let upstream = match connect(&target, settings.connect_timeout).await {
+        Ok(stream) => stream,
+        Err(error) => {
+            tracing::warn!(%error, "upstream unreachable");
+            close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream unreachable").await;
+            return;
+        }
+    };
+    if let Err(error) = upstream.set_nodelay(true) {
+        tracing::debug!(%error, "could not set TCP_NODELAY");
+    }
+    tracing::info!(upstream = ?upstream.peer_addr().ok(), "tunnel open");
+    let report = pump(ws_tx, ws_rx, upstream, settings.read_chunk_size, shutdown).await;
+    tracing::info!(
+        ending = ?report.ending,
+        bytes_to_upstream = report.bytes_to_upstream,
+        bytes_to_client = report.bytes_to_client,
+        "tunnel closed"
+    );
+}
+
+async fn connect(target: &Target, timeout: Duration) -> std::io::Result<TcpStream> {
+    let attempt = async {
+        match &target.host {
+            Host::Ip(ip) => TcpStream::connect(SocketAddr::new(*ip, target.port)).await,
+            Host::Name(name) => TcpStream::connect((name.as_str(), target.port)).await,
+        }
+    };
+    tokio::time::timeout(timeout, attempt)
+        .await
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::TimedOut, "connect timed out"))?
+}
+
+/// How a pumped tunnel ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ending {
+    /// The server closed the TCP connection (EOF).
+    UpstreamClosed,
+    /// Reading from or writing to the server failed.
+    UpstreamError,
+    /// The browser sent a close frame.
+    ClientClosed,
+    /// The WebSocket ended without a close frame, or failed.
+    ClientError,
+    /// The browser sent a text frame: only binary frames are carried.
+    TextFrame,
+    /// The relay is shutting down.
+    Shutdown,
+}
+
+/// What [`pump`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PumpReport {
+    pub(crate) ending: Ending,
+    pub(crate) bytes_to_upstream: u64,
+    pub(crate) bytes_to_client: u64,
+}
+
+/// Moves bytes between a WebSocket (as a sink and a stream of messages) and a byte stream
+/// until either side closes, then closes the other.
+///
+/// Each binary message is written to `upstream` whole before the next is read, and each
+/// read from `upstream` (at most `read_chunk_size` bytes) is sent as one binary message
+/// before the next read: nothing is buffered beyond one chunk per direction, so a slow
+/// reader on either side slows the writer on the other.
+pub(crate) async fn pump<Si, St, E, T>(
+    mut ws_tx: Si,
+    mut ws_rx: St,
+    upstream: T,
+    read_chunk_size: usize,
+    shutdown: CancellationToken,
+) -> PumpReport
+where
+    Si: Sink<Message> + Unpin,
+    St: Stream<Item = Result<Message, E>> + Unpin,
+    E: fmt::Display,
+    T: AsyncRead + AsyncWrite,
+{
+    let (mut up_rx, mut up_tx) = tokio::io::split(upstream);
+    let mut bytes_to_upstream = 0u64;
+    let mut bytes_to_client = 0u64;
+
+    let ending = {
+        let client_to_upstream = async {
+            loop {
+                match ws_rx.next().await {
+                    Some(Ok(Message::Binary(data))) => {
+                        if let Err(error) = up_tx.write_all(&data).await {
+                            tracing::debug!(%error, "write to upstream failed");
+                            return Ending::UpstreamError;
+                        }
+                        bytes_to_upstream += data.len() as u64;
+                    }
+                    Some(Ok(Message::Text(_))) => return Ending::TextFrame,
+                    Some(Ok(Message::Close(_))) => return Ending::ClientClosed,
+                    // Pings are answered by the WebSocket layer; pongs need nothing.
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                    Some(Err(error)) => {
+                        tracing::debug!(%error, "WebSocket read failed");
+                        return Ending::ClientError;
+                    }
+                    None => return Ending::ClientError,
+                }
+            }
+        };
+        let upstream_to_client = async {
+            let mut buf = vec![0u8; read_chunk_size.max(1)];
+            loop {
+                match up_rx.read(&mut buf).await {
+                    Ok(0) => return Ending::UpstreamClosed,
+                    Ok(n) => {
+                        let frame = Message::Binary(Bytes::copy_from_slice(&buf[..n]));
+                        if ws_tx.send(frame).await.is_err() {
+                            return Ending::ClientError;
+                        }
+                        bytes_to_client += n as u64;
+                    }
+                    Err(error) => {
+                        tracing::debug!(%error, "read from upstream failed");
+                        return Ending::UpstreamError;
+                    }
+                }
+            }
+        };
+        tokio::select! {
+            ending = client_to_upstream => ending,
+            ending = upstream_to_client => ending,
+            () = shutdown.cancelled() => Ending::Shutdown,
+        }
+    };
+
+    match ending {
+        Ending::UpstreamClosed => {
+            close_client(&mut ws_tx, close_code::NORMAL, "upstream closed").await
+        }
+        Ending::UpstreamError => {
+            close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream error").await
+        }
+        Ending::TextFrame => {
+            close_client(&mut ws_tx, close_code::POLICY, "binary frames only").await;
+        }
+        Ending::Shutdown => close_client(&mut ws_tx, close_code::AWAY, "relay shutting down").await,
+        // The WebSocket layer answers the browser's close frame; flush that answer.
+        Ending::ClientClosed => {
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, ws_tx.close()).await;
+        }
+        Ending::ClientError => {}
+    }
+    if ending != Ending::UpstreamClosed {
+        // TCP FIN towards the server; errors mean it is gone already.
+        let _ = tokio::time::timeout(CLOSE_TIMEOUT, up_tx.shutdown()).await;
+    }
+    PumpReport {
+        ending,
+        bytes_to_upstream,
+        bytes_to_client,
+    }
+}
+
+/// Sends a close frame and closes the sink, bounded by [`CLOSE_TIMEOUT`]; errors mean the
+/// client is gone already.
+async fn close_client<Si>(ws_tx: &mut Si, code: u16, reason: &'static str)
+where
+    Si: Sink<Message> + Unpin,
+{
+    let frame = Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
+        let _ = ws_tx.send(frame).await;
+        let _ = ws_tx.close().await;
+    })
+    .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+
+    use futures::channel::mpsc;
+    use tokio::io::DuplexStream;
+
+    use super::*;
+
+    type ClientTx = mpsc::Sender<Result<Message, Infallible>>;
+    type ClientRx = mpsc::Receiver<Message>;
+
+    /// Starts a pump between channels (the "browser") and a duplex pipe (the "server").
+    fn start(
+        chunk: usize,
+        pipe: usize,
+    ) -> (
+        ClientTx,
+        ClientRx,
+        DuplexStream,
+        CancellationToken,
+        tokio::task::JoinHandle<PumpReport>,
+    ) {
+        let (client_tx, relay_rx) = mpsc::channel(1);
+        let (relay_tx, client_rx) = mpsc::channel(1);
+        let (relay_end, server_end) = tokio::io::duplex(pipe);
+        let token = CancellationToken::new();
+        let handle = tokio::spawn(pump(relay_tx, relay_rx, relay_end, chunk, token.clone()));
+        (client_tx, client_rx, server_end, token, handle)
+    }
+
+    fn close_code_of(msg: Option<Message>) -> Option<u16> {
+        match msg {
+            Some(Message::Close(Some(frame))) => Some(frame.code),
+            _ => None,
+        }
+    }
+
+    #[tokio::test]
+    async fn bytes_flow_both_ways_and_upstream_eof_closes_client() {
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096);
+        client_tx
+            .send(Ok(Message::Binary(Bytes::from_static(b"a1 NOOP\r\n"))))
+            .await
+            .ok();
+        let mut got = [0u8; 9];
+        server.read_exact(&mut got).await.ok();
+        assert_eq!(&got, b"a1 NOOP\r\n");
+
+        server.write_all(b"a1 OK done\r\n").await.ok();
+        assert_eq!(
+            client_rx.next().await,
+            Some(Message::Binary(Bytes::from_static(b"a1 OK done\r\n")))
+        );
+        drop(server);
+        assert_eq!(
+            close_code_of(client_rx.next().await),
+            Some(close_code::NORMAL)
+        );
+        let report = handle.await.ok();
+        assert_eq!(
+            report,
+            Some(PumpReport {
+                ending: Ending::UpstreamClosed,
+                bytes_to_upstream: 9,
+                bytes_to_client: 12
+            })
+        );
+    }
+
+    #[tokio::test]
+    async fn reads_are_split_into_chunk_sized_frames() {
+        let (_client_tx, mut client_rx, mut server, _token, _handle) = start(4, 4096);
+        server.write_all(b"0123456789").await.ok();
+        let mut sizes = Vec::new();
+        let mut total = 0;
+        while total < 10 {
+            match client_rx.next().await {
+                Some(Message::Binary(b)) => {
+                    sizes.push(b.len());
+                    total += b.len();
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(sizes.iter().all(|&s| s <= 4), "{sizes:?}");
+    }
+
+    #[tokio::test]
+    async fn text_frame_closes_with_policy_violation() {
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096);
+        client_tx
+            .send(Ok(Message::Text("a1 NOOP".into())))
+            .await
+            .ok();
+        assert_eq!(
+            close_code_of(client_rx.next().await),
+            Some(close_code::POLICY)
+        );
+        let mut rest = Vec::new();
+        server.read_to_end(&mut rest).await.ok();
+        assert!(rest.is_empty(), "text frame bytes reached upstream");
+        assert_eq!(handle.await.ok().map(|r| r.ending), Some(Ending::TextFrame));
+    }
+
+    #[tokio::test]
+    async fn client_close_shuts_upstream() {
+        let (mut client_tx, _client_rx, mut server, _token, handle) = start(1024, 4096);
+        client_tx
+            .send(Ok(Message::Binary(Bytes::from_static(b"x"))))
+            .await
+            .ok();
+        client_tx.send(Ok(Message::Close(None))).await.ok();
+        let mut rest = Vec::new();
+        let eof = tokio::time::timeout(Duration::from_secs(5), server.read_to_end(&mut rest)).await;
+        assert!(matches!(eof, Ok(Ok(1))), "{eof:?}");
+        assert_eq!(
+            handle.await.ok().map(|r| r.ending),
+            Some(Ending::ClientClosed)
+        );
+    }
+
+    #[tokio::test]
+    async fn shutdown_closes_with_going_away() {
+        let (_client_tx, mut client_rx, _server, token, handle) = start(1024, 4096);
+        token.cancel();
+        assert_eq!(
+            close_code_of(client_rx.next().await),
+            Some(close_code::AWAY)
+        );
+        assert_eq!(handle.await.ok().map(|r| r.ending), Some(Ending::Shutdown));
+    }
+
+    #[tokio::test]
+    async fn slow_client_stalls_upstream_reads() {
+        // The client never reads: after the channel slot and one chunk in flight, the pump
+        // must stop reading, so the server's large write cannot complete.
+        let (_client_tx, _client_rx, mut server, _token, _handle) = start(1024, 1024);
+        let big = vec![7u8; 1 << 20];
+        let write = tokio::time::timeout(Duration::from_millis(300), server.write_all(&big)).await;
+        assert!(
+            write.is_err(),
+            "1 MiB was absorbed without a reader: unbounded buffering"
+        );
+    }
+
+    #[tokio::test]
+    async fn slow_server_stalls_client_frames() {
+        // The server never reads: the pump must stop taking frames from the client.
+        let (mut client_tx, _client_rx, _server, _token, _handle) = start(1024, 1024);
+        let frame = || Ok(Message::Binary(Bytes::from(vec![1u8; 64 << 10])));
+        let sends = async {
+            for _ in 0..64 {
+                client_tx.send(frame()).await.ok();
+            }
+        };
+        let done = tokio::time::timeout(Duration::from_millis(300), sends).await;
+        assert!(
+            done.is_err(),
+            "4 MiB of frames were absorbed without a reader"
+        );
+    }
+}
