@@ -7,7 +7,7 @@ use std::{fmt, path::PathBuf, time::Duration};
 
 use clap::Parser;
 
-use crate::policy::{AllowRule, Policy};
+use crate::policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy};
 
 /// Default for [`Config::connect_timeout`].
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -34,6 +34,17 @@ pub struct Cli {
     #[arg(long = "allow", value_name = "HOST:PORT")]
     pub allow: Vec<AllowRule>,
 
+    /// Allow pages from this origin (SCHEME://HOST[:PORT], e.g. https://mail.example.com)
+    /// to open tunnels; `*` allows any. Repeat for more. Without any --origin only
+    /// same-origin pages may (the Origin header must name the request's Host).
+    #[arg(long = "origin", value_name = "ORIGIN")]
+    pub origin: Vec<OriginRule>,
+
+    /// What to do with a tunnel request without an Origin header (browsers always send
+    /// one; other clients can forge it).
+    #[arg(long, value_name = "POLICY", value_enum, default_value_t = MissingOrigin::Allow)]
+    pub missing_origin: MissingOrigin,
+
     /// Serve the built web app from this directory: index.html at / and for any unknown
     /// path (single-page-app fallback).
     #[arg(long = "static", value_name = "DIR")]
@@ -53,7 +64,10 @@ impl Cli {
     /// [`ConfigError`] if a value that clap accepted cannot be used.
     pub fn into_config(self) -> Result<Config, ConfigError> {
         let config = Config {
-            policy: Policy::new(self.allow),
+            policy: Policy::new(self.allow).with_origins(OriginPolicy {
+                allowed: self.origin,
+                missing: self.missing_origin,
+            }),
             static_dir: self.static_dir,
             connect_timeout: Duration::from_secs(self.connect_timeout),
             ..Config::default()
@@ -170,11 +184,17 @@ mod tests {
             "[::1]:1143",
             "--connect-timeout",
             "3",
+            "--origin",
+            "https://mail.example.com",
+            "--missing-origin",
+            "deny",
         ])?;
         assert_eq!(cli.listen.port(), 9000);
         let config = cli.into_config()?;
         assert_eq!(config.policy.rules().len(), 2);
         assert_eq!(config.connect_timeout, Duration::from_secs(3));
+        assert_eq!(config.policy.origins().allowed.len(), 1);
+        assert_eq!(config.policy.origins().missing, MissingOrigin::Deny);
         Ok(())
     }
 
@@ -188,6 +208,9 @@ mod tests {
             &["--allow", "bad host:993"],
             &["--listen", "nowhere"],
             &["--connect-timeout", "0"],
+            &["--origin", "mail.example.com"],
+            &["--origin", "https://mail.example.com/app"],
+            &["--missing-origin", "maybe"],
         ] {
             let err = parse(bad).err();
             assert!(err.is_some(), "{bad:?} was accepted");

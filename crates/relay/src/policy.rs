@@ -209,23 +209,217 @@ impl fmt::Display for AllowRule {
     }
 }
 
+/// A web origin, `scheme://host[:port]`, as browsers send it in the `Origin` header.
+///
+/// Scheme and host are lower-cased; a port equal to the scheme's default (80 for `http`,
+/// 443 for `https`) is dropped, so `https://Mail.Example.com:443` equals
+/// `https://mail.example.com`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    scheme: String,
+    host: Host,
+    port: Option<u16>,
+}
+
+impl Origin {
+    fn default_port(scheme: &str) -> Option<u16> {
+        match scheme {
+            "http" | "ws" => Some(80),
+            "https" | "wss" => Some(443),
+            _ => None,
+        }
+    }
+
+    /// Whether this origin names the same authority as an HTTP `Host` header value
+    /// (a same-origin request: the page was served by this relay, or by the proxy in
+    /// front of it).
+    #[must_use]
+    pub fn matches_host_header(&self, host_header: &str) -> bool {
+        let (host, port) = match host_header.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => match parse_port(port) {
+                Ok(port) => (host, Some(port)),
+                Err(_) => return false,
+            },
+            _ => (host_header, None),
+        };
+        let port = port.filter(|p| Some(*p) != Self::default_port(&self.scheme));
+        Host::parse(host).is_ok_and(|host| host == self.host) && port == self.port
+    }
+}
+
+impl FromStr for Origin {
+    type Err = OriginError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let invalid = || OriginError(input.to_owned());
+        let (scheme, authority) = input.split_once("://").ok_or_else(invalid)?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme.is_empty()
+            || !scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        {
+            return Err(invalid());
+        }
+        // An origin has no path, query, user info or fragment; tolerate one trailing '/'.
+        let authority = authority.strip_suffix('/').unwrap_or(authority);
+        if authority.is_empty() || authority.contains(['/', '?', '#', '@']) {
+            return Err(invalid());
+        }
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !port.contains(']') => {
+                (host, Some(parse_port(port).map_err(|_| invalid())?))
+            }
+            _ => (authority, None),
+        };
+        if host.contains(':') && !host.starts_with('[') {
+            return Err(invalid());
+        }
+        let host = Host::parse(host).map_err(|_| invalid())?;
+        let port = port.filter(|p| Some(*p) != Self::default_port(&scheme));
+        Ok(Self { scheme, host, port })
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}", self.scheme, self.host)?;
+        match self.port {
+            Some(port) => write!(f, ":{port}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A malformed origin.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid origin {0:?} (expected SCHEME://HOST[:PORT], e.g. https://mail.example.com)")]
+pub struct OriginError(String);
+
+/// One entry of the origin allowlist.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum OriginRule {
+    /// `*`: any origin.
+    Any,
+    /// This origin exactly.
+    Exact(Origin),
+}
+
+impl FromStr for OriginRule {
+    type Err = OriginError;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        if input == "*" {
+            Ok(Self::Any)
+        } else {
+            input.parse().map(Self::Exact)
+        }
+    }
+}
+
+impl fmt::Display for OriginRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Any => f.write_str("*"),
+            Self::Exact(origin) => write!(f, "{origin}"),
+        }
+    }
+}
+
+/// What to do with a request that carries no `Origin` header. Browsers always send one on
+/// WebSocket requests, so a missing header means a non-browser client (which could as
+/// well send a forged one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum MissingOrigin {
+    /// Accept it (the default).
+    #[default]
+    Allow,
+    /// Refuse it with 403.
+    Deny,
+}
+
+/// Which web pages may open tunnels, judged by the `Origin` header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OriginPolicy {
+    /// Allowed origins. Empty means same-origin only: the `Origin` must name the
+    /// authority in the request's `Host` header.
+    pub allowed: Vec<OriginRule>,
+    /// What to do without an `Origin` header.
+    pub missing: MissingOrigin,
+}
+
+impl OriginPolicy {
+    fn check(&self, request: &ConnectRequest) -> Result<(), Reason> {
+        let Some(raw) = &request.origin else {
+            return match self.missing {
+                MissingOrigin::Allow => Ok(()),
+                MissingOrigin::Deny => Err(Reason::OriginNotAllowed {
+                    origin: None,
+                    why: "no Origin header",
+                }),
+            };
+        };
+        if self.allowed.contains(&OriginRule::Any) {
+            return Ok(());
+        }
+        let deny = |why| {
+            Err(Reason::OriginNotAllowed {
+                origin: Some(raw.clone()),
+                why,
+            })
+        };
+        // "null" (sandboxed frames, file: pages) and garbage never match.
+        let Ok(origin) = raw.parse::<Origin>() else {
+            return deny("not a valid origin");
+        };
+        if self.allowed.is_empty() {
+            match &request.host_header {
+                Some(host) if origin.matches_host_header(host) => Ok(()),
+                _ => deny("not same-origin and no --origin configured"),
+            }
+        } else if self.allowed.contains(&OriginRule::Exact(origin)) {
+            Ok(())
+        } else {
+            deny("not in the origin allowlist")
+        }
+    }
+}
+
 /// The relay's rules for opening tunnels.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
     rules: Vec<AllowRule>,
+    origins: OriginPolicy,
 }
 
 impl Policy {
-    /// A policy admitting exactly the targets some rule matches.
+    /// A policy admitting exactly the targets some rule matches, from any same-origin page
+    /// or non-browser client.
     #[must_use]
     pub fn new(rules: Vec<AllowRule>) -> Self {
-        Self { rules }
+        Self {
+            rules,
+            origins: OriginPolicy::default(),
+        }
+    }
+
+    /// This policy with `origins` deciding which pages may connect.
+    #[must_use]
+    pub fn with_origins(mut self, origins: OriginPolicy) -> Self {
+        self.origins = origins;
+        self
     }
 
     /// The allow rules, in the order given.
     #[must_use]
     pub fn rules(&self) -> &[AllowRule] {
         &self.rules
+    }
+
+    /// The origin policy.
+    #[must_use]
+    pub fn origins(&self) -> &OriginPolicy {
+        &self.origins
     }
 }
 
@@ -234,6 +428,10 @@ impl Policy {
 pub struct ConnectRequest {
     /// The requested server.
     pub target: Target,
+    /// The `Origin` header, if any.
+    pub origin: Option<String>,
+    /// The `Host` header, if any (for the same-origin check).
+    pub host_header: Option<String>,
 }
 
 /// The outcome of [`decide`].
@@ -255,6 +453,14 @@ pub enum Reason {
     /// No allow rule matches the target.
     #[error("target {0} matches no allow rule")]
     TargetNotAllowed(Target),
+    /// The page's origin may not use the relay.
+    #[error("origin {origin:?} refused: {why}")]
+    OriginNotAllowed {
+        /// The `Origin` header as sent.
+        origin: Option<String>,
+        /// Which check failed.
+        why: &'static str,
+    },
 }
 
 impl Reason {
@@ -263,13 +469,18 @@ impl Reason {
     pub fn category(&self) -> &'static str {
         match self {
             Self::TargetNotAllowed(_) => "target not allowed",
+            Self::OriginNotAllowed { .. } => "origin not allowed",
         }
     }
 }
 
-/// Decides whether `request` may be tunnelled under `policy`.
+/// Decides whether `request` may be tunnelled under `policy`: first the origin, then the
+/// target.
 #[must_use]
 pub fn decide<'p>(request: &ConnectRequest, policy: &'p Policy) -> Decision<'p> {
+    if let Err(reason) = policy.origins.check(request) {
+        return Decision::Deny(reason);
+    }
     match policy
         .rules
         .iter()
@@ -296,6 +507,8 @@ mod tests {
     fn request(host: &str, port: &str) -> ConnectRequest {
         ConnectRequest {
             target: Target::parse(host, port).unwrap_or_else(|e| panic!("{host}:{port}: {e}")),
+            origin: None,
+            host_header: None,
         }
     }
 
@@ -412,5 +625,121 @@ mod tests {
         for input in ["nonsense", "::1:143", ":993", "host:", "host:0", "a b:1"] {
             assert!(input.parse::<AllowRule>().is_err(), "{input} accepted");
         }
+    }
+
+    fn with_origin(origin: Option<&str>, host_header: Option<&str>) -> ConnectRequest {
+        ConnectRequest {
+            origin: origin.map(str::to_owned),
+            host_header: host_header.map(str::to_owned),
+            ..request("imap.example.com", "993")
+        }
+    }
+
+    #[test]
+    fn origin_table() {
+        let rules = || policy(&["imap.example.com:993"]);
+        let listed = |missing| {
+            rules().with_origins(OriginPolicy {
+                allowed: vec![
+                    "https://mail.example.com".parse().expect("origin"),
+                    "http://localhost:8080".parse().expect("origin"),
+                ],
+                missing,
+            })
+        };
+        let any = rules().with_origins(OriginPolicy {
+            allowed: vec![OriginRule::Any],
+            missing: MissingOrigin::Deny,
+        });
+        let same = rules();
+        let same_strict = rules().with_origins(OriginPolicy {
+            allowed: vec![],
+            missing: MissingOrigin::Deny,
+        });
+        let allow_missing = listed(MissingOrigin::Allow);
+        let deny_missing = listed(MissingOrigin::Deny);
+        #[rustfmt::skip]
+        let table: &[(&Policy, Option<&str>, Option<&str>, bool)] = &[
+            // allowlist
+            (&allow_missing, Some("https://mail.example.com"), None, true),
+            (&allow_missing, Some("https://MAIL.example.com:443"), None, true),
+            (&allow_missing, Some("https://mail.example.com/"), None, true),
+            (&allow_missing, Some("http://mail.example.com"), None, false),
+            (&allow_missing, Some("https://mail.example.com:8443"), None, false),
+            (&allow_missing, Some("https://evil.example.com"), None, false),
+            (&allow_missing, Some("https://mail.example.com.evil.org"), None, false),
+            (&allow_missing, Some("http://localhost:8080"), None, true),
+            (&allow_missing, Some("http://localhost"), None, false),
+            (&allow_missing, Some("null"), None, false),
+            (&allow_missing, Some(""), None, false),
+            (&allow_missing, None, None, true),
+            (&deny_missing, None, None, false),
+            (&deny_missing, Some("https://mail.example.com"), None, true),
+            // any
+            (&any, Some("https://whatever.example"), None, true),
+            (&any, Some("null"), None, true),
+            (&any, None, None, false),
+            // same-origin default
+            (&same, Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080"), true),
+            (&same, Some("https://mail.example.com"), Some("mail.example.com"), true),
+            (&same, Some("https://mail.example.com"), Some("mail.example.com:443"), true),
+            (&same, Some("http://[::1]:8080"), Some("[::1]:8080"), true),
+            (&same, Some("http://127.0.0.1:8081"), Some("127.0.0.1:8080"), false),
+            (&same, Some("https://evil.example"), Some("mail.example.com"), false),
+            (&same, Some("https://mail.example.com"), None, false),
+            (&same, None, Some("mail.example.com"), true),
+            (&same_strict, None, Some("mail.example.com"), false),
+        ];
+        for (policy, origin, host, allowed) in table {
+            let decision = decide(&with_origin(*origin, *host), policy);
+            match decision {
+                Decision::Allow { .. } => assert!(allowed, "{origin:?} / {host:?} allowed"),
+                Decision::Deny(reason) => {
+                    assert!(!allowed, "{origin:?} / {host:?} denied: {reason}");
+                    assert_eq!(reason.category(), "origin not allowed");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn origin_checked_before_target() {
+        let p = policy(&[]).with_origins(OriginPolicy {
+            allowed: vec![],
+            missing: MissingOrigin::Deny,
+        });
+        let d = decide(&request("imap.example.com", "993"), &p);
+        assert!(matches!(
+            d,
+            Decision::Deny(Reason::OriginNotAllowed { origin: None, .. })
+        ));
+    }
+
+    #[test]
+    fn origin_parse() {
+        for (input, shown) in [
+            ("https://Mail.Example.com", "https://mail.example.com"),
+            ("https://mail.example.com:443", "https://mail.example.com"),
+            ("HTTP://localhost:8080", "http://localhost:8080"),
+            ("http://[::1]:80", "http://[::1]"),
+        ] {
+            assert_eq!(
+                input.parse::<Origin>().map(|o| o.to_string()).as_deref(),
+                Ok(shown)
+            );
+        }
+        for input in [
+            "mail.example.com",
+            "https://",
+            "https://mail.example.com/app",
+            "https://user@mail.example.com",
+            "https://mail.example.com:0",
+            "https://::1",
+            "null",
+            "*",
+        ] {
+            assert!(input.parse::<Origin>().is_err(), "{input} accepted");
+        }
+        assert_eq!("*".parse::<OriginRule>(), Ok(OriginRule::Any));
     }
 }

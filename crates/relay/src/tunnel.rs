@@ -12,7 +12,7 @@ use axum::{
         ConnectInfo, FromRequestParts, Query, Request, State,
         ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
     },
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -93,7 +93,17 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
                 .into_response();
         }
     };
-    let request = ConnectRequest { target };
+    let header_value = |name| {
+        parts
+            .headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    let request = ConnectRequest {
+        target,
+        origin: header_value(header::ORIGIN),
+        host_header: header_value(header::HOST),
+    };
     let rule = match policy::decide(&request, &state.config().policy) {
         Decision::Allow { rule } => rule.to_string(),
         Decision::Deny(reason) => {
