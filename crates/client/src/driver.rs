@@ -1,8 +1,9 @@
 //! The one loop that moves bytes between a [`Session`] and a byte stream.
 
-use std::collections::VecDeque;
+use std::{collections::VecDeque, sync::Arc};
 
 use futures_util::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use rustls::ClientConfig;
 use webimap_proto::{
     session::{CommandError, Event, Interrupt, Io, Options, Session},
     types::{
@@ -11,7 +12,7 @@ use webimap_proto::{
     },
 };
 
-use crate::error::ClientError;
+use crate::{error::ClientError, stream::MaybeTls, tls};
 
 const READ_CHUNK: usize = 16 * 1024;
 
@@ -29,7 +30,7 @@ pub struct CommandResponse {
 /// A session bound to a byte stream (`AsyncRead + AsyncWrite`, e.g. a WebSocket or TCP).
 #[derive(Debug)]
 pub struct Connection<S> {
-    stream: S,
+    stream: MaybeTls<S>,
     session: Session,
     read_buf: Vec<u8>,
     /// Events that concern no running command (new mail, alerts), oldest first.
@@ -37,8 +38,26 @@ pub struct Connection<S> {
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
-    /// Reads the server's greeting.
+    /// Reads the server's greeting on a plain connection.
     pub async fn open(stream: S, options: Options) -> Result<(Self, StatusResponse), ClientError> {
+        Self::greet(MaybeTls::Plain(stream), options).await
+    }
+
+    /// Runs the TLS handshake for `host` (implicit TLS, port 993), then reads the greeting.
+    pub async fn open_tls(
+        stream: S,
+        host: &str,
+        config: Arc<ClientConfig>,
+        options: Options,
+    ) -> Result<(Self, StatusResponse), ClientError> {
+        let tls = tls::handshake(stream, host, config).await?;
+        Self::greet(MaybeTls::Tls(Box::new(tls)), options).await
+    }
+
+    async fn greet(
+        stream: MaybeTls<S>,
+        options: Options,
+    ) -> Result<(Self, StatusResponse), ClientError> {
         let mut conn = Self {
             stream,
             session: Session::new(options),
@@ -52,6 +71,40 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Err(interrupt) => conn.do_io(interrupt).await?,
             }
         }
+    }
+
+    /// Upgrades a plain connection with STARTTLS. Anything the server sent after its OK
+    /// and before the handshake is discarded by the session (it could be injected).
+    pub async fn starttls(
+        &mut self,
+        host: &str,
+        config: Arc<ClientConfig>,
+    ) -> Result<(), ClientError> {
+        if self.is_encrypted() {
+            return Err(ClientError::Tls("the connection already uses TLS".into()));
+        }
+        self.execute(Command::StartTls).await?;
+        self.unsolicited
+            .retain(|e| !matches!(e, Event::StartTls { .. }));
+        let MaybeTls::Plain(plain) = std::mem::replace(&mut self.stream, MaybeTls::Upgrading)
+        else {
+            return Err(ClientError::Tls("the connection is not plain".into()));
+        };
+        match tls::handshake(plain, host, config).await {
+            Ok(tls) => {
+                self.stream = MaybeTls::Tls(Box::new(tls));
+                Ok(())
+            }
+            Err(e) => {
+                self.session.connection_closed();
+                Err(e)
+            }
+        }
+    }
+
+    /// Whether the bytes travel inside TLS.
+    pub fn is_encrypted(&self) -> bool {
+        matches!(self.stream, MaybeTls::Tls(_))
     }
 
     /// The session (capabilities, state, selected mailbox).
@@ -126,10 +179,5 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             Interrupt::Error(e) => return Err(e.into()),
         }
         Ok(())
-    }
-
-    /// Gives the stream back (after LOGOUT).
-    pub fn into_stream(self) -> S {
-        self.stream
     }
 }

@@ -38,6 +38,13 @@ pub enum ClientError {
     /// The server's answer lacked something the operation needs.
     #[error("unexpected server response: {0}")]
     Unexpected(String),
+    /// TLS failed: the reason names the check (expired, unknown issuer, name mismatch).
+    #[error("TLS error: {0}")]
+    Tls(String),
+    /// The operation would expose a secret: a password over an unencrypted connection to
+    /// a server that is not on this machine, or STARTTLS not offered.
+    #[error("refused for safety: {0}")]
+    Insecure(String),
     /// The transport could not be opened (WebSocket refused by the relay, TCP refused).
     #[error("could not connect: {0}")]
     Connect(String),

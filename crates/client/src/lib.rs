@@ -7,7 +7,8 @@
 //! responses parsed by `webimap-proto`; this crate moves bytes and interprets typed data.
 //!
 //! So far: LOGIN, LIST, SELECT/EXAMINE, UID FETCH of summaries and of one decoded text
-//! part, raw part download with byte ranges, LOGOUT. TLS, STARTTLS, IDLE and sync follow.
+//! part, raw part download with byte ranges, LOGOUT; TLS (implicit and STARTTLS) with
+//! rustls in the client itself, also in the browser. IDLE and sync follow.
 #![forbid(unsafe_code)]
 
 pub mod client;
@@ -15,9 +16,11 @@ pub mod driver;
 pub mod error;
 pub mod mime;
 pub mod model;
+mod stream;
+pub mod tls;
 pub mod transport;
 
-pub use client::Client;
+pub use client::{Client, ConnectOptions, Security};
 pub use driver::{CommandResponse, Connection};
 pub use error::ClientError;
 pub use webimap_proto as proto;

@@ -135,3 +135,63 @@ impl AsyncWrite for WsIo {
         Pin::new(&mut self.ws).poll_close(cx).map_err(to_io)
     }
 }
+
+/// A TCP hop that forwards to `target` and records every byte both ways: what a relay (or
+/// anyone on its network) could see.
+pub struct RecordingHop {
+    pub port: u16,
+    pub recorded: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl RecordingHop {
+    pub async fn start(target: SocketAddr) -> RecordingHop {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind hop");
+        let port = listener.local_addr().expect("addr").port();
+        let recorded = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = recorded.clone();
+        tokio::spawn(async move {
+            while let Ok((inbound, _)) = listener.accept().await {
+                let Ok(outbound) = tokio::net::TcpStream::connect(target).await else {
+                    continue;
+                };
+                let (mut ri, mut wi) = inbound.into_split();
+                let (mut ro, mut wo) = outbound.into_split();
+                let (log1, log2) = (log.clone(), log.clone());
+                tokio::spawn(async move {
+                    let mut buf = vec![0; 16384];
+                    while let Ok(n) = ri.read(&mut buf).await {
+                        if n == 0 || wo.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                        log1.lock().expect("lock").extend_from_slice(&buf[..n]);
+                    }
+                    let _ = wo.shutdown().await;
+                });
+                tokio::spawn(async move {
+                    let mut buf = vec![0; 16384];
+                    while let Ok(n) = ro.read(&mut buf).await {
+                        if n == 0 || wi.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                        log2.lock().expect("lock").extend_from_slice(&buf[..n]);
+                    }
+                    let _ = wi.shutdown().await;
+                });
+            }
+        });
+        RecordingHop { port, recorded }
+    }
+
+    pub fn contains(&self, needle: &[u8]) -> bool {
+        self.recorded
+            .lock()
+            .expect("lock")
+            .windows(needle.len())
+            .any(|w| w == needle)
+    }
+
+    pub fn len(&self) -> usize {
+        self.recorded.lock().expect("lock").len()
+    }
+}
