@@ -95,7 +95,7 @@ fn row(message: &MessageSummary, props: &MessageListProps, now: i64) -> Html {
                     { subject }
                     if message.has_attachments {
                         <span class="attachment-mark" title="Has attachments">
-                            <span aria-hidden="true">{ "📎" }</span>
+                            <span class="icon icon-attachment" aria-hidden="true"></span>
                             <span class="visually-hidden">{ ", with attachments" }</span>
                         </span>
                     }

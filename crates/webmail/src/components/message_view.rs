@@ -79,7 +79,7 @@ fn attachment(a: &AttachmentInfo) -> Html {
         .unwrap_or_else(|| "(unnamed)".to_string());
     html! {
         <li class="attachment">
-            <span class="attachment-icon" aria-hidden="true">{ "📄" }</span>
+            <span class="icon icon-file" aria-hidden="true"></span>
             <span class="attachment-name">{ name }</span>
             <span class="attachment-type">{ a.mime_type.clone() }</span>
             if let Some(size) = a.size {
