@@ -97,10 +97,15 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
         .context("the sample mail has a non-ASCII INBOX subject")?;
 
     let relay_port = free_port()?;
+    // The test page comes from wasm-bindgen-test-runner's own server: a fixed address, so
+    // the relay can name its origin (the relay refuses foreign origins).
+    let runner_port = free_port()?;
     let mut relay = Service::start(
         Command::new(bin.join("webimap-relay"))
             .args(["--listen", &format!("127.0.0.1:{relay_port}")])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())]),
+            .args(["--origin", &format!("http://127.0.0.1:{runner_port}")])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())]),
         "webimap-relay (browser tests)",
     )?;
     wait_for_port(&mut relay, relay_port)?;
@@ -111,6 +116,7 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .env("WASM_BINDGEN_TEST_ADDRESS", format!("127.0.0.1:{runner_port}"))
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 "wasm-bindgen-test-runner",
@@ -120,6 +126,8 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
                 format!("ws://127.0.0.1:{relay_port}/relay"),
             )
             .env("WEBIMAP_TEST_IMAP_PORT", dovecot.imap_port().to_string())
+            .env("WEBIMAP_TEST_IMAPS_PORT", dovecot.imaps_port().to_string())
+            .env("WEBIMAP_TEST_CA_PEM", dovecot.ca_pem())
             .env("WEBIMAP_TEST_USER", DEMO_USER)
             .env("WEBIMAP_TEST_PASSWORD", DEMO_PASSWORD)
             .env("WEBIMAP_TEST_INBOX_COUNT", inbox_count.to_string())

@@ -6,8 +6,9 @@
 
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use webimap_client::{
-    Client,
+    Client, ConnectOptions, Security,
     proto::types::{mailbox::MailboxName, sequence::SequenceSet},
+    tls,
     transport::ws,
 };
 
@@ -76,4 +77,49 @@ async fn relay_refusal_is_an_error_not_a_hang() {
     // Port 9 (discard) is not on the relay's allowlist: 403 before the upgrade.
     let stream = ws::connect(relay, "127.0.0.1", 9).expect("websocket object");
     assert!(Client::connect(stream).await.is_err());
+}
+
+/// TLS runs inside the browser (rustls in wasm): implicit TLS and STARTTLS through the
+/// relay, verified against the test CA.
+#[wasm_bindgen_test]
+async fn tls_and_starttls_in_the_browser() {
+    let relay = setting(
+        option_env!("WEBIMAP_TEST_RELAY_URL"),
+        "WEBIMAP_TEST_RELAY_URL",
+    );
+    let ca = setting(option_env!("WEBIMAP_TEST_CA_PEM"), "WEBIMAP_TEST_CA_PEM");
+    let user = setting(option_env!("WEBIMAP_TEST_USER"), "WEBIMAP_TEST_USER");
+    let password = setting(
+        option_env!("WEBIMAP_TEST_PASSWORD"),
+        "WEBIMAP_TEST_PASSWORD",
+    );
+    let inbox_count: usize = setting(
+        option_env!("WEBIMAP_TEST_INBOX_COUNT"),
+        "WEBIMAP_TEST_INBOX_COUNT",
+    )
+    .parse()
+    .unwrap();
+    let imap: u16 = setting(
+        option_env!("WEBIMAP_TEST_IMAP_PORT"),
+        "WEBIMAP_TEST_IMAP_PORT",
+    )
+    .parse()
+    .unwrap();
+    let imaps: u16 = setting(
+        option_env!("WEBIMAP_TEST_IMAPS_PORT"),
+        "WEBIMAP_TEST_IMAPS_PORT",
+    )
+    .parse()
+    .unwrap();
+    for (port, security) in [(imaps, Security::Tls), (imap, Security::StartTls)] {
+        let mut options = ConnectOptions::new("localhost", security);
+        options.tls = Some(tls::client_config(Some(ca)).expect("CA"));
+        let stream = ws::connect(relay, "127.0.0.1", port).expect("websocket");
+        let mut client = Client::open(stream, &options).await.expect("TLS session");
+        assert!(client.is_encrypted());
+        client.login(user, password).await.expect("login");
+        let info = client.select(&MailboxName::inbox()).await.expect("select");
+        assert_eq!(info.exists as usize, inbox_count);
+        client.logout().await.expect("logout");
+    }
 }
