@@ -46,16 +46,18 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
         },
     };
     html! {
-        <section class="pane messages" aria-labelledby="messages-heading">
-            <header class="pane-header">
-                <h2 id="messages-heading" class="pane-heading">{ props.folder.clone().unwrap_or_default() }</h2>
-                if let Some(count) = count {
-                    <span class="pane-count">
-                        { count }
-                        if unread > 0 { { format!(" · {unread} unread") } }
-                    </span>
-                }
-            </header>
+        <section class="pane messages" aria-label="Message list">
+            if let Some(folder) = props.folder.clone() {
+                <header class="pane-header">
+                    <h2 id="messages-heading" class="pane-heading">{ folder }</h2>
+                    if let Some(count) = count {
+                        <span class="pane-count">
+                            { count }
+                            if unread > 0 { { format!(" · {unread} unread") } }
+                        </span>
+                    }
+                </header>
+            }
             { body }
         </section>
     }

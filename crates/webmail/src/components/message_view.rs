@@ -24,7 +24,7 @@ pub(crate) fn MessageView(props: &MessageViewProps) -> Html {
         Loadable::Failed(error) => html! { <PaneError error={error.clone()} /> },
         Loadable::Ready(message) => article(message),
     };
-    html! { <section class="pane reading" aria-label="Message">{ body }</section> }
+    html! { <section class="pane reading" aria-label="Reading pane">{ body }</section> }
 }
 
 fn article(message: &MessageContent) -> Html {

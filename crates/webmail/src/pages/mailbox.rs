@@ -41,7 +41,7 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
         <div class="mail-app">
             <header class="top-bar">
                 <div class="brand">
-                    <img src="icons/icon.svg" alt="" width="24" height="24" />
+                    <img src="/icons/icon.svg" alt="" width="24" height="24" />
                     <span>{ "webimap" }</span>
                 </div>
                 <div class="account">

@@ -19,7 +19,7 @@ pub(crate) fn SignInPage() -> Html {
         <main class="sign-in-page">
             <div class="sign-in-card">
                 <div class="brand brand-large">
-                    <img src="icons/icon.svg" alt="" width="40" height="40" />
+                    <img src="/icons/icon.svg" alt="" width="40" height="40" />
                     <span>{ "webimap" }</span>
                 </div>
                 <p class="tagline">{ "Your IMAP mail, right in the browser." }</p>

@@ -1,4 +1,4 @@
-//! Application state: plain data and pure reducers (no `html!`, no web-sys), so their
+//! Application state: plain data and pure reducers (no markup, no browser APIs), so their
 //! tests run natively.
 
 pub(crate) mod error;
