@@ -28,9 +28,14 @@ pub struct Cli {
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     pub listen: std::net::SocketAddr,
 
-    /// Allow tunnels to this IMAP server, given as HOST:PORT (IPv6 as [ADDR]:PORT).
-    /// Repeat for more servers. The host must match the request's host exactly (case does
-    /// not matter). Without any --allow every tunnel is refused.
+    /// Allow tunnels to HOST:PORT. HOST is a name (imap.example.com, any case), a wildcard
+    /// (*.example.com: subdomains only), an address (203.0.113.7, [2001:db8::7]; any IPv4
+    /// spelling) or a network (10.0.0.0/8, [fd00::/8]). Repeat for more. Names are resolved
+    /// once and the relay connects only to the vetted addresses: every one must be admitted
+    /// by a rule and none may be loopback, private, link-local, CGNAT, unique-local,
+    /// multicast, documentation or otherwise special unless an address or network rule for
+    /// that port names it explicitly (e.g. 127.0.0.1:1143). Without any --allow every
+    /// tunnel is refused.
     #[arg(long = "allow", value_name = "HOST:PORT")]
     pub allow: Vec<AllowRule>,
 

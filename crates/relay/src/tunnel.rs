@@ -4,7 +4,11 @@
 //! connect (with a timeout) → [`pump`]. Every refusal happens before the upgrade and before
 //! any outbound connection; the client gets a short category, the log the full reason.
 
-use std::{fmt, net::SocketAddr, time::Duration};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    time::Duration,
+};
 
 use axum::{
     body::Bytes,
@@ -25,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::{
-    policy::{self, ConnectRequest, Decision, Host, Target, TargetError},
+    policy::{self, ConnectRequest, Decision, Host, Reason, Target, TargetError},
     server::AppState,
 };
 
@@ -104,16 +108,31 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
         origin: header_value(header::ORIGIN),
         host_header: header_value(header::HOST),
     };
-    let rule = match policy::decide(&request, &state.config().policy) {
-        Decision::Allow { rule } => rule.to_string(),
-        Decision::Deny(reason) => {
-            tracing::warn!(%client, %reason, "tunnel refused");
-            return (
-                StatusCode::FORBIDDEN,
-                format!("forbidden: {}\n", reason.category()),
-            )
-                .into_response();
-        }
+    let policy = &state.config().policy;
+    let refuse = |reason: Reason| {
+        tracing::warn!(%client, %reason, "tunnel refused");
+        (
+            StatusCode::FORBIDDEN,
+            format!("forbidden: {}\n", reason.category()),
+        )
+            .into_response()
+    };
+    if let Err(reason) = policy::screen(&request, policy) {
+        return refuse(reason);
+    }
+    // Resolve once; connect only to the addresses policy vetted. A name that does not
+    // resolve is reported after the upgrade, like a refused connection.
+    let (rule, upstream) = match resolve(&request.target, state.config().connect_timeout).await {
+        Ok(resolved) if !resolved.is_empty() => match policy::decide(&request, &resolved, policy) {
+            Decision::Allow { rule, addrs } => {
+                let port = request.target.port;
+                let addrs = addrs.into_iter().map(|ip| SocketAddr::new(ip, port));
+                (rule.to_string(), Ok(addrs.collect::<Vec<_>>()))
+            }
+            Decision::Deny(reason) => return refuse(reason),
+        },
+        Ok(_) => (String::new(), Err("name has no address".to_owned())),
+        Err(error) => (String::new(), Err(error.to_string())),
     };
     let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(ws) => ws,
@@ -139,7 +158,7 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
             failed_span.in_scope(|| tracing::info!(%error, "WebSocket upgrade failed"));
         })
         .on_upgrade(move |socket| {
-            tunnels.track_future(run_tunnel(socket, target, settings, shutdown).instrument(span))
+            tunnels.track_future(run_tunnel(socket, upstream, settings, shutdown).instrument(span))
         })
 }
 
@@ -151,12 +170,16 @@ struct Settings {
 
 async fn run_tunnel(
     socket: WebSocket,
-    target: Target,
+    upstream: Result<Vec<SocketAddr>, String>,
     settings: Settings,
     shutdown: CancellationToken,
 ) {
     let (mut ws_tx, ws_rx) = socket.split();
-    let upstream = match connect(&target, settings.connect_timeout).await {
+    let connected = match upstream {
+        Ok(addrs) => connect(&addrs, settings.connect_timeout).await,
+        Err(error) => Err(std::io::Error::new(std::io::ErrorKind::NotFound, error)),
+    };
+    let upstream = match connected {
         Ok(stream) => stream,
         Err(error) => {
             tracing::warn!(%error, "upstream unreachable");
@@ -177,12 +200,34 @@ async fn run_tunnel(
     );
 }
 
-async fn connect(target: &Target, timeout: Duration) -> std::io::Result<TcpStream> {
-    let attempt = async {
-        match &target.host {
-            Host::Ip(ip) => TcpStream::connect(SocketAddr::new(*ip, target.port)).await,
-            Host::Name(name) => TcpStream::connect((name.as_str(), target.port)).await,
+/// Resolves the target's host once (an IP literal is its own address).
+async fn resolve(target: &Target, timeout: Duration) -> std::io::Result<Vec<IpAddr>> {
+    match &target.host {
+        Host::Ip(ip) => Ok(vec![*ip]),
+        Host::Name(name) => {
+            let lookup = tokio::net::lookup_host((name.as_str(), target.port));
+            let addrs = tokio::time::timeout(timeout, lookup).await.map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::TimedOut, "DNS lookup timed out")
+            })??;
+            Ok(addrs.map(|a| a.ip()).collect())
         }
+    }
+}
+
+/// Connects to the first of `addrs` that accepts, all within `timeout`.
+async fn connect(addrs: &[SocketAddr], timeout: Duration) -> std::io::Result<TcpStream> {
+    let attempt = async {
+        let mut last = std::io::Error::new(std::io::ErrorKind::NotFound, "no address");
+        for addr in addrs {
+            match TcpStream::connect(addr).await {
+                Ok(stream) => return Ok(stream),
+                Err(error) => {
+                    tracing::debug!(%addr, %error, "connect failed");
+                    last = error;
+                }
+            }
+        }
+        Err(last)
     };
     tokio::time::timeout(timeout, attempt)
         .await
