@@ -16,6 +16,8 @@ function setting(name) {
 const url = setting('WEBIMAP_E2E_URL');
 const imapHost = setting('WEBIMAP_E2E_IMAP_HOST');
 const imapPort = setting('WEBIMAP_E2E_IMAP_PORT');
+const imapsPort = setting('WEBIMAP_E2E_IMAPS_PORT');
+const caPem = fs.readFileSync(setting('WEBIMAP_E2E_CA_PEM_PATH'), 'utf8');
 const user = setting('WEBIMAP_E2E_USER');
 const password = setting('WEBIMAP_E2E_PASSWORD');
 const sample = JSON.parse(fs.readFileSync(setting('WEBIMAP_E2E_SAMPLE'), 'utf8'));
@@ -45,11 +47,13 @@ after(async () => {
   await browser?.close();
 });
 
-async function signIn(pass) {
+async function signIn(pass, { security = 'none', port = imapPort, host = imapHost, ca = '' } = {}) {
   await page.goto(url);
-  await page.getByLabel('Server', { exact: true }).fill(imapHost);
-  await page.getByLabel('Port', { exact: true }).fill(imapPort);
-  await page.getByLabel('Security', { exact: true }).selectOption('none');
+  await page.getByLabel('Server', { exact: true }).fill(host);
+  await page.getByLabel('Security', { exact: true }).selectOption(security);
+  await page.getByLabel('Port', { exact: true }).fill(port);
+  await page.getByText('Advanced').click();
+  await page.getByLabel('Extra CA certificate (PEM)').fill(ca);
   await page.getByLabel('Username', { exact: true }).fill(user);
   await page.getByLabel('Password', { exact: true }).fill(pass);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -138,3 +142,23 @@ test('sign out returns to the sign-in form', async () => {
   assert.equal(await folders().count(), 0);
   assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });
+
+test('TLS to a server with a private CA fails in words until its CA is given', async () => {
+  await signIn(password, { security: 'tls', port: imapsPort, host: 'localhost' });
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /unknown authority/);
+});
+
+for (const [security, port] of [['tls', () => imapsPort], ['starttls', () => imapPort]]) {
+  test(`signing in with ${security} inside the browser`, async () => {
+    await signIn(password, { security, port: port(), host: 'localhost', ca: caPem });
+    await folders().waitFor();
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[aria-label="Messages"] li').length === n, inFolder('INBOX').length);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    assert.ok(!stored.includes(password), 'the password never reaches localStorage');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+}

@@ -116,7 +116,10 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-            .env("WASM_BINDGEN_TEST_ADDRESS", format!("127.0.0.1:{runner_port}"))
+            .env(
+                "WASM_BINDGEN_TEST_ADDRESS",
+                format!("127.0.0.1:{runner_port}"),
+            )
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 "wasm-bindgen-test-runner",
@@ -151,6 +154,8 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
         Command::new(bin.join("webimap-relay"))
             .args(["--listen", &format!("127.0.0.1:{app_port}")])
             .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
+            .args(["--allow", &format!("localhost:{}", dovecot.imap_port())])
+            .args(["--allow", &format!("localhost:{}", dovecot.imaps_port())])
             .arg("--static")
             .arg(root.join("dist")),
         "webimap-relay (serving the app)",
@@ -177,6 +182,8 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
             .env("WEBIMAP_E2E_URL", format!("http://127.0.0.1:{app_port}/"))
             .env("WEBIMAP_E2E_IMAP_HOST", "127.0.0.1")
             .env("WEBIMAP_E2E_IMAP_PORT", dovecot.imap_port().to_string())
+            .env("WEBIMAP_E2E_IMAPS_PORT", dovecot.imaps_port().to_string())
+            .env("WEBIMAP_E2E_CA_PEM_PATH", dovecot.ca_pem_path())
             .env("WEBIMAP_E2E_USER", DEMO_USER)
             .env("WEBIMAP_E2E_PASSWORD", DEMO_PASSWORD)
             .env("WEBIMAP_E2E_SAMPLE", &sample_json)

@@ -1,6 +1,6 @@
 //! The sign-in form.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::state::settings::{Security, Settings};
@@ -42,6 +42,15 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
     let on_server = text_input(|s, v| s.server = v);
     let on_port = text_input(|s, v| s.port = v);
     let on_username = text_input(|s, v| s.username = v);
+    let on_ca = {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut next = (*form).clone();
+            let value = e.target_unchecked_into::<HtmlTextAreaElement>().value();
+            next.ca_pem = (!value.trim().is_empty()).then_some(value);
+            form.set(next);
+        })
+    };
     let on_security = {
         let form = form.clone();
         Callback::from(move |e: Event| {
@@ -101,7 +110,7 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
                         <select id="security" name="security" onchange={on_security}
                             aria-describedby={(security == Security::None).then_some("security-note")}>
                             { for Security::ALL.into_iter().map(|s| html! {
-                                <option value={s.value()} selected={s == security} disabled={!s.is_available()}>
+                                <option value={s.value()} selected={s == security}>
                                     { s.label() }
                                 </option>
                             }) }
@@ -112,7 +121,7 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
                     <p class="note warning" id="security-note">
                         <span class="note-icon" aria-hidden="true">{ "⚠" }</span>
                         <span>
-                            { "Unencrypted: your password and mail cross the network in plain text between the relay and the server. TLS support is coming soon." }
+                            { "Unencrypted: your password and mail cross the network in plain text between the relay and the server. Use TLS or STARTTLS unless the server is on this machine." }
                         </span>
                     </p>
                 }
@@ -133,6 +142,13 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
                         <input id="relay-url" name="relay-url" type="url" spellcheck="false" autocapitalize="off"
                             placeholder={props.default_relay.clone()} value={(*relay).clone()} oninput={on_relay} />
                         <p class="hint">{ "The WebSocket relay that carries IMAP to the server. Normally this site’s own /relay." }</p>
+                    </div>
+                    <div class="field">
+                        <label for="ca-pem">{ "Extra CA certificate (PEM)" }</label>
+                        <textarea id="ca-pem" name="ca-pem" rows="4" spellcheck="false" autocapitalize="off"
+                            placeholder="-----BEGIN CERTIFICATE-----" value={form.ca_pem.clone().unwrap_or_default()}
+                            oninput={on_ca} />
+                        <p class="hint">{ "For a self-hosted server whose certificate comes from your own authority. Public certificates need nothing here." }</p>
                     </div>
                 </details>
             </fieldset>

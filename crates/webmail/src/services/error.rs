@@ -21,6 +21,8 @@ pub(crate) fn describe(err: &ClientError, stage: Stage, target: &str) -> UiError
         return UiError::WrongCredentials;
     }
     match (stage, err) {
+        (_, ClientError::Tls(reason)) => UiError::Certificate(reason.clone()),
+        (_, ClientError::Insecure(reason)) => UiError::Insecure(reason.clone()),
         (Stage::Connect, _) => UiError::Unreachable {
             target: target.to_string(),
         },

@@ -3,13 +3,17 @@
 use std::time::Duration;
 
 use futures::{FutureExt, future::Either, pin_mut};
-use webimap_client::{Client, ClientError};
+use webimap_client::{Client, ClientError, ConnectOptions, Security as ClientSecurity};
 
 use super::{
     Connection, Transport,
     error::{Stage, describe},
 };
-use crate::state::{error::UiError, session::Account, settings::Target};
+use crate::state::{
+    error::UiError,
+    session::Account,
+    settings::{Security, Target},
+};
 
 /// How long connecting and logging in may take before giving up.
 const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(20);
@@ -24,7 +28,19 @@ pub(crate) async fn sign_in(
     let address = target.address();
     let attempt = async {
         let stream = open_transport(target).map_err(|e| describe(&e, Stage::Connect, &address))?;
-        let mut client = Client::connect(stream)
+        let security = match target.security {
+            Security::Tls => ClientSecurity::Tls,
+            Security::StartTls => ClientSecurity::StartTls,
+            Security::None => ClientSecurity::None,
+        };
+        let mut options = ConnectOptions::new(target.host.clone(), security);
+        if let Some(pem) = &target.ca_pem {
+            options.tls = Some(
+                webimap_client::tls::client_config(Some(pem))
+                    .map_err(|e| describe(&e, Stage::Connect, &address))?,
+            );
+        }
+        let mut client = Client::open(stream, &options)
             .await
             .map_err(|e| describe(&e, Stage::Connect, &address))?;
         client

@@ -16,6 +16,11 @@ pub(crate) enum UiError {
         /// `host:port` that was asked for.
         target: String,
     },
+    /// The secure connection failed: the reason names the check (expired, unknown
+    /// authority, name mismatch).
+    Certificate(String),
+    /// The app refused to do something unsafe (send a password unencrypted).
+    Insecure(String),
     /// The connection broke after sign-in.
     ConnectionLost,
     /// The server said no (its own words).
@@ -42,6 +47,13 @@ impl fmt::Display for UiError {
                 f,
                 "Could not connect to {target}. The relay may not allow this server, or the \
                  server is not answering. Check the server name and port."
+            ),
+            UiError::Certificate(reason) => {
+                write!(f, "The secure connection failed: {reason}.")
+            }
+            UiError::Insecure(reason) => write!(
+                f,
+                "Not sent: {reason}. Choose TLS or STARTTLS for this server."
             ),
             UiError::ConnectionLost => {
                 f.write_str("The connection to the server was lost. Please sign in again.")

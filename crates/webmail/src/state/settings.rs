@@ -10,17 +10,17 @@ use super::error::UiError;
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Security {
     /// Plain text (IMAP on port 143).
-    #[default]
     None,
-    /// Implicit TLS (port 993). Not available yet.
+    /// Implicit TLS (port 993), run inside the browser: the relay sees only ciphertext.
+    #[default]
     Tls,
-    /// STARTTLS on port 143. Not available yet.
+    /// STARTTLS on port 143, also inside the browser.
     StartTls,
 }
 
 impl Security {
     /// Every choice, in the order the form lists them.
-    pub(crate) const ALL: [Security; 3] = [Security::None, Security::Tls, Security::StartTls];
+    pub(crate) const ALL: [Security; 3] = [Security::Tls, Security::StartTls, Security::None];
 
     /// The form value (`none`, `tls`, `starttls`).
     pub(crate) fn value(self) -> &'static str {
@@ -40,14 +40,9 @@ impl Security {
     pub(crate) fn label(self) -> &'static str {
         match self {
             Security::None => "None (unencrypted)",
-            Security::Tls => "TLS (coming soon)",
-            Security::StartTls => "STARTTLS (coming soon)",
+            Security::Tls => "TLS",
+            Security::StartTls => "STARTTLS",
         }
-    }
-
-    /// Whether this build can connect this way.
-    pub(crate) fn is_available(self) -> bool {
-        matches!(self, Security::None)
     }
 
     /// The usual port.
@@ -74,16 +69,20 @@ pub(crate) struct Settings {
     pub(crate) username: String,
     /// The relay's WebSocket URL, when not the page's own (`None` means the default).
     pub(crate) relay_url: Option<String>,
+    /// An extra CA certificate (PEM) trusted for this server, for self-hosted servers.
+    /// Public, not a secret.
+    pub(crate) ca_pem: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             server: String::new(),
-            port: Security::None.default_port().to_string(),
-            security: Security::None,
+            port: Security::Tls.default_port().to_string(),
+            security: Security::Tls,
             username: String::new(),
             relay_url: None,
+            ca_pem: None,
         }
     }
 }
@@ -97,6 +96,10 @@ pub(crate) struct Target {
     pub(crate) host: String,
     /// IMAP port.
     pub(crate) port: u16,
+    /// Connection security.
+    pub(crate) security: Security,
+    /// Extra CA certificate (PEM).
+    pub(crate) ca_pem: Option<String>,
     /// User name.
     pub(crate) username: String,
 }
@@ -139,9 +142,6 @@ impl Settings {
             Ok(p) if p > 0 => p,
             _ => return invalid("Enter a port number between 1 and 65535 (usually 143)."),
         };
-        if !self.security.is_available() {
-            return invalid("TLS and STARTTLS are not available yet. Choose “None (unencrypted)”.");
-        }
         if self.username.trim().is_empty() {
             return invalid("Enter your user name.");
         }
@@ -156,6 +156,8 @@ impl Settings {
             relay_url,
             host: host.to_string(),
             port,
+            security: self.security,
+            ca_pem: self.ca_pem.clone(),
             username: self.username.trim().to_string(),
         })
     }
@@ -174,6 +176,7 @@ mod tests {
             security: Security::None,
             username: "alice".into(),
             relay_url: None,
+            ca_pem: None,
         }
     }
 
@@ -193,6 +196,8 @@ mod tests {
                 relay_url: RELAY.into(),
                 host: "mail.example.com".into(),
                 port: 143,
+                security: Security::None,
+                ca_pem: None,
                 username: "alice".into()
             }
         );
@@ -266,16 +271,6 @@ mod tests {
             .contains("user name")
         );
         assert!(invalid_text(&filled(), "").contains("password"));
-        assert!(
-            invalid_text(
-                &Settings {
-                    security: Security::Tls,
-                    ..filled()
-                },
-                "pw"
-            )
-            .contains("not available")
-        );
     }
 
     #[test]
@@ -303,5 +298,10 @@ mod tests {
         }
         assert_eq!(Security::from_value("ssl"), None);
         assert_eq!(Security::Tls.default_port(), 993);
+        assert_eq!(
+            Settings::default().security,
+            Security::Tls,
+            "secure by default"
+        );
     }
 }
