@@ -1,20 +1,31 @@
-//! The command line ([`Cli`]) and the validated settings the relay runs with ([`Config`]).
+//! The command line ([`Cli`]), the optional TOML file it names, and the validated settings
+//! the relay runs with ([`Config`]).
 //!
 //! Every value is parsed into a typed, validated form once, at startup: a bad `--allow`
-//! entry stops the relay with a clear message instead of surfacing at the first connect.
+//! entry or config-file key stops the relay with a clear message instead of surfacing at
+//! the first connect. Command-line flags override the file; a list given on the command
+//! line (`--allow`, `--origin`) replaces the file's list.
 
-use std::{fmt, path::PathBuf, time::Duration};
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use clap::Parser;
+use serde::Deserialize;
 
-use crate::policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy};
+use crate::{
+    limits::Limits,
+    policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy},
+};
 
 /// Default for [`Config::connect_timeout`].
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default for [`Config::max_message_size`]: 8 MiB.
-pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 8 << 20;
-/// Default for [`Config::read_chunk_size`]: 64 KiB.
-pub const DEFAULT_READ_CHUNK_SIZE: usize = 64 << 10;
+/// Default listen address.
+pub const DEFAULT_LISTEN: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 8080);
 
 /// `webimap-relay`: the WebSocket-to-IMAP relay and static server of webimap.
 ///
@@ -24,9 +35,14 @@ pub const DEFAULT_READ_CHUNK_SIZE: usize = 64 << 10;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "webimap-relay", version, about, long_about = None)]
 pub struct Cli {
-    /// Address to listen on for HTTP and WebSocket connections.
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
-    pub listen: std::net::SocketAddr,
+    /// Read settings from this TOML file (keys: see relay.example.toml in the crate);
+    /// flags given on the command line override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Address to listen on for HTTP and WebSocket connections [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
 
     /// Allow tunnels to HOST:PORT. HOST is a name (imap.example.com, any case), a wildcard
     /// (*.example.com: subdomains only), an address (203.0.113.7, [2001:db8::7]; any IPv4
@@ -46,46 +62,196 @@ pub struct Cli {
     pub origin: Vec<OriginRule>,
 
     /// What to do with a tunnel request without an Origin header (browsers always send
-    /// one; other clients can forge it).
-    #[arg(long, value_name = "POLICY", value_enum, default_value_t = MissingOrigin::Allow)]
-    pub missing_origin: MissingOrigin,
+    /// one; other clients can forge it) [default: allow].
+    #[arg(long, value_name = "POLICY", value_enum)]
+    pub missing_origin: Option<MissingOrigin>,
 
     /// Serve the built web app from this directory: index.html at / and for any unknown
     /// path (single-page-app fallback).
     #[arg(long = "static", value_name = "DIR")]
     pub static_dir: Option<PathBuf>,
 
-    /// Seconds to wait for the TCP connection to the IMAP server.
-    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_CONNECT_TIMEOUT.as_secs(),
-          value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub connect_timeout: u64,
+    /// Seconds to wait for DNS and the TCP connection to the IMAP server [default: 10].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub connect_timeout: Option<u64>,
+
+    /// Open tunnels at most; more get HTTP 503 [default: 1024].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: Option<u64>,
+
+    /// Open tunnels at most per client IP address; more get HTTP 429 [default: 32].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections_per_ip: Option<u64>,
+
+    /// Largest WebSocket message (and frame) accepted from a browser, in bytes
+    /// [default: 8388608].
+    #[arg(long, value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
+    pub max_message_size: Option<u64>,
+
+    /// Close a tunnel that carried no data for this many seconds [default: 2100, i.e. 35
+    /// minutes, above IMAP's 29-minute IDLE refresh].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: Option<u64>,
+
+    /// Send a WebSocket ping every this many seconds; 0 disables [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    pub ping_interval: Option<u64>,
+
+    /// Serve counters in Prometheus text format at /metrics.
+    #[arg(long)]
+    pub metrics: bool,
+}
+
+/// The settings file: every key optional, unknown keys rejected.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    #[serde(default)]
+    allow: Option<Vec<String>>,
+    #[serde(default)]
+    origins: Option<Vec<String>>,
+    missing_origin: Option<MissingOrigin>,
+    static_dir: Option<PathBuf>,
+    connect_timeout_secs: Option<u64>,
+    metrics: Option<bool>,
+    #[serde(default)]
+    limits: FileLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLimits {
+    max_connections: Option<usize>,
+    max_connections_per_ip: Option<usize>,
+    max_message_size: Option<usize>,
+    max_frame_size: Option<usize>,
+    read_chunk_size: Option<usize>,
+    idle_timeout_secs: Option<u64>,
+    ping_interval_secs: Option<u64>,
+}
+
+fn parse_list<T: std::str::FromStr>(
+    key: &'static str,
+    items: Vec<String>,
+) -> Result<Vec<T>, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    items
+        .into_iter()
+        .map(|item| {
+            item.parse().map_err(|e: T::Err| ConfigError::Invalid {
+                key,
+                message: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 impl Cli {
-    /// Turns the parsed command line into the relay's configuration.
+    /// Reads the config file (if any), applies the flags over it and validates the
+    /// result. Returns the address to listen on and the relay's configuration.
     ///
     /// # Errors
     ///
-    /// [`ConfigError`] if a value that clap accepted cannot be used.
-    pub fn into_config(self) -> Result<Config, ConfigError> {
+    /// [`ConfigError`] naming the file, key or value that cannot be used.
+    pub fn load(self) -> Result<(SocketAddr, Config), ConfigError> {
+        let (file, base) = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.clone(),
+                    source,
+                })?;
+                let file: FileConfig = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
+                let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+                (file, base)
+            }
+            None => (FileConfig::default(), PathBuf::new()),
+        };
+
+        let allow = if self.allow.is_empty() {
+            parse_list("allow", file.allow.unwrap_or_default())?
+        } else {
+            self.allow
+        };
+        let origins = if self.origin.is_empty() {
+            parse_list("origins", file.origins.unwrap_or_default())?
+        } else {
+            self.origin
+        };
+        let missing = self
+            .missing_origin
+            .or(file.missing_origin)
+            .unwrap_or_default();
+
+        let defaults = Limits::default();
+        let fl = file.limits;
+        let secs = Duration::from_secs;
+        let max_message_size = self
+            .max_message_size
+            .map(to_usize)
+            .or(fl.max_message_size)
+            .unwrap_or(defaults.max_message_size);
+        let limits = Limits {
+            max_connections: self
+                .max_connections
+                .map(to_usize)
+                .or(fl.max_connections)
+                .unwrap_or(defaults.max_connections),
+            max_connections_per_ip: self
+                .max_connections_per_ip
+                .map(to_usize)
+                .or(fl.max_connections_per_ip)
+                .unwrap_or(defaults.max_connections_per_ip),
+            max_message_size,
+            max_frame_size: match self.max_message_size {
+                Some(_) => max_message_size,
+                None => fl.max_frame_size.unwrap_or(max_message_size),
+            },
+            read_chunk_size: fl.read_chunk_size.unwrap_or(defaults.read_chunk_size),
+            idle_timeout: self
+                .idle_timeout
+                .or(fl.idle_timeout_secs)
+                .map_or(defaults.idle_timeout, secs),
+            ping_interval: self
+                .ping_interval
+                .or(fl.ping_interval_secs)
+                .map_or(defaults.ping_interval, secs),
+        };
+
+        let listen = self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN);
         let config = Config {
-            policy: Policy::new(self.allow).with_origins(OriginPolicy {
-                allowed: self.origin,
-                missing: self.missing_origin,
+            policy: Policy::new(allow).with_origins(OriginPolicy {
+                allowed: origins,
+                missing,
             }),
-            static_dir: self.static_dir,
-            connect_timeout: Duration::from_secs(self.connect_timeout),
-            ..Config::default()
+            static_dir: self
+                .static_dir
+                .or(file.static_dir.map(|dir| base.join(dir))),
+            connect_timeout: self
+                .connect_timeout
+                .or(file.connect_timeout_secs)
+                .map_or(DEFAULT_CONNECT_TIMEOUT, secs),
+            limits,
+            metrics: self.metrics || file.metrics.unwrap_or(false),
         };
         config.check()?;
-        Ok(config)
+        Ok((listen, config))
     }
 }
 
 /// The relay's settings, validated.
 ///
-/// Build it from [`Cli::into_config`], or start from [`Config::default`] (which refuses
-/// every tunnel and serves no files) and set fields.
+/// Build it from [`Cli::load`], or start from [`Config::default`] (which refuses every
+/// tunnel, serves no files and no metrics) and set fields.
 #[non_exhaustive]
 #[derive(Clone)]
 pub struct Config {
@@ -93,12 +259,12 @@ pub struct Config {
     pub policy: Policy,
     /// Directory of the built web app, if the relay serves it.
     pub static_dir: Option<PathBuf>,
-    /// How long to wait for the TCP connection to the IMAP server.
+    /// How long to wait for DNS and for the TCP connection to the IMAP server.
     pub connect_timeout: Duration,
-    /// Largest WebSocket message (and frame) accepted from a browser, in bytes.
-    pub max_message_size: usize,
-    /// Largest TCP read, hence largest binary frame sent to the browser, in bytes.
-    pub read_chunk_size: usize,
+    /// Connection, size and time caps.
+    pub limits: Limits,
+    /// Whether `/metrics` is served.
+    pub metrics: bool,
 }
 
 impl Default for Config {
@@ -107,8 +273,8 @@ impl Default for Config {
             policy: Policy::default(),
             static_dir: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
-            read_chunk_size: DEFAULT_READ_CHUNK_SIZE,
+            limits: Limits::default(),
+            metrics: false,
         }
     }
 }
@@ -125,14 +291,19 @@ impl Config {
         {
             return Err(ConfigError::StaticDir(dir.clone()));
         }
-        if self.connect_timeout.is_zero() {
-            return Err(ConfigError::Zero("connect timeout"));
-        }
-        if self.max_message_size == 0 {
-            return Err(ConfigError::Zero("max message size"));
-        }
-        if self.read_chunk_size == 0 {
-            return Err(ConfigError::Zero("read chunk size"));
+        let l = &self.limits;
+        for (name, zero) in [
+            ("connect timeout", self.connect_timeout.is_zero()),
+            ("max connections", l.max_connections == 0),
+            ("max connections per IP", l.max_connections_per_ip == 0),
+            ("max message size", l.max_message_size == 0),
+            ("max frame size", l.max_frame_size == 0),
+            ("read chunk size", l.read_chunk_size == 0),
+            ("idle timeout", l.idle_timeout.is_zero()),
+        ] {
+            if zero {
+                return Err(ConfigError::Zero(name));
+            }
         }
         Ok(())
     }
@@ -146,8 +317,8 @@ impl fmt::Debug for Config {
             .field("policy", &self.policy)
             .field("static_dir", &self.static_dir)
             .field("connect_timeout", &self.connect_timeout)
-            .field("max_message_size", &self.max_message_size)
-            .field("read_chunk_size", &self.read_chunk_size)
+            .field("limits", &self.limits)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -156,7 +327,31 @@ impl fmt::Debug for Config {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// `--static` does not name a directory.
+    /// The config file cannot be read.
+    #[error("cannot read config file {path:?}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML for the relay.
+    #[error("config file {path:?}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message (with line and column).
+        message: String,
+    },
+    /// A value in the config file is malformed.
+    #[error("config key {key:?}: {message}")]
+    Invalid {
+        /// The key.
+        key: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The static directory does not exist.
     #[error("static directory {0:?} does not exist or is not a directory")]
     StaticDir(PathBuf),
     /// A size or duration that must be positive is zero.
@@ -179,8 +374,19 @@ mod tests {
     }
 
     #[test]
+    fn defaults() -> Result<(), Box<dyn std::error::Error>> {
+        let (listen, config) = parse(&[])?.load()?;
+        assert_eq!(listen, DEFAULT_LISTEN);
+        assert_eq!(config.limits, Limits::default());
+        assert_eq!(config.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert!(config.policy.rules().is_empty());
+        assert!(!config.metrics);
+        Ok(())
+    }
+
+    #[test]
     fn parses_a_full_command_line() -> Result<(), Box<dyn std::error::Error>> {
-        let cli = parse(&[
+        let (listen, config) = parse(&[
             "--listen",
             "127.0.0.1:9000",
             "--allow",
@@ -193,13 +399,31 @@ mod tests {
             "https://mail.example.com",
             "--missing-origin",
             "deny",
-        ])?;
-        assert_eq!(cli.listen.port(), 9000);
-        let config = cli.into_config()?;
+            "--max-connections",
+            "10",
+            "--max-connections-per-ip",
+            "2",
+            "--max-message-size",
+            "65536",
+            "--idle-timeout",
+            "60",
+            "--ping-interval",
+            "0",
+            "--metrics",
+        ])?
+        .load()?;
+        assert_eq!(listen.port(), 9000);
         assert_eq!(config.policy.rules().len(), 2);
         assert_eq!(config.connect_timeout, Duration::from_secs(3));
         assert_eq!(config.policy.origins().allowed.len(), 1);
         assert_eq!(config.policy.origins().missing, MissingOrigin::Deny);
+        assert_eq!(config.limits.max_connections, 10);
+        assert_eq!(config.limits.max_connections_per_ip, 2);
+        assert_eq!(config.limits.max_message_size, 65536);
+        assert_eq!(config.limits.max_frame_size, 65536);
+        assert_eq!(config.limits.idle_timeout, Duration::from_secs(60));
+        assert_eq!(config.limits.ping_interval, Duration::ZERO);
+        assert!(config.metrics);
         Ok(())
     }
 
@@ -211,11 +435,16 @@ mod tests {
             &["--allow", "host:99999"],
             &["--allow", ":993"],
             &["--allow", "bad host:993"],
+            &["--allow", "*.com:993"],
+            &["--allow", "10.0.0.1/8:993"],
             &["--listen", "nowhere"],
             &["--connect-timeout", "0"],
             &["--origin", "mail.example.com"],
             &["--origin", "https://mail.example.com/app"],
             &["--missing-origin", "maybe"],
+            &["--max-connections", "0"],
+            &["--max-message-size", "10"],
+            &["--idle-timeout", "0"],
         ] {
             let err = parse(bad).err();
             assert!(err.is_some(), "{bad:?} was accepted");
@@ -228,8 +457,146 @@ mod tests {
     fn rejects_a_missing_static_dir() {
         let cli = parse(&["--static", "/nonexistent/webimap-relay-test"]);
         assert!(matches!(
-            cli.map(Cli::into_config),
+            cli.map(Cli::load),
             Ok(Err(ConfigError::StaticDir(_)))
         ));
+    }
+
+    fn write_file(dir: &Path, text: &str) -> std::io::Result<String> {
+        let path = dir.join("relay.toml");
+        std::fs::write(&path, text)?;
+        Ok(path.display().to_string())
+    }
+
+    #[test]
+    fn file_settings_and_flag_overrides() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        std::fs::create_dir(dir.path().join("dist"))?;
+        let path = write_file(
+            dir.path(),
+            r#"
+listen = "127.0.0.1:9100"
+allow = ["imap.example.com:993", "127.0.0.1:1143"]
+origins = ["https://mail.example.com"]
+missing_origin = "deny"
+static_dir = "dist"
+connect_timeout_secs = 4
+metrics = true
+
+[limits]
+max_connections = 100
+max_connections_per_ip = 5
+max_message_size = 1048576
+idle_timeout_secs = 600
+ping_interval_secs = 15
+"#,
+        )?;
+        let (listen, config) = parse(&["--config", &path])?.load()?;
+        assert_eq!(listen.port(), 9100);
+        assert_eq!(config.policy.rules().len(), 2);
+        assert_eq!(config.policy.origins().missing, MissingOrigin::Deny);
+        assert_eq!(
+            config.static_dir,
+            Some(dir.path().join("dist")),
+            "relative to the file"
+        );
+        assert_eq!(config.connect_timeout, Duration::from_secs(4));
+        assert!(config.metrics);
+        assert_eq!(config.limits.max_connections, 100);
+        assert_eq!(config.limits.max_connections_per_ip, 5);
+        assert_eq!(config.limits.max_message_size, 1 << 20);
+        assert_eq!(config.limits.max_frame_size, 1 << 20);
+        assert_eq!(config.limits.idle_timeout, Duration::from_secs(600));
+        assert_eq!(config.limits.ping_interval, Duration::from_secs(15));
+
+        let (listen, config) = parse(&[
+            "--config",
+            &path,
+            "--listen",
+            "127.0.0.1:9200",
+            "--allow",
+            "other.example.com:993",
+            "--missing-origin",
+            "allow",
+            "--max-connections-per-ip",
+            "7",
+        ])?
+        .load()?;
+        assert_eq!(listen.port(), 9200);
+        assert_eq!(
+            config.policy.rules().len(),
+            1,
+            "--allow replaces the file's list"
+        );
+        assert_eq!(
+            config.policy.rules()[0].to_string(),
+            "other.example.com:993"
+        );
+        assert_eq!(
+            config.policy.origins().allowed.len(),
+            1,
+            "origins kept from the file"
+        );
+        assert_eq!(config.policy.origins().missing, MissingOrigin::Allow);
+        assert_eq!(config.limits.max_connections_per_ip, 7);
+        assert_eq!(config.limits.max_connections, 100);
+        Ok(())
+    }
+
+    #[test]
+    fn bad_files_are_clear_errors() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        for (text, expect) in [
+            (
+                "allow = [\"nonsense\"]",
+                "config key \"allow\": expected HOST:PORT",
+            ),
+            (
+                "origins = [\"ftp:/x\"]",
+                "config key \"origins\": invalid origin",
+            ),
+            ("alow = []", "unknown field `alow`"),
+            (
+                "[limits]\nmax_conections = 1",
+                "unknown field `max_conections`",
+            ),
+            ("listen = 8080", "invalid type"),
+            ("missing_origin = \"sometimes\"", "unknown variant"),
+            (
+                "[limits]\nidle_timeout_secs = 0",
+                "idle timeout must be greater than zero",
+            ),
+            ("allow = [", "config file"),
+        ] {
+            let path = write_file(dir.path(), text)?;
+            let err = parse(&["--config", &path])?
+                .load()
+                .err()
+                .map(|e| e.to_string());
+            assert!(
+                err.as_deref().is_some_and(|e| e.contains(expect)),
+                "{text:?}: {err:?}"
+            );
+        }
+        let err = parse(&["--config", "/nonexistent/relay.toml"])?
+            .load()
+            .err();
+        assert!(matches!(err, Some(ConfigError::Read { .. })), "{err:?}");
+        Ok(())
+    }
+
+    #[test]
+    fn example_file_is_valid() -> Result<(), Box<dyn std::error::Error>> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/relay.example.toml");
+        let (listen, config) = parse(&["--config", path])?.load()?;
+        assert_eq!(listen, DEFAULT_LISTEN);
+        assert_eq!(
+            config.limits,
+            Limits::default(),
+            "example must show the defaults"
+        );
+        assert_eq!(config.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(config.policy.rules().len(), 2);
+        Ok(())
     }
 }

@@ -7,15 +7,18 @@
 //! The binary `webimap-relay` only parses the command line ([`Cli`]), sets up logging and
 //! calls [`run`] with a bound listener, a validated [`Config`] and a shutdown future.
 //!
-//! Modules: [`config`] (command line and validated settings), [`policy`] (the pure decision
-//! whether a connection may be made), `tunnel` (the one request handler and the byte pump),
-//! [`server`] (the HTTP router).
+//! Modules: [`config`] (command line, TOML file and validated settings), [`policy`] (the
+//! pure decision whether a connection may be made), [`limits`] (connection, size and time
+//! caps), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
+//! pump), [`server`] (the HTTP router).
 
 #![forbid(unsafe_code)]
 #![deny(missing_debug_implementations)]
 #![warn(unreachable_pub)]
 
 pub mod config;
+pub mod limits;
+pub mod metrics;
 pub mod policy;
 pub mod server;
 mod tunnel;
@@ -26,6 +29,7 @@ use tokio::net::TcpListener;
 
 pub use crate::{
     config::{Cli, Config, ConfigError},
+    limits::Limits,
     server::{AppState, app},
 };
 

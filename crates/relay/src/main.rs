@@ -30,8 +30,7 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(cli: Cli) -> anyhow::Result<()> {
-    let listen = cli.listen;
-    let config = cli.into_config().context("invalid configuration")?;
+    let (listen, config) = cli.load().context("invalid configuration")?;
     if config.policy.rules().is_empty() {
         tracing::warn!("no --allow rule given: every tunnel will be refused");
     }

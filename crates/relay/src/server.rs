@@ -2,11 +2,11 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use axum::{Router, routing::get};
+use axum::{Router, extract::State, http::header, response::IntoResponse, routing::get};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{config::Config, tunnel};
+use crate::{config::Config, limits::ConnectionSlots, metrics::Metrics, tunnel};
 
 /// State shared by every request: the configuration, the shutdown signal for open tunnels
 /// and the set of running tunnels. Cheap to clone.
@@ -17,6 +17,8 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
+    slots: ConnectionSlots,
+    metrics: Metrics,
     shutdown: CancellationToken,
     tunnels: TaskTracker,
 }
@@ -27,6 +29,8 @@ impl AppState {
     pub fn new(config: Config) -> Self {
         Self {
             inner: Arc::new(Inner {
+                slots: ConnectionSlots::new(&config.limits),
+                metrics: Metrics::default(),
                 config,
                 shutdown: CancellationToken::new(),
                 tunnels: TaskTracker::new(),
@@ -44,6 +48,16 @@ impl AppState {
     #[must_use]
     pub fn shutdown_token(&self) -> CancellationToken {
         self.inner.shutdown.clone()
+    }
+
+    /// The relay's counters.
+    #[must_use]
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub(crate) fn slots(&self) -> &ConnectionSlots {
+        &self.inner.slots
     }
 
     pub(crate) fn tunnels(&self) -> &TaskTracker {
@@ -84,6 +98,7 @@ impl fmt::Debug for AppState {
 /// - `GET /relay?host=HOST&port=PORT`: WebSocket tunnel to an allowed IMAP server (403 if
 ///   not allowed, 400 if malformed);
 /// - `GET /healthz`: `200 ok`;
+/// - `GET /metrics` (if enabled): counters in Prometheus text format;
 /// - with a static directory, every other path serves the web app (`index.html` for `/`
 ///   and for unknown paths).
 ///
@@ -93,6 +108,11 @@ pub fn app(state: AppState) -> Router {
     let router = Router::new()
         .route("/relay", get(tunnel::handle_connect))
         .route("/healthz", get(healthz));
+    let router = if state.config().metrics {
+        router.route("/metrics", get(metrics))
+    } else {
+        router
+    };
     let router = match &state.config().static_dir {
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
@@ -105,4 +125,14 @@ pub fn app(state: AppState) -> Router {
 
 async fn healthz() -> &'static str {
     "ok"
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics().render(),
+    )
 }

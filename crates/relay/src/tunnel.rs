@@ -7,6 +7,7 @@
 use std::{
     fmt,
     net::{IpAddr, SocketAddr},
+    sync::atomic::{AtomicU64, Ordering},
     time::Duration,
 };
 
@@ -24,11 +25,14 @@ use serde::Deserialize;
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
     net::TcpStream,
+    time::Instant,
 };
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 use crate::{
+    limits::{LimitExceeded, Slot},
+    metrics::Metrics,
     policy::{self, ConnectRequest, Decision, Host, Reason, Target, TargetError},
     server::AppState,
 };
@@ -90,6 +94,7 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
         Ok(target) => target,
         Err(error) => {
             tracing::info!(%client, %error, "bad relay request");
+            state.metrics().refused("bad_request");
             return (
                 StatusCode::BAD_REQUEST,
                 "bad request: expected /relay?host=HOST&port=PORT\n",
@@ -111,6 +116,7 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
     let policy = &state.config().policy;
     let refuse = |reason: Reason| {
         tracing::warn!(%client, %reason, "tunnel refused");
+        state.metrics().refused(reason.label());
         (
             StatusCode::FORBIDDEN,
             format!("forbidden: {}\n", reason.category()),
@@ -134,6 +140,18 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
         Ok(_) => (String::new(), Err("name has no address".to_owned())),
         Err(error) => (String::new(), Err(error.to_string())),
     };
+    let slot = match state.slots().acquire(client.0.map(|addr| addr.ip())) {
+        Ok(slot) => slot,
+        Err(exceeded) => {
+            tracing::warn!(%client, %exceeded, "tunnel refused");
+            state.metrics().refused(exceeded.label());
+            let status = match exceeded {
+                LimitExceeded::Global => StatusCode::SERVICE_UNAVAILABLE,
+                LimitExceeded::PerIp => StatusCode::TOO_MANY_REQUESTS,
+            };
+            return (status, format!("{exceeded}\n")).into_response();
+        }
+    };
     let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
         Ok(ws) => ws,
         Err(rejection) => {
@@ -144,45 +162,38 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
 
     let target = request.target;
     let span = tracing::info_span!("tunnel", %client, %target, %rule);
-    let config = state.config();
-    let settings = Settings {
-        connect_timeout: config.connect_timeout,
-        read_chunk_size: config.read_chunk_size,
-    };
-    let shutdown = state.shutdown_token();
-    let tunnels = state.tunnels().clone();
+    let limits = &state.config().limits;
     let failed_span = span.clone();
-    ws.max_message_size(config.max_message_size)
-        .max_frame_size(config.max_message_size)
+    let tunnels = state.tunnels().clone();
+    let task_state = state.clone();
+    ws.max_message_size(limits.max_message_size)
+        .max_frame_size(limits.max_frame_size)
         .on_failed_upgrade(move |error| {
             failed_span.in_scope(|| tracing::info!(%error, "WebSocket upgrade failed"));
         })
         .on_upgrade(move |socket| {
-            tunnels.track_future(run_tunnel(socket, upstream, settings, shutdown).instrument(span))
+            tunnels.track_future(run_tunnel(socket, upstream, task_state, slot).instrument(span))
         })
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Settings {
-    connect_timeout: Duration,
-    read_chunk_size: usize,
 }
 
 async fn run_tunnel(
     socket: WebSocket,
     upstream: Result<Vec<SocketAddr>, String>,
-    settings: Settings,
-    shutdown: CancellationToken,
+    state: AppState,
+    _slot: Slot,
 ) {
+    let metrics = state.metrics();
+    let _open = metrics.tunnel_opened();
     let (mut ws_tx, ws_rx) = socket.split();
     let connected = match upstream {
-        Ok(addrs) => connect(&addrs, settings.connect_timeout).await,
+        Ok(addrs) => connect(&addrs, state.config().connect_timeout).await,
         Err(error) => Err(std::io::Error::new(std::io::ErrorKind::NotFound, error)),
     };
     let upstream = match connected {
         Ok(stream) => stream,
         Err(error) => {
             tracing::warn!(%error, "upstream unreachable");
+            metrics.upstream_failed();
             close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream unreachable").await;
             return;
         }
@@ -191,7 +202,21 @@ async fn run_tunnel(
         tracing::debug!(%error, "could not set TCP_NODELAY");
     }
     tracing::info!(upstream = ?upstream.peer_addr().ok(), "tunnel open");
-    let report = pump(ws_tx, ws_rx, upstream, settings.read_chunk_size, shutdown).await;
+    let limits = &state.config().limits;
+    let options = PumpOptions {
+        read_chunk_size: limits.read_chunk_size,
+        idle_timeout: limits.idle_timeout,
+        ping_interval: limits.ping_interval,
+    };
+    let report = pump(
+        ws_tx,
+        ws_rx,
+        upstream,
+        &options,
+        metrics,
+        state.shutdown_token(),
+    )
+    .await;
     tracing::info!(
         ending = ?report.ending,
         bytes_to_upstream = report.bytes_to_upstream,
@@ -249,6 +274,19 @@ pub(crate) enum Ending {
     TextFrame,
     /// The relay is shutting down.
     Shutdown,
+    /// No data either way for the idle timeout.
+    Idle,
+}
+
+/// How [`pump`] behaves.
+#[derive(Debug, Clone)]
+pub(crate) struct PumpOptions {
+    /// Largest read from upstream, hence largest frame to the client.
+    pub(crate) read_chunk_size: usize,
+    /// Close after this long without data either way.
+    pub(crate) idle_timeout: Duration,
+    /// Ping the client this often; zero disables.
+    pub(crate) ping_interval: Duration,
 }
 
 /// What [`pump`] did.
@@ -270,7 +308,8 @@ pub(crate) async fn pump<Si, St, E, T>(
     mut ws_tx: Si,
     mut ws_rx: St,
     upstream: T,
-    read_chunk_size: usize,
+    options: &PumpOptions,
+    metrics: &Metrics,
     shutdown: CancellationToken,
 ) -> PumpReport
 where
@@ -282,6 +321,14 @@ where
     let (mut up_rx, mut up_tx) = tokio::io::split(upstream);
     let mut bytes_to_upstream = 0u64;
     let mut bytes_to_client = 0u64;
+    // Milliseconds from `started` to the last data in either direction. An atomic, not a
+    // Cell, so the pump future stays Send.
+    let started = Instant::now();
+    let last_data = AtomicU64::new(0);
+    let touch = || {
+        let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        last_data.store(ms, Ordering::Relaxed);
+    };
 
     let ending = {
         let client_to_upstream = async {
@@ -292,7 +339,9 @@ where
                             tracing::debug!(%error, "write to upstream failed");
                             return Ending::UpstreamError;
                         }
+                        touch();
                         bytes_to_upstream += data.len() as u64;
+                        metrics.add_to_upstream(data.len());
                     }
                     Some(Ok(Message::Text(_))) => return Ending::TextFrame,
                     Some(Ok(Message::Close(_))) => return Ending::ClientClosed,
@@ -307,27 +356,58 @@ where
             }
         };
         let upstream_to_client = async {
-            let mut buf = vec![0u8; read_chunk_size.max(1)];
+            let mut buf = vec![0u8; options.read_chunk_size.max(1)];
+            let interval = options.ping_interval;
+            let mut ping = (!interval.is_zero())
+                .then(|| tokio::time::interval_at(Instant::now() + interval, interval));
             loop {
-                match up_rx.read(&mut buf).await {
-                    Ok(0) => return Ending::UpstreamClosed,
-                    Ok(n) => {
-                        let frame = Message::Binary(Bytes::copy_from_slice(&buf[..n]));
-                        if ws_tx.send(frame).await.is_err() {
+                let tick = async {
+                    match ping.as_mut() {
+                        Some(ping) => {
+                            ping.tick().await;
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    read = up_rx.read(&mut buf) => match read {
+                        Ok(0) => return Ending::UpstreamClosed,
+                        Ok(n) => {
+                            let frame = Message::Binary(Bytes::copy_from_slice(&buf[..n]));
+                            if ws_tx.send(frame).await.is_err() {
+                                return Ending::ClientError;
+                            }
+                            touch();
+                            bytes_to_client += n as u64;
+                            metrics.add_to_client(n);
+                        }
+                        Err(error) => {
+                            tracing::debug!(%error, "read from upstream failed");
+                            return Ending::UpstreamError;
+                        }
+                    },
+                    () = tick => {
+                        if ws_tx.send(Message::Ping(Bytes::new())).await.is_err() {
                             return Ending::ClientError;
                         }
-                        bytes_to_client += n as u64;
-                    }
-                    Err(error) => {
-                        tracing::debug!(%error, "read from upstream failed");
-                        return Ending::UpstreamError;
                     }
                 }
+            }
+        };
+        let idle = async {
+            loop {
+                let last = Duration::from_millis(last_data.load(Ordering::Relaxed));
+                let deadline = started + last + options.idle_timeout;
+                if Instant::now() >= deadline {
+                    return Ending::Idle;
+                }
+                tokio::time::sleep_until(deadline).await;
             }
         };
         tokio::select! {
             ending = client_to_upstream => ending,
             ending = upstream_to_client => ending,
+            ending = idle => ending,
             () = shutdown.cancelled() => Ending::Shutdown,
         }
     };
@@ -343,6 +423,7 @@ where
             close_client(&mut ws_tx, close_code::POLICY, "binary frames only").await;
         }
         Ending::Shutdown => close_client(&mut ws_tx, close_code::AWAY, "relay shutting down").await,
+        Ending::Idle => close_client(&mut ws_tx, close_code::NORMAL, "idle timeout").await,
         // The WebSocket layer answers the browser's close frame; flush that answer.
         Ending::ClientClosed => {
             let _ = tokio::time::timeout(CLOSE_TIMEOUT, ws_tx.close()).await;
@@ -400,11 +481,35 @@ mod tests {
         CancellationToken,
         tokio::task::JoinHandle<PumpReport>,
     ) {
+        start_with(
+            PumpOptions {
+                read_chunk_size: chunk,
+                idle_timeout: Duration::from_secs(3600),
+                ping_interval: Duration::ZERO,
+            },
+            pipe,
+        )
+    }
+
+    fn start_with(
+        options: PumpOptions,
+        pipe: usize,
+    ) -> (
+        ClientTx,
+        ClientRx,
+        DuplexStream,
+        CancellationToken,
+        tokio::task::JoinHandle<PumpReport>,
+    ) {
         let (client_tx, relay_rx) = mpsc::channel(1);
         let (relay_tx, client_rx) = mpsc::channel(1);
         let (relay_end, server_end) = tokio::io::duplex(pipe);
         let token = CancellationToken::new();
-        let handle = tokio::spawn(pump(relay_tx, relay_rx, relay_end, chunk, token.clone()));
+        let cancel = token.clone();
+        let handle = tokio::spawn(async move {
+            let metrics = Metrics::default();
+            pump(relay_tx, relay_rx, relay_end, &options, &metrics, cancel).await
+        });
         (client_tx, client_rx, server_end, token, handle)
     }
 
@@ -537,6 +642,54 @@ mod tests {
         assert!(
             done.is_err(),
             "4 MiB of frames were absorbed without a reader"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn idle_tunnel_is_closed_but_active_one_is_not() {
+        let options = PumpOptions {
+            read_chunk_size: 1024,
+            idle_timeout: Duration::from_secs(35 * 60),
+            ping_interval: Duration::ZERO,
+        };
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start_with(options, 4096);
+        // Traffic every 20 minutes keeps it open past the 35-minute mark.
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_secs(20 * 60)).await;
+            client_tx
+                .send(Ok(Message::Binary(Bytes::from_static(b"x"))))
+                .await
+                .ok();
+            let mut got = [0u8; 1];
+            server.read_exact(&mut got).await.ok();
+        }
+        assert!(!handle.is_finished(), "closed although active");
+        let before = Instant::now();
+        assert_eq!(
+            close_code_of(client_rx.next().await),
+            Some(close_code::NORMAL)
+        );
+        let waited = before.elapsed();
+        assert!(waited >= Duration::from_secs(35 * 60 - 1), "{waited:?}");
+        assert_eq!(handle.await.ok().map(|r| r.ending), Some(Ending::Idle));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn pings_the_client_on_schedule() {
+        let options = PumpOptions {
+            read_chunk_size: 1024,
+            idle_timeout: Duration::from_secs(3600),
+            ping_interval: Duration::from_secs(30),
+        };
+        let (_client_tx, mut client_rx, _server, _token, _handle) = start_with(options, 4096);
+        let before = Instant::now();
+        for _ in 0..3 {
+            assert!(matches!(client_rx.next().await, Some(Message::Ping(_))));
+        }
+        let waited = before.elapsed();
+        assert!(
+            waited >= Duration::from_secs(90) && waited < Duration::from_secs(91),
+            "{waited:?}"
         );
     }
 }

@@ -76,6 +76,13 @@ fn help_documents_every_option() -> TestResult {
         "--allow",
         "--static",
         "--connect-timeout",
+        "--config",
+        "--max-connections",
+        "--max-connections-per-ip",
+        "--max-message-size",
+        "--idle-timeout",
+        "--ping-interval",
+        "--metrics",
         "--help",
         "--version",
     ] {

@@ -127,7 +127,8 @@ impl fmt::Display for OriginRule {
 /// What to do with a request that carries no `Origin` header. Browsers always send one on
 /// WebSocket requests, so a missing header means a non-browser client (which could as
 /// well send a forged one).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MissingOrigin {
     /// Accept it (the default).
     #[default]

@@ -1,0 +1,197 @@
+//! Caps on what clients can take: connection counts (global and per client IP), message
+//! sizes and idle time.
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Default for [`Limits::max_connections`].
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+/// Default for [`Limits::max_connections_per_ip`].
+pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 32;
+/// Default for [`Limits::max_message_size`]: 8 MiB.
+pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 8 << 20;
+/// Default for [`Limits::read_chunk_size`]: 64 KiB.
+pub const DEFAULT_READ_CHUNK_SIZE: usize = 64 << 10;
+/// Default for [`Limits::idle_timeout`]: 35 minutes, above the 29 minutes after which an
+/// IMAP client must re-issue IDLE (RFC 2177), so an idling mailbox is never cut.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(35 * 60);
+/// Default for [`Limits::ping_interval`].
+pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(30);
+
+/// Caps the relay enforces.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Open tunnels at most, overall (503 beyond).
+    pub max_connections: usize,
+    /// Open tunnels at most from one client IP address (429 beyond).
+    pub max_connections_per_ip: usize,
+    /// Largest WebSocket message accepted from a browser, in bytes.
+    pub max_message_size: usize,
+    /// Largest WebSocket frame accepted from a browser, in bytes.
+    pub max_frame_size: usize,
+    /// Largest TCP read, hence largest binary frame sent to the browser, in bytes.
+    pub read_chunk_size: usize,
+    /// A tunnel that carried no data either way for this long is closed.
+    pub idle_timeout: Duration,
+    /// Interval of WebSocket pings to the browser (keeps proxies and NATs from dropping
+    /// a quiet connection).
+    pub ping_interval: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
+            max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_frame_size: DEFAULT_MAX_MESSAGE_SIZE,
+            read_chunk_size: DEFAULT_READ_CHUNK_SIZE,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            ping_interval: DEFAULT_PING_INTERVAL,
+        }
+    }
+}
+
+/// Why a connection slot was not granted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum LimitExceeded {
+    #[error("too many connections")]
+    Global,
+    #[error("too many connections from this address")]
+    PerIp,
+}
+
+impl LimitExceeded {
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Self::Global => "too_many_connections",
+            Self::PerIp => "too_many_connections_per_ip",
+        }
+    }
+}
+
+/// Open tunnels per client address.
+type PerIp = Arc<Mutex<HashMap<IpAddr, usize>>>;
+
+/// Hands out connection slots.
+#[derive(Debug)]
+pub(crate) struct ConnectionSlots {
+    global: Arc<Semaphore>,
+    per_ip: PerIp,
+    max_per_ip: usize,
+}
+
+/// A granted slot; dropping it frees it.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    _global: OwnedSemaphorePermit,
+    ip: Option<(IpAddr, PerIp)>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if let Some((ip, map)) = self.ip.take() {
+            let mut map = map.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(count) = map.get_mut(&ip) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    map.remove(&ip);
+                }
+            }
+        }
+    }
+}
+
+impl ConnectionSlots {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        Self {
+            global: Arc::new(Semaphore::new(limits.max_connections)),
+            per_ip: Arc::new(Mutex::new(HashMap::new())),
+            max_per_ip: limits.max_connections_per_ip,
+        }
+    }
+
+    /// A slot for a tunnel from `client` (unknown client: only the global cap applies).
+    pub(crate) fn acquire(&self, client: Option<IpAddr>) -> Result<Slot, LimitExceeded> {
+        let global = self
+            .global
+            .clone()
+            .try_acquire_owned()
+            .map_err(|_| LimitExceeded::Global)?;
+        let ip = match client {
+            Some(ip) => {
+                let ip = ip.to_canonical();
+                let mut map = self.per_ip.lock().unwrap_or_else(PoisonError::into_inner);
+                let count = map.entry(ip).or_insert(0);
+                if *count >= self.max_per_ip {
+                    return Err(LimitExceeded::PerIp);
+                }
+                *count += 1;
+                Some((ip, self.per_ip.clone()))
+            }
+            None => None,
+        };
+        Ok(Slot {
+            _global: global,
+            ip,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slots(global: usize, per_ip: usize) -> ConnectionSlots {
+        ConnectionSlots::new(&Limits {
+            max_connections: global,
+            max_connections_per_ip: per_ip,
+            ..Limits::default()
+        })
+    }
+
+    #[test]
+    fn per_ip_cap_and_release() {
+        let s = slots(10, 2);
+        let a: IpAddr = [192, 0, 2, 1].into();
+        let b: IpAddr = [192, 0, 2, 2].into();
+        let a1 = s.acquire(Some(a));
+        let a2 = s.acquire(Some(a));
+        assert!(a1.is_ok() && a2.is_ok());
+        assert_eq!(s.acquire(Some(a)).err(), Some(LimitExceeded::PerIp));
+        // IPv4-mapped spelling counts as the same client.
+        let mapped = "::ffff:192.0.2.1".parse().ok();
+        assert_eq!(s.acquire(mapped).err(), Some(LimitExceeded::PerIp));
+        assert!(s.acquire(Some(b)).is_ok());
+        drop(a1);
+        assert!(s.acquire(Some(a)).is_ok(), "slot not released");
+    }
+
+    #[test]
+    fn global_cap_and_release() {
+        let s = slots(2, 10);
+        let first = s.acquire(None);
+        let second = s.acquire(Some([192, 0, 2, 1].into()));
+        assert!(first.is_ok() && second.is_ok());
+        assert_eq!(s.acquire(None).err(), Some(LimitExceeded::Global));
+        drop(second);
+        assert!(s.acquire(Some([192, 0, 2, 1].into())).is_ok());
+        // A refused per-IP attempt must not leak a global permit.
+        let s = slots(2, 1);
+        let _a = s.acquire(Some([192, 0, 2, 1].into()));
+        for _ in 0..5 {
+            assert_eq!(
+                s.acquire(Some([192, 0, 2, 1].into())).err(),
+                Some(LimitExceeded::PerIp)
+            );
+        }
+        assert!(s.acquire(Some([192, 0, 2, 9].into())).is_ok());
+    }
+}
