@@ -32,6 +32,8 @@ pub const DEFAULT_LISTEN: SocketAddr =
 /// The browser speaks IMAP (over TLS) itself; this relay only moves its bytes between a
 /// WebSocket (`GET /relay?host=HOST&port=PORT`) and a TCP connection to an allowed server.
 /// It never parses IMAP.
+// The field docs are the `--help` text, written for a terminal, not for rustdoc.
+#[allow(rustdoc::broken_intra_doc_links, rustdoc::bare_urls)]
 #[derive(Debug, Clone, Parser)]
 #[command(name = "webimap-relay", version, about, long_about = None)]
 pub struct Cli {
