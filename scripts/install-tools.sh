@@ -11,7 +11,7 @@ TRUNK_VERSION=0.21.14
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------
-apt_pkgs=(dovecot-imapd chromium chromium-driver clang llvm openssl)
+apt_pkgs=(dovecot-imapd chromium chromium-driver clang llvm openssl fonts-noto-color-emoji)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -153,7 +153,9 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
     let mut app_relay = Service::start(
         Command::new(bin.join("webimap-relay"))
             .args(["--listen", &format!("127.0.0.1:{app_port}")])
+            // A name that resolves to loopback needs the address allowed explicitly too.
             .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())])
             .args(["--allow", &format!("localhost:{}", dovecot.imap_port())])
             .args(["--allow", &format!("localhost:{}", dovecot.imaps_port())])
             .arg("--static")
