@@ -20,7 +20,7 @@ use crate::{
     driver::{CommandResponse, Connection},
     error::ClientError,
     mime,
-    model::{Folder, MailboxInfo, MessageContent, MessageSummary},
+    model::{DecodedPart, Folder, MailboxInfo, MessageContent, MessageSummary},
     tls,
 };
 
@@ -338,60 +338,141 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             )));
         };
         let text_section = mime::choose_text_part(&structure);
-        let text = match &text_section {
-            Some(path) => self.fetch_decoded_text(uid, &structure, path).await?,
-            None => None,
+        let html_section = mime::choose_html_part(&structure);
+        let wanted: Vec<Vec<u32>> = text_section
+            .iter()
+            .chain(html_section.iter())
+            .cloned()
+            .collect();
+        let mut fetched = self
+            .fetch_part_pairs(uid, &structure, &wanted)
+            .await?
+            .into_iter();
+        let text_pair = text_section.as_ref().and_then(|_| fetched.next());
+        let html_pair = if text_section.is_some() && text_section == html_section {
+            text_pair.clone()
+        } else {
+            html_section.as_ref().and_then(|_| fetched.next())
         };
-        let attachments = mime::attachments(&structure);
+        let text = text_pair.and_then(|(h, b)| mime::decode_text_part(&h, &b));
+        let html = html_pair.and_then(|(h, b)| mime::decode_html_part(&h, &b));
         Ok(MessageContent {
             summary,
             text,
             text_section,
-            attachments,
+            html,
+            html_section,
+            inline_parts: mime::inline_parts(&structure),
+            attachments: mime::attachments(&structure),
         })
     }
 
-    async fn fetch_decoded_text(
-        &mut self,
-        uid: u32,
-        structure: &BodyStructure,
-        path: &[u32],
-    ) -> Result<Option<String>, ClientError> {
-        // A single-part message: its MIME header is the message header.
-        let (header_section, body_section) =
-            if matches!(structure, BodyStructure::Single { .. }) && path == [1] {
-                (
-                    Section::with_kind(Vec::new(), SectionKind::Header),
-                    Section::with_kind(Vec::new(), SectionKind::Text),
-                )
-            } else {
-                (
-                    Section::with_kind(path.to_vec(), SectionKind::Mime),
-                    Section::part(path.to_vec()),
-                )
-            };
+    /// Fetches the structure of a message (BODYSTRUCTURE).
+    async fn fetch_structure(&mut self, uid: u32) -> Result<BodyStructure, ClientError> {
         let response = self
             .conn
             .execute(Command::fetch(
                 SequenceSet::range(uid, uid)?,
-                vec![
-                    FetchAttribute::BodySection {
-                        section: header_section.clone(),
-                        partial: None,
-                        peek: true,
-                    },
-                    FetchAttribute::BodySection {
-                        section: body_section.clone(),
-                        partial: None,
-                        peek: true,
-                    },
-                ],
+                vec![FetchAttribute::Uid, FetchAttribute::BodyStructure],
                 true,
             )?)
             .await?;
-        let header = find_section(&response, uid, &header_section).unwrap_or_default();
-        let body = find_section(&response, uid, &body_section).unwrap_or_default();
-        Ok(mime::decode_text_part(&header, &body))
+        response
+            .data
+            .into_iter()
+            .find_map(|d| match d {
+                Data::Fetch { seq, items } => summary_from_items(seq, items)
+                    .filter(|(s, _)| s.uid == uid)
+                    .and_then(|(_, b)| b),
+                _ => None,
+            })
+            .ok_or_else(|| ClientError::Unexpected(format!("no BODYSTRUCTURE for UID {uid}")))
+    }
+
+    /// One part (attachment, inline image), decoded from its transfer encoding. Does not
+    /// set `\Seen`.
+    pub async fn fetch_decoded_part(
+        &mut self,
+        uid: u32,
+        section: &[u32],
+    ) -> Result<DecodedPart, ClientError> {
+        let structure = self.fetch_structure(uid).await?;
+        let part = structure
+            .parts()
+            .into_iter()
+            .find(|(path, _)| path == section)
+            .map(|(_, p)| p.clone())
+            .ok_or_else(|| ClientError::Unexpected(format!("UID {uid} has no part {section:?}")))?;
+        let mut pairs = self
+            .fetch_part_pairs(uid, &structure, &[section.to_vec()])
+            .await?;
+        let (header, body) = pairs.pop().unwrap_or_default();
+        let data = mime::decode_part_bytes(&header, &body).unwrap_or(body);
+        let filename = mime::attachments(&structure)
+            .into_iter()
+            .find(|a| a.section == section)
+            .and_then(|a| a.filename);
+        Ok(DecodedPart {
+            data,
+            mime_type: format!("{}/{}", part.media_type(), part.subtype()),
+            filename,
+        })
+    }
+
+    /// The whole message as the server stores it (for "view source"). Does not set `\Seen`.
+    pub async fn fetch_raw_message(&mut self, uid: u32) -> Result<Vec<u8>, ClientError> {
+        self.fetch_part(uid, Section::full(), None).await
+    }
+
+    /// For each part path: its MIME header and its encoded content, in one command.
+    async fn fetch_part_pairs(
+        &mut self,
+        uid: u32,
+        structure: &BodyStructure,
+        paths: &[Vec<u32>],
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ClientError> {
+        if paths.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sections: Vec<(Section, Section)> = paths
+            .iter()
+            .map(|path| {
+                // A single-part message: its MIME header is the message header.
+                if matches!(structure, BodyStructure::Single { .. }) && path.as_slice() == [1] {
+                    (
+                        Section::with_kind(Vec::new(), SectionKind::Header),
+                        Section::with_kind(Vec::new(), SectionKind::Text),
+                    )
+                } else {
+                    (
+                        Section::with_kind(path.clone(), SectionKind::Mime),
+                        Section::part(path.clone()),
+                    )
+                }
+            })
+            .collect();
+        let items = sections
+            .iter()
+            .flat_map(|(h, b)| [h, b])
+            .map(|section| FetchAttribute::BodySection {
+                section: section.clone(),
+                partial: None,
+                peek: true,
+            })
+            .collect();
+        let response = self
+            .conn
+            .execute(Command::fetch(SequenceSet::range(uid, uid)?, items, true)?)
+            .await?;
+        Ok(sections
+            .iter()
+            .map(|(h, b)| {
+                (
+                    find_section(&response, uid, h).unwrap_or_default(),
+                    find_section(&response, uid, b).unwrap_or_default(),
+                )
+            })
+            .collect())
     }
 
     /// Logs out and closes the session.

@@ -7,7 +7,7 @@ use webimap_proto::types::{
     fetch::{Address, BodyStructure, SinglePartKind},
 };
 
-use crate::model::{AttachmentInfo, EmailAddress};
+use crate::model::{AttachmentInfo, EmailAddress, InlinePart};
 
 /// Decodes an unstructured header value (RFC 2047 encoded words); raw 8-bit text is read
 /// as UTF-8 (lossy).
@@ -43,14 +43,74 @@ pub fn addresses(list: &[Address]) -> Vec<EmailAddress> {
 /// header for a single-part message) and its encoded content (`BODY[n]`). text/html is
 /// turned into plain text.
 pub fn decode_text_part(mime_header: &[u8], content: &[u8]) -> Option<String> {
+    let raw = join_part(mime_header, content);
+    let message = MessageParser::default().parse(&raw)?;
+    message.body_text(0).map(|t| t.into_owned())
+}
+
+/// Decodes a part's content (transfer encoding) to bytes, given its MIME header and its
+/// encoded content, as for [`decode_text_part`].
+pub fn decode_part_bytes(mime_header: &[u8], content: &[u8]) -> Option<Vec<u8>> {
+    let raw = join_part(mime_header, content);
+    let message = MessageParser::default().parse(&raw)?;
+    message.root_part().contents().to_vec().into()
+}
+
+/// Decodes an HTML part to its text (charset and transfer encoding), unsanitised.
+pub fn decode_html_part(mime_header: &[u8], content: &[u8]) -> Option<String> {
+    let raw = join_part(mime_header, content);
+    let message = MessageParser::default().parse(&raw)?;
+    message.body_html(0).map(|t| t.into_owned())
+}
+
+fn join_part(mime_header: &[u8], content: &[u8]) -> Vec<u8> {
     let mut raw = Vec::with_capacity(mime_header.len() + content.len() + 2);
     raw.extend_from_slice(mime_header);
     if !mime_header.ends_with(b"\r\n\r\n") && !mime_header.ends_with(b"\n\n") {
         raw.extend_from_slice(b"\r\n");
     }
     raw.extend_from_slice(content);
-    let message = MessageParser::default().parse(&raw)?;
-    message.body_text(0).map(|t| t.into_owned())
+    raw
+}
+
+/// The first inline text/html part (outside attached messages), if any.
+pub fn choose_html_part(structure: &BodyStructure) -> Option<Vec<u32>> {
+    structure
+        .parts()
+        .into_iter()
+        .find(|(path, p)| {
+            matches!(p, BodyStructure::Single { .. })
+                && p.media_type() == "text"
+                && p.subtype() == "html"
+                && !is_attachment(p)
+                && !is_inside_attached_message(structure, path)
+        })
+        .map(|(path, _)| path)
+}
+
+/// Parts with a Content-ID (inline images that HTML refers to as `cid:`).
+pub fn inline_parts(structure: &BodyStructure) -> Vec<InlinePart> {
+    structure
+        .parts()
+        .into_iter()
+        .filter_map(|(section, part)| {
+            let BodyStructure::Single { fields, .. } = part else {
+                return None;
+            };
+            let id = fields.id.as_ref()?.to_lossy();
+            let content_id = id
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string();
+            (!content_id.is_empty()).then(|| InlinePart {
+                section,
+                content_id,
+                mime_type: format!("{}/{}", part.media_type(), part.subtype()),
+                size: fields.size,
+            })
+        })
+        .collect()
 }
 
 /// The part to show as text: the first text/plain that is not an attachment, else the
@@ -175,6 +235,20 @@ mod tests {
         assert_eq!(
             decode_text_part(header, b"caf=E9 cr=E8me").as_deref(),
             Some("café crème")
+        );
+    }
+
+    #[test]
+    fn binary_and_html_parts() {
+        let header = b"Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        assert_eq!(
+            decode_part_bytes(header, b"iVBORw0KGgo=").as_deref(),
+            Some(&b"\x89PNG\r\n\x1a\n"[..])
+        );
+        let header = b"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+        assert_eq!(
+            decode_html_part(header, b"<p>Gr=C3=BC=C3=9Fe</p>").as_deref(),
+            Some("<p>Grüße</p>")
         );
     }
 

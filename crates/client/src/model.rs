@@ -105,8 +105,38 @@ pub struct MessageContent {
     pub text: Option<String>,
     /// Which section the text came from.
     pub text_section: Option<Vec<u32>>,
+    /// The HTML body, decoded but NOT sanitised: never put it in the page as is.
+    pub html: Option<String>,
+    /// Which section the HTML came from.
+    pub html_section: Option<Vec<u32>>,
+    /// Parts the HTML may show inline (`cid:` references).
+    pub inline_parts: Vec<InlinePart>,
     /// Attachments.
     pub attachments: Vec<AttachmentInfo>,
+}
+
+/// A part with a Content-ID, which HTML can show as `cid:ID`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InlinePart {
+    /// Section path.
+    pub section: Vec<u32>,
+    /// Content-ID without angle brackets.
+    pub content_id: String,
+    /// `type/subtype`, lower case.
+    pub mime_type: String,
+    /// Encoded size in bytes.
+    pub size: Option<u64>,
+}
+
+/// A downloaded part, decoded from its transfer encoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecodedPart {
+    /// The bytes.
+    pub data: Vec<u8>,
+    /// `type/subtype`, lower case.
+    pub mime_type: String,
+    /// The file name, decoded, if any.
+    pub filename: Option<String>,
 }
 
 /// The result of SELECT/EXAMINE.
