@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::{
     limits::Limits,
     policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy},
+    token::{self, TokenError, Tokens},
 };
 
 /// Default for [`Config::connect_timeout`].
@@ -102,6 +103,16 @@ pub struct Cli {
     /// Serve counters in Prometheus text format at /metrics.
     #[arg(long)]
     pub metrics: bool,
+
+    /// Require a shared-secret token: read valid tokens from FILE, one per line (blank lines
+    /// and #-comments skipped; at least 16 characters of A-Z a-z 0-9 - . _ ~). Repeat for
+    /// more files. Tokens from all files, the WEBIMAP_RELAY_TOKENS environment variable
+    /// (comma or space separated) and the config file's `tokens`/`token_file` are all
+    /// valid at once, so a new token can be rolled out before the old one is removed. The
+    /// browser sends one in the cookie webimap_relay_token or as the WebSocket subprotocol
+    /// webimap.token.TOKEN (next to the subprotocol webimap, which the relay selects).
+    #[arg(long = "token-file", value_name = "FILE")]
+    pub token_file: Vec<PathBuf>,
 }
 
 /// The settings file: every key optional, unknown keys rejected.
@@ -117,6 +128,8 @@ struct FileConfig {
     static_dir: Option<PathBuf>,
     connect_timeout_secs: Option<u64>,
     metrics: Option<bool>,
+    tokens: Option<Vec<String>>,
+    token_file: Option<PathBuf>,
     #[serde(default)]
     limits: FileLimits,
 }
@@ -229,6 +242,29 @@ impl Cli {
                 .map_or(defaults.ping_interval, secs),
         };
 
+        let mut tokens = Tokens::default();
+        for word in file.tokens.unwrap_or_default() {
+            let token = word.parse().map_err(|e: TokenError| ConfigError::Invalid {
+                key: "tokens",
+                message: e.to_string(),
+            })?;
+            tokens.extend(Tokens::new(vec![token]));
+        }
+        let token_files = file
+            .token_file
+            .map(|path| base.join(path))
+            .into_iter()
+            .chain(self.token_file);
+        for path in token_files {
+            tokens.extend(Tokens::read_file(&path).map_err(ConfigError::Tokens)?);
+        }
+        if let Ok(text) = std::env::var(token::ENV_VAR) {
+            let from_env = Tokens::parse_list(&text).map_err(|(_, e)| {
+                ConfigError::Tokens(format!("environment variable {}: {e}", token::ENV_VAR))
+            })?;
+            tokens.extend(from_env);
+        }
+
         let listen = self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN);
         let config = Config {
             policy: Policy::new(allow).with_origins(OriginPolicy {
@@ -244,6 +280,7 @@ impl Cli {
                 .map_or(DEFAULT_CONNECT_TIMEOUT, secs),
             limits,
             metrics: self.metrics || file.metrics.unwrap_or(false),
+            tokens,
         };
         config.check()?;
         Ok((listen, config))
@@ -267,6 +304,8 @@ pub struct Config {
     pub limits: Limits,
     /// Whether `/metrics` is served.
     pub metrics: bool,
+    /// Shared-secret tokens; empty: none required.
+    pub tokens: Tokens,
 }
 
 impl Default for Config {
@@ -277,6 +316,7 @@ impl Default for Config {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             limits: Limits::default(),
             metrics: false,
+            tokens: Tokens::default(),
         }
     }
 }
@@ -321,6 +361,7 @@ impl fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("limits", &self.limits)
             .field("metrics", &self.metrics)
+            .field("tokens", &self.tokens)
             .finish()
     }
 }
@@ -356,6 +397,10 @@ pub enum ConfigError {
     /// The static directory does not exist.
     #[error("static directory {0:?} does not exist or is not a directory")]
     StaticDir(PathBuf),
+    /// A token file, or the token environment variable, is unusable (the message never
+    /// contains a token).
+    #[error("{0}")]
+    Tokens(String),
     /// A size or duration that must be positive is zero.
     #[error("{0} must be greater than zero")]
     Zero(&'static str),

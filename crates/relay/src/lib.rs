@@ -9,7 +9,7 @@
 //!
 //! Modules: [`config`] (command line, TOML file and validated settings), [`policy`] (the
 //! pure decision whether a connection may be made), [`limits`] (connection, size and time
-//! caps), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
+//! caps), [`token`] (shared-secret tokens), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
 //! pump), [`server`] (the HTTP router).
 
 #![forbid(unsafe_code)]
@@ -21,6 +21,7 @@ pub mod limits;
 pub mod metrics;
 pub mod policy;
 pub mod server;
+pub mod token;
 mod tunnel;
 
 use std::{future::Future, io, net::SocketAddr, time::Duration};

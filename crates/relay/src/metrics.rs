@@ -19,6 +19,8 @@ const KNOWN_REFUSALS: &[&str] = &[
     "origin_not_allowed",
     "too_many_connections",
     "too_many_connections_per_ip",
+    "token_missing",
+    "token_invalid",
 ];
 
 /// The relay's counters. All updates are lock-free except refusals (rare).

@@ -35,6 +35,7 @@ use crate::{
     metrics::Metrics,
     policy::{self, ConnectRequest, Decision, Host, Reason, Target, TargetError},
     server::AppState,
+    token::{self, Presented},
 };
 
 /// Close code for a failed upstream: 1011 "internal error". (1014 "bad gateway" would fit
@@ -102,6 +103,32 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
                 .into_response();
         }
     };
+    let tokens = &state.config().tokens;
+    if tokens.required() {
+        let presented = tokens.check(
+            parts
+                .headers
+                .get_all(header::COOKIE)
+                .iter()
+                .map(|v| v.as_bytes()),
+            parts
+                .headers
+                .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+                .iter()
+                .map(|v| v.as_bytes()),
+        );
+        let (label, category) = match presented {
+            Presented::Valid => ("", ""),
+            Presented::Missing => ("token_missing", "token required"),
+            Presented::Invalid => ("token_invalid", "invalid token"),
+        };
+        if presented != Presented::Valid {
+            // The token itself is never logged.
+            tracing::warn!(%client, %target, reason = label, "tunnel refused");
+            state.metrics().refused(label);
+            return (StatusCode::FORBIDDEN, format!("forbidden: {category}\n")).into_response();
+        }
+    }
     let header_value = |name| {
         parts
             .headers
@@ -166,7 +193,9 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
     let failed_span = span.clone();
     let tunnels = state.tunnels().clone();
     let task_state = state.clone();
-    ws.max_message_size(limits.max_message_size)
+    // Select `webimap` if offered; a `webimap.token.…` value is never echoed.
+    ws.protocols([token::PROTOCOL])
+        .max_message_size(limits.max_message_size)
         .max_frame_size(limits.max_frame_size)
         .on_failed_upgrade(move |error| {
             failed_span.in_scope(|| tracing::info!(%error, "WebSocket upgrade failed"));

@@ -78,6 +78,7 @@ fn help_documents_every_option() -> TestResult {
         "--connect-timeout",
         "--config",
         "--max-connections",
+        "--token-file",
         "--max-connections-per-ip",
         "--max-message-size",
         "--idle-timeout",
