@@ -7,7 +7,7 @@ use rustls::ClientConfig;
 use webimap_proto::{
     session::Options,
     types::{
-        command::{Command, FetchAttribute, ListPattern, Section, SectionKind},
+        command::{Command, FetchAttribute, ListOptions, Section, SectionKind},
         core::{Capabilities, Flag},
         fetch::{BodyStructure, FetchItem},
         mailbox::{ListItem, MailboxName},
@@ -194,10 +194,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     pub async fn list_folders(&mut self) -> Result<Vec<Folder>, ClientError> {
         let response = self
             .conn
-            .execute(Command::List {
-                reference: MailboxName::from_wire(Vec::new()),
-                pattern: ListPattern::all(),
-            })
+            .execute(Command::list_all(ListOptions::default()))
             .await?;
         let mut folders: Vec<Folder> = response
             .data
@@ -218,9 +215,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Opens a folder read-write.
     pub async fn select(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
         self.conn
-            .execute(Command::Select {
-                mailbox: name.clone(),
-            })
+            .execute(Command::select(name.clone()))
             .await?;
         self.mailbox_info()
     }
@@ -228,9 +223,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Opens a folder read-only.
     pub async fn examine(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
         self.conn
-            .execute(Command::Examine {
-                mailbox: name.clone(),
-            })
+            .execute(Command::examine(name.clone()))
             .await?;
         self.mailbox_info()
     }

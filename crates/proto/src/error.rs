@@ -18,6 +18,12 @@ pub enum ValidationError {
     /// Sequence sets are non-empty lists of non-zero numbers.
     #[error("sequence sets need at least one non-zero number")]
     SequenceSet,
+    /// A value that must be an atom (mechanism, capability, keyword) is not.
+    #[error("not an atom (letters, digits and most punctuation; no spaces or brackets)")]
+    Atom,
+    /// A date is not a real calendar date.
+    #[error("invalid date")]
+    Date,
     /// A list that must have members was empty.
     #[error("a list that needs members was empty")]
     EmptyList,

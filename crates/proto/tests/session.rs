@@ -52,9 +52,7 @@ fn nothing_is_sent_before_the_greeting() {
 fn login_select_fetch_pipelined() {
     let mut s = greeted();
     let login = s.enqueue_command(Command::login("alice", "secret").unwrap());
-    let select = s.enqueue_command(Command::Select {
-        mailbox: MailboxName::inbox(),
-    });
+    let select = s.enqueue_command(Command::select(MailboxName::inbox()));
     let fetch = s.enqueue_command(
         Command::fetch(
             SequenceSet::all(),
@@ -257,9 +255,7 @@ fn preauth_is_refused_when_starttls_is_required() {
 fn failed_select_leaves_no_mailbox_selected() {
     let mut s = greeted();
     s.enqueue_command(Command::login("a", "b").unwrap());
-    s.enqueue_command(Command::Select {
-        mailbox: MailboxName::inbox(),
-    });
+    s.enqueue_command(Command::select(MailboxName::inbox()));
     let _ = drain(&mut s);
     s.enqueue_input(b"W1 OK in\r\n* 5 EXISTS\r\nW2 OK [READ-ONLY] ok\r\n");
     let _ = drain(&mut s);
@@ -267,11 +263,108 @@ fn failed_select_leaves_no_mailbox_selected() {
         s.selected().map(|m| (m.exists, m.read_only)),
         Some((5, true))
     );
-    s.enqueue_command(Command::Select {
-        mailbox: MailboxName::from_display("Nope").unwrap(),
-    });
+    s.enqueue_command(Command::select(MailboxName::from_display("Nope").unwrap()));
     let _ = drain(&mut s);
     s.enqueue_input(b"W3 NO no such mailbox\r\n");
+    let _ = drain(&mut s);
+    assert_eq!(
+        (s.state(), s.selected().is_none()),
+        (State::Authenticated, true)
+    );
+}
+
+#[test]
+fn idle_receives_pushed_data_and_ends_with_done() {
+    let mut s = greeted();
+    let idle = s.enqueue_command(Command::Idle);
+    let noop = s.enqueue_command(Command::Noop);
+    let (_, out) = drain(&mut s);
+    assert_eq!(out, b"W1 IDLE\r\n", "nothing follows IDLE until it ends");
+    s.enqueue_input(b"+ idling\r\n* 4 EXISTS\r\n* 2 EXPUNGE\r\n");
+    let (events, out) = drain(&mut s);
+    assert!(out.is_empty());
+    assert!(matches!(&events[0], Event::Continue { handle, .. } if *handle == idle));
+    assert!(
+        matches!(&events[1], Event::Data { handle: Some(h), data: Data::Exists(4) } if *h == idle)
+    );
+    assert!(matches!(
+        &events[2],
+        Event::Data {
+            data: Data::Expunge(2),
+            ..
+        }
+    ));
+    assert!(s.idle_done(idle));
+    assert!(!s.idle_done(idle), "DONE only once");
+    let (_, out) = drain(&mut s);
+    assert_eq!(out, b"DONE\r\n");
+    s.enqueue_input(b"W1 OK idle done\r\n");
+    let (events, out) = drain(&mut s);
+    assert!(matches!(&events[0], Event::Completed { handle, result: Ok(_) } if *handle == idle));
+    assert_eq!(
+        out, b"W2 NOOP\r\n",
+        "queued commands go after IDLE completes"
+    );
+    let _ = noop;
+}
+
+#[test]
+fn authenticate_exchanges_base64_continuations() {
+    let mut s = greeted();
+    let auth = s.enqueue_command(Command::authenticate("PLAIN", None).unwrap());
+    let (_, out) = drain(&mut s);
+    assert_eq!(out, b"W1 AUTHENTICATE PLAIN\r\n");
+    s.enqueue_input(b"+ \r\n");
+    let (events, _) = drain(&mut s);
+    assert!(matches!(&events[0], Event::Continue { handle, .. } if *handle == auth));
+    assert!(s.send_continuation(auth, &webimap_proto::Secret::new(b"\0user\0pass".to_vec())));
+    let (_, out) = drain(&mut s);
+    assert_eq!(out, b"AHVzZXIAcGFzcw==\r\n");
+    s.enqueue_input(b"W1 OK [CAPABILITY IMAP4rev1 MOVE] authenticated\r\n");
+    let (events, _) = drain(&mut s);
+    assert!(matches!(&events[0], Event::Completed { result: Ok(_), .. }));
+    assert_eq!(s.state(), State::Authenticated);
+    assert!(s.capabilities().has("MOVE"));
+    let other = s.enqueue_command(Command::Noop);
+    assert!(
+        !s.send_continuation(other, &webimap_proto::Secret::new(Vec::new())),
+        "not an AUTHENTICATE"
+    );
+}
+
+#[test]
+fn stray_continuation_is_ignored() {
+    let mut s = greeted();
+    let h = s.enqueue_command(Command::Noop);
+    let _ = drain(&mut s);
+    s.enqueue_input(b"+ what\r\nW1 OK\r\n");
+    let (events, _) = drain(&mut s);
+    assert!(matches!(&events[..], [Event::Completed { handle, result: Ok(_) }] if *handle == h));
+}
+
+#[test]
+fn enable_utf8_accept_switches_strings_to_utf8() {
+    let mut s = greeted();
+    s.enqueue_command(Command::enable(["UTF8=ACCEPT"]).unwrap());
+    let _ = drain(&mut s);
+    s.enqueue_input(b"* ENABLED UTF8=ACCEPT\r\nW1 OK enabled\r\n");
+    let _ = drain(&mut s);
+    assert!(s.is_enabled("utf8=accept"));
+    s.enqueue_command(Command::select(MailboxName::from_wire(
+        "Entwürfe".as_bytes().to_vec(),
+    )));
+    let (_, out) = drain(&mut s);
+    assert_eq!(out, "W2 SELECT \"Entwürfe\"\r\n".as_bytes());
+}
+
+#[test]
+fn close_leaves_the_selected_state() {
+    let mut s = greeted();
+    s.enqueue_command(Command::login("a", "b").unwrap());
+    s.enqueue_command(Command::select(MailboxName::inbox()));
+    s.enqueue_command(Command::Close);
+    let _ = drain(&mut s);
+    s.enqueue_input(b"W1 OK\r\n* 1 EXISTS\r\nW2 OK\r\nW3 OK\r\n");
     let _ = drain(&mut s);
     assert_eq!(
         (s.state(), s.selected().is_none()),

@@ -53,6 +53,12 @@ pub enum Event {
         /// How many bytes were discarded.
         discarded: usize,
     },
+    /// COMPRESS DEFLATE succeeded: from the next byte on, both directions are
+    /// deflate-compressed (RFC 4978); the driver must wrap its stream now.
+    CompressionStarted {
+        /// Bytes that arrived between the OK and now, dropped (normally 0).
+        discarded: usize,
+    },
     /// `* BYE`: the server is closing the connection.
     Bye(StatusResponse),
     /// A response that could not be framed or parsed; it was skipped and the stream goes on.

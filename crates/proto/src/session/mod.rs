@@ -16,6 +16,8 @@ mod mailbox;
 
 use std::collections::VecDeque;
 
+use base64::Engine;
+
 pub use event::{CommandError, CommandHandle, Event, Interrupt, Io, MalformedError, SessionError};
 pub use mailbox::SelectedMailbox;
 
@@ -28,7 +30,7 @@ use crate::{
     secret::Secret,
     types::{
         command::Command,
-        core::{Capabilities, Tag, Text},
+        core::{Capabilities, Capability, Tag, Text},
         response::{Code, Data, Response, StatusKind, StatusResponse},
     },
 };
@@ -91,10 +93,33 @@ struct InFlight {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum CommandKind {
     Login,
+    Authenticate,
     Select(SelectedMailbox),
+    CloseMailbox,
     Logout,
     StartTls,
+    Compress,
+    Idle { done_sent: bool },
     Other,
+}
+
+impl CommandKind {
+    /// Commands after which nothing may be sent until they complete: the connection
+    /// changes (STARTTLS, COMPRESS) or the server owns it (IDLE, AUTHENTICATE exchanges).
+    fn is_exclusive(&self) -> bool {
+        matches!(
+            self,
+            CommandKind::StartTls
+                | CommandKind::Compress
+                | CommandKind::Idle { .. }
+                | CommandKind::Authenticate
+        )
+    }
+
+    /// Commands that take `+` continuation requests themselves.
+    fn takes_continuations(&self) -> bool {
+        matches!(self, CommandKind::Authenticate | CommandKind::Idle { .. })
+    }
 }
 
 /// An IMAP client session (sans I/O).
@@ -114,6 +139,8 @@ pub struct Session {
     output: Vec<u8>,
     events: VecDeque<Event>,
     selected: Option<SelectedMailbox>,
+    /// Capabilities turned on with ENABLE (the server's ENABLED answer).
+    enabled: Vec<Capability>,
 }
 
 impl Session {
@@ -132,7 +159,67 @@ impl Session {
             output: Vec::new(),
             events: VecDeque::new(),
             selected: None,
+            enabled: Vec::new(),
         }
+    }
+
+    /// Whether the server confirmed `ENABLE name` (case-insensitive).
+    pub fn is_enabled(&self, name: &str) -> bool {
+        self.enabled.iter().any(|c| c.is(name))
+    }
+
+    fn utf8_enabled(&self) -> bool {
+        self.is_enabled("UTF8=ACCEPT") || self.is_enabled("IMAP4rev2")
+    }
+
+    /// Answers a continuation request of a running AUTHENTICATE with SASL data (sent
+    /// base64-encoded). Returns false if `handle` is not an AUTHENTICATE in flight.
+    pub fn send_continuation(&mut self, handle: CommandHandle, data: &Secret<Vec<u8>>) -> bool {
+        if !self
+            .in_flight
+            .iter()
+            .any(|c| c.handle == handle && c.kind == CommandKind::Authenticate)
+        {
+            return false;
+        }
+        self.output.extend_from_slice(
+            base64::engine::general_purpose::STANDARD
+                .encode(data.expose())
+                .as_bytes(),
+        );
+        self.output.extend_from_slice(b"\r\n");
+        true
+    }
+
+    /// Cancels a running AUTHENTICATE (`*`); the server then answers BAD.
+    pub fn cancel_authentication(&mut self, handle: CommandHandle) -> bool {
+        if !self
+            .in_flight
+            .iter()
+            .any(|c| c.handle == handle && c.kind == CommandKind::Authenticate)
+        {
+            return false;
+        }
+        self.output.extend_from_slice(b"*\r\n");
+        true
+    }
+
+    /// Ends a running IDLE (`DONE`); its completion follows. Returns false if `handle` is
+    /// not an IDLE in flight or DONE was already sent.
+    pub fn idle_done(&mut self, handle: CommandHandle) -> bool {
+        for c in &mut self.in_flight {
+            if c.handle == handle
+                && let CommandKind::Idle { done_sent } = &mut c.kind
+            {
+                if *done_sent {
+                    return false;
+                }
+                *done_sent = true;
+                self.output.extend_from_slice(b"DONE\r\n");
+                return true;
+            }
+        }
+        false
     }
 
     /// The connection state.
@@ -170,17 +257,21 @@ impl Session {
         self.next_tag += 1;
         let kind = match &command {
             Command::Login { .. } => CommandKind::Login,
-            Command::Select { mailbox } => {
+            Command::Authenticate { .. } => CommandKind::Authenticate,
+            Command::Select { mailbox, .. } => {
                 CommandKind::Select(SelectedMailbox::new(mailbox.clone(), false))
             }
-            Command::Examine { mailbox } => {
+            Command::Examine { mailbox, .. } => {
                 CommandKind::Select(SelectedMailbox::new(mailbox.clone(), true))
             }
+            Command::Close | Command::Unselect => CommandKind::CloseMailbox,
             Command::Logout => CommandKind::Logout,
             Command::StartTls => CommandKind::StartTls,
+            Command::CompressDeflate => CommandKind::Compress,
+            Command::Idle => CommandKind::Idle { done_sent: false },
             _ => CommandKind::Other,
         };
-        let options = EncodeOptions::from_capabilities(&self.capabilities, false);
+        let options = EncodeOptions::from_capabilities(&self.capabilities, self.utf8_enabled());
         let fragments = encode_command(&tag, &command, &options).into();
         self.outgoing.push_back(Outgoing {
             handle,
@@ -256,12 +347,8 @@ impl Session {
     }
 
     fn move_fragments_to_output(&mut self) {
-        let starttls_in_flight = self
-            .in_flight
-            .iter()
-            .any(|c| c.kind == CommandKind::StartTls);
-        if self.state == State::Greeting || self.awaiting_continuation || starttls_in_flight {
-            // Nothing may follow STARTTLS on the plain connection.
+        let exclusive_in_flight = self.in_flight.iter().any(|c| c.kind.is_exclusive());
+        if self.state == State::Greeting || self.awaiting_continuation || exclusive_in_flight {
             return;
         }
         while let Some(front) = self.outgoing.front_mut() {
@@ -289,10 +376,7 @@ impl Session {
                 }
             }
             self.outgoing.pop_front();
-            if matches!(
-                self.in_flight.last().map(|c| &c.kind),
-                Some(CommandKind::StartTls)
-            ) {
+            if self.in_flight.last().is_some_and(|c| c.kind.is_exclusive()) {
                 return;
             }
         }
@@ -371,13 +455,19 @@ impl Session {
             Response::Continue(request) => {
                 if self.awaiting_continuation {
                     self.awaiting_continuation = false;
-                } else if let Some(handle) = self.oldest_in_flight() {
-                    self.events.push_back(Event::Continue { handle, request });
+                } else if let Some(c) = self.in_flight.iter().find(|c| c.kind.takes_continuations())
+                {
+                    self.events.push_back(Event::Continue {
+                        handle: c.handle,
+                        request,
+                    });
                 }
+                // Otherwise nobody asked: a stray `+` is ignored.
             }
             Response::Data(data) => {
                 match &data {
                     Data::Capability(caps) => self.capabilities = Capabilities::new(caps.clone()),
+                    Data::Enabled(caps) => self.enabled.extend(caps.iter().cloned()),
                     _ => {
                         if let Some(m) = self.selecting() {
                             m.apply_data(&data);
@@ -459,7 +549,20 @@ impl Session {
         }
         let ok = status.kind == StatusKind::Ok;
         match command.kind {
-            CommandKind::Login if ok => self.state = State::Authenticated,
+            CommandKind::Login | CommandKind::Authenticate if ok => {
+                self.state = State::Authenticated
+            }
+            CommandKind::CloseMailbox if ok => {
+                self.selected = None;
+                self.state = State::Authenticated;
+            }
+            CommandKind::Compress if ok => {
+                // Bytes after the OK are compressed; none are expected before the next
+                // command (the server answers commands), so any are dropped and counted.
+                let discarded = self.framer.clear();
+                self.events
+                    .push_back(Event::CompressionStarted { discarded });
+            }
             CommandKind::Select(mut mailbox) => {
                 if ok {
                     if let Some(code) = &status.code {

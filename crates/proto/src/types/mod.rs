@@ -5,4 +5,5 @@ pub mod core;
 pub mod fetch;
 pub mod mailbox;
 pub mod response;
+pub mod search;
 pub mod sequence;
