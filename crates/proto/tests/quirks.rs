@@ -6,7 +6,7 @@ use webimap_proto::{
     types::{
         core::Flag,
         fetch::{BodyStructure, FetchItem},
-        response::{Code, Data, Response, StatusKind},
+        response::{Code, Data, Response, StatusItem, StatusKind},
     },
 };
 
@@ -28,7 +28,7 @@ fn exchange_trailing_space_after_status() {
     else {
         panic!()
     };
-    assert_eq!(items, vec![("MESSAGES".to_string(), 1)]);
+    assert_eq!(items, vec![StatusItem::Messages(1)]);
 }
 
 #[test]
@@ -125,24 +125,34 @@ fn icloud_bye_without_text() {
 }
 
 #[test]
-fn gmail_extension_items_kept_raw() {
+fn gmail_extension_items_typed() {
     let items = fetch_items(
         b"* 1 FETCH (UID 42 X-GM-LABELS (\\Inbox \\Sent \"Travel\") X-GM-MSGID 1278455344230334865)\r\n",
     );
     assert_eq!(items[0], FetchItem::Uid(42));
+    assert_eq!(
+        items[1],
+        FetchItem::GmLabels(vec!["\\Inbox".into(), "\\Sent".into(), "Travel".into()])
+    );
+    assert_eq!(items[2], FetchItem::GmMsgId(1_278_455_344_230_334_865));
+}
+
+#[test]
+fn vendor_fetch_items_kept_raw() {
+    let items = fetch_items(b"* 1 FETCH (UID 42 X-VENDOR-THING (1 \"a\" (b)) X-GM-MSGID oops)\r\n");
     let FetchItem::Other { name, raw } = &items[1] else {
         panic!()
     };
     assert_eq!(
         (name.as_str(), raw.as_bytes()),
-        ("X-GM-LABELS", &b"(\\Inbox \\Sent \"Travel\")"[..])
+        ("X-VENDOR-THING", &b"(1 \"a\" (b))"[..])
     );
     let FetchItem::Other { name, raw } = &items[2] else {
         panic!()
     };
     assert_eq!(
         (name.as_str(), raw.as_bytes()),
-        ("X-GM-MSGID", &b"1278455344230334865"[..])
+        ("X-GM-MSGID", &b"oops"[..])
     );
 }
 

@@ -7,6 +7,7 @@ use super::{
 
 /// One item of a `* n FETCH (…)` response.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FetchItem {
     /// `UID n`
     Uid(u32),
@@ -33,6 +34,36 @@ pub enum FetchItem {
     },
     /// `MODSEQ (n)` (CONDSTORE)
     ModSeq(u64),
+    /// `BINARY[section]<origin> nstring / literal8` (RFC 3516, RFC 9051): decoded content.
+    Binary {
+        /// Part numbers (`[]` for the whole message).
+        section: Vec<u32>,
+        /// `<origin>` for a partial fetch.
+        origin: Option<u32>,
+        /// The data (`None` for NIL).
+        data: Option<Vec<u8>>,
+    },
+    /// `BINARY.SIZE[section] n` (RFC 3516, RFC 9051): decoded size.
+    BinarySize {
+        /// Part numbers.
+        section: Vec<u32>,
+        /// Size in octets.
+        size: u64,
+    },
+    /// `PREVIEW nstring` (RFC 8970)
+    Preview(Option<Text>),
+    /// `EMAILID (id)` (OBJECTID, RFC 8474)
+    EmailId(Text),
+    /// `THREADID (id)` or `THREADID NIL` (OBJECTID, RFC 8474)
+    ThreadId(Option<Text>),
+    /// `SAVEDATE "…"` or `SAVEDATE NIL` (RFC 8514)
+    SaveDate(Option<DateTime>),
+    /// `X-GM-MSGID n` (Gmail)
+    GmMsgId(u64),
+    /// `X-GM-THRID n` (Gmail)
+    GmThrId(u64),
+    /// `X-GM-LABELS (…)` (Gmail): labels as sent (system labels keep their `\`).
+    GmLabels(Vec<Text>),
     /// An item this crate does not interpret (Gmail `X-GM-*`, vendor items), or a known one
     /// whose value did not parse: its name and the value's raw bytes.
     Other {

@@ -149,8 +149,25 @@ pub struct ListItem {
     pub delimiter: Option<char>,
     /// The name.
     pub name: MailboxName,
-    /// LIST-EXTENDED data after the name, unparsed.
-    pub extended: Option<Text>,
+    /// LIST-EXTENDED data after the name (RFC 5258 `mbox-list-extended`).
+    pub extended: Vec<ListExtendedItem>,
+}
+
+/// One item of LIST-EXTENDED data after the mailbox name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ListExtendedItem {
+    /// `CHILDINFO ("SUBSCRIBED")` (RFC 5258)
+    ChildInfo(Vec<Text>),
+    /// `OLDNAME ("name")` (RFC 9051, RFC 5465)
+    OldName(MailboxName),
+    /// Another item: its tag and raw value.
+    Other {
+        /// The tag, as sent.
+        tag: Text,
+        /// The value's bytes.
+        raw: Text,
+    },
 }
 
 impl ListItem {

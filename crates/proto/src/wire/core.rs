@@ -106,6 +106,32 @@ pub(crate) fn word(i: In<'_>) -> R<'_, In<'_>> {
     take_while1(|b| !matches!(b, b' ' | b'(' | b')' | b']' | b'\r' | b'\n')).parse(i)
 }
 
+/// Upper-cases a short name into `buf` without allocating (names longer than the buffer
+/// come back empty, matching no known name).
+pub(crate) fn upper<'b>(name: &[u8], buf: &'b mut [u8; 24]) -> &'b [u8] {
+    if name.len() > buf.len() {
+        return &[];
+    }
+    let out = &mut buf[..name.len()];
+    out.copy_from_slice(name);
+    out.make_ascii_uppercase();
+    out
+}
+
+/// The `(` … `)` value of an OBJECTID (`(M6d99ac3275bb4e)`). QUIRK: a bare atom or a
+/// string instead of the parenthesised form.
+pub(crate) fn objectid(i: In<'_>) -> R<'_, Vec<u8>> {
+    if let Some(r) = i.strip_prefix(b"(") {
+        let (r, ()) = osp(r)?;
+        let (r, id) = astring(r)?;
+        let (r, ()) = osp(r)?;
+        let (r, _) = tag(")").parse(r)?;
+        Ok((r, id))
+    } else {
+        astring(i)
+    }
+}
+
 /// `NIL` (case-insensitive), not followed by an atom character.
 pub(crate) fn nil(i: In<'_>) -> R<'_, ()> {
     let (rest, _) = tag_no_case("NIL").parse(i)?;
@@ -154,6 +180,11 @@ pub(crate) fn literal(i: In<'_>) -> R<'_, In<'_>> {
     take(n as usize).parse(rest)
 }
 
+/// Whether a string (quoted, literal or literal8) starts here.
+pub(crate) fn string_start(i: In<'_>) -> bool {
+    matches!(i, [b'"' | b'{', ..] | [b'~', b'{', ..])
+}
+
 /// `string`: quoted or literal.
 pub(crate) fn string(i: In<'_>) -> R<'_, Vec<u8>> {
     match i.first() {
@@ -165,18 +196,19 @@ pub(crate) fn string(i: In<'_>) -> R<'_, Vec<u8>> {
 
 /// `nstring`: NIL or a string.
 pub(crate) fn nstring(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
-    match i.first() {
-        Some(b'"' | b'{' | b'~') => string.map(Some).parse(i),
-        _ => nil.map(|()| None).parse(i),
+    if string_start(i) {
+        string.map(Some).parse(i)
+    } else {
+        nil.map(|()| None).parse(i)
     }
 }
 
 /// A string where the grammar wants one. QUIRK: NIL there (mail.ru, several others)
 /// reads as empty; a bare atom reads as its text.
 pub(crate) fn lenient_string(i: In<'_>) -> R<'_, Vec<u8>> {
-    match i.first() {
-        Some(b'"' | b'{' | b'~') => string(i),
-        _ => {
+    match string_start(i) {
+        true => string(i),
+        false => {
             if let Ok((rest, ())) = nil(i) {
                 return Ok((rest, Vec::new()));
             }
@@ -187,9 +219,9 @@ pub(crate) fn lenient_string(i: In<'_>) -> R<'_, Vec<u8>> {
 
 /// `astring`: an atom (with `]`) or a string.
 pub(crate) fn astring(i: In<'_>) -> R<'_, Vec<u8>> {
-    match i.first() {
-        Some(b'"' | b'{' | b'~') => string(i),
-        _ => take_while1(|b| is_atom_char(b) || b == b']')
+    match string_start(i) {
+        true => string(i),
+        false => take_while1(|b| is_atom_char(b) || b == b']')
             .map(<[u8]>::to_vec)
             .parse(i),
     }
@@ -232,7 +264,7 @@ pub(crate) fn any_value(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, In<'
             let (rest, _) = paren_list(i, |x| any_value(x, depth + 1, max_depth))?;
             (rest, ())
         }
-        Some(b'"' | b'{' | b'~') => string.map(|_| ()).parse(i)?,
+        Some(_) if string_start(i) => string.map(|_| ()).parse(i)?,
         Some(_) => take_while1(|b: u8| !matches!(b, b' ' | b'(' | b')' | b'\r' | b'\n' | b'"'))
             .map(|_| ())
             .parse(i)?,

@@ -6,8 +6,8 @@ use nom::{
 };
 
 use super::core::{
-    In, R, abort, any_value, atom, crlf, fail, lenient_string, nil, nstring, number, number64, osp,
-    paren_list, quoted, size_or_negative, sp,
+    In, R, abort, any_value, atom, crlf, fail, lenient_string, nil, nstring, number, number64,
+    objectid, osp, paren_list, quoted, size_or_negative, sp, string_start, upper,
 };
 use crate::types::{
     command::{Section, SectionKind},
@@ -78,8 +78,9 @@ fn fetch_item(i: In<'_>, max_depth: usize) -> R<'_, FetchItem> {
 }
 
 fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem> {
-    let upper = name.to_ascii_uppercase();
-    match upper.as_slice() {
+    let mut buf = [0; 24];
+    let upper = upper(name, &mut buf);
+    match upper {
         b"UID" => number.map(FetchItem::Uid).parse(v),
         b"FLAGS" => flag_list.map(FetchItem::Flags).parse(v),
         b"INTERNALDATE" => {
@@ -102,7 +103,7 @@ fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem>
             Ok((r, FetchItem::ModSeq(n)))
         }
         b"RFC822" | b"RFC822.HEADER" | b"RFC822.TEXT" => {
-            let kind = match upper.as_slice() {
+            let kind = match upper {
                 b"RFC822.HEADER" => Some(SectionKind::Header),
                 b"RFC822.TEXT" => Some(SectionKind::Text),
                 _ => None,
@@ -120,7 +121,65 @@ fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem>
                 },
             ))
         }
-        _ if upper.starts_with(b"BODY[") => {
+        b"X-GM-MSGID" => number64.map(FetchItem::GmMsgId).parse(v),
+        b"X-GM-THRID" => number64.map(FetchItem::GmThrId).parse(v),
+        b"X-GM-LABELS" => {
+            // Labels are astrings; system labels (`\Inbox`) are atoms with a backslash.
+            let (r, l) = paren_list(v, |x| match string_start(x) {
+                true => super::core::string(x),
+                false => take_while1(|b| !matches!(b, b' ' | b')' | b'(' | b'\r' | b'\n'))
+                    .map(<[u8]>::to_vec)
+                    .parse(x),
+            })?;
+            Ok((
+                r,
+                FetchItem::GmLabels(l.into_iter().map(Text::new).collect()),
+            ))
+        }
+        b"PREVIEW" => nstring
+            .map(|p| FetchItem::Preview(p.map(Text::new)))
+            .parse(v),
+        b"EMAILID" => objectid
+            .map(|id| FetchItem::EmailId(Text::new(id)))
+            .parse(v),
+        b"THREADID" => match nil(v) {
+            Ok((r, ())) => Ok((r, FetchItem::ThreadId(None))),
+            Err(_) => objectid
+                .map(|id| FetchItem::ThreadId(Some(Text::new(id))))
+                .parse(v),
+        },
+        b"SAVEDATE" => match nil(v) {
+            Ok((r, ())) => Ok((r, FetchItem::SaveDate(None))),
+            Err(_) => {
+                let (rest, q) = quoted(v)?;
+                match parse_date_time(&q) {
+                    Some(d) => Ok((rest, FetchItem::SaveDate(Some(d)))),
+                    None => fail(v),
+                }
+            }
+        },
+        _ if starts_with_no_case(name, b"BINARY.SIZE[") => {
+            let Some((section, None)) = binary_section(&name[11..]) else {
+                return fail(v);
+            };
+            let (r, size) = number64(v)?;
+            Ok((r, FetchItem::BinarySize { section, size }))
+        }
+        _ if starts_with_no_case(name, b"BINARY[") => {
+            let Some((section, origin)) = binary_section(&name[6..]) else {
+                return fail(v);
+            };
+            let (r, data) = nstring(v)?;
+            Ok((
+                r,
+                FetchItem::Binary {
+                    section,
+                    origin,
+                    data,
+                },
+            ))
+        }
+        _ if starts_with_no_case(name, b"BODY[") => {
             let Some((section, origin)) = parse_section_spec(&name[4..]) else {
                 return fail(v);
             };
@@ -136,6 +195,16 @@ fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem>
         }
         _ => fail(v),
     }
+}
+
+fn starts_with_no_case(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// `[1.2]<origin>` after `BINARY` or `BINARY.SIZE`: part numbers only.
+fn binary_section(spec: &[u8]) -> Option<(Vec<u32>, Option<u32>)> {
+    let (section, origin) = parse_section_spec(spec)?;
+    section.kind.is_none().then_some((section.part, origin))
 }
 
 /// `[section]<origin>` as it follows `BODY` in a FETCH response.

@@ -7,15 +7,19 @@ use nom::{
 
 use super::{
     core::{
-        In, R, astring, crlf, fail, line_rest, nil, number, number64, osp, paren_list, quoted, sp,
-        word,
+        In, R, any_value, astring, crlf, fail, lenient_string, line_rest, nil, nstring, number,
+        number64, objectid, osp, paren_list, quoted, sp, string_start, upper, word,
     },
     fetch::{fetch_tail, flag_list},
 };
 use crate::types::{
     core::{Capability, Tag, Text, is_astring_char},
-    mailbox::{ListItem, MailboxAttribute, MailboxName},
-    response::{Code, ContinueRequest, Data, Response, StatusKind, StatusResponse},
+    mailbox::{ListExtendedItem, ListItem, MailboxAttribute, MailboxName},
+    response::{
+        Code, ContinueRequest, Data, ESearch, ESearchItem, MetadataCode, MetadataEntries,
+        Namespace, PlainCode, QuotaResource, Response, StatusItem, StatusKind, StatusResponse,
+        Thread,
+    },
     sequence::{SeqBound, SequenceSet},
 };
 
@@ -91,7 +95,8 @@ fn resp_text(i: In<'_>) -> R<'_, (Option<Code>, Text)> {
 fn code(i: In<'_>) -> R<'_, Code> {
     let (after_name, name) =
         take_while1(|b: u8| b != b' ' && b != b']' && b != b'\r' && b != b'\n').parse(i)?;
-    let typed = typed_code(&name.to_ascii_uppercase(), after_name).and_then(|(r, c)| {
+    let mut buf = [0; 24];
+    let typed = typed_code(upper(name, &mut buf), after_name).and_then(|(r, c)| {
         let (r, ()) = osp(r)?;
         let (r, _) = tag("]").parse(r)?;
         Ok((r, c))
@@ -149,6 +154,42 @@ fn typed_code<'a>(name: &[u8], i: In<'a>) -> R<'a, Code> {
         b"TRYCREATE" => Ok((i, Code::TryCreate)),
         b"NOMODSEQ" => Ok((i, Code::NoModSeq)),
         b"CLOSED" => Ok((i, Code::Closed)),
+        b"UIDNOTSTICKY" => Ok((i, Code::UidNotSticky)),
+        b"TOOBIG" => Ok((i, Code::TooBig)),
+        b"COMPRESSIONACTIVE" => Ok((i, Code::CompressionActive)),
+        b"HASCHILDREN" => Ok((i, Code::HasChildren)),
+        b"UNKNOWN-CTE" => Ok((i, Code::UnknownCte)),
+        b"MODIFIED" => {
+            let (i, ()) = sp(i)?;
+            sequence_set.map(Code::Modified).parse(i)
+        }
+        b"APPENDLIMIT" => {
+            let (i, ()) = sp(i)?;
+            number64.map(Code::AppendLimit).parse(i)
+        }
+        b"MAILBOXID" => {
+            let (i, ()) = sp(i)?;
+            objectid.map(|id| Code::MailboxId(Text::new(id))).parse(i)
+        }
+        b"METADATA" => {
+            let (i, ()) = sp(i)?;
+            let (r, w) = word(i)?;
+            let mut buf = [0; 24];
+            let m = match upper(w, &mut buf) {
+                b"TOOMANY" => (r, MetadataCode::TooMany),
+                b"NOPRIVATE" => (r, MetadataCode::NoPrivate),
+                b"LONGENTRIES" => {
+                    let (r, ()) = sp(r)?;
+                    number64.map(MetadataCode::LongEntries).parse(r)?
+                }
+                b"MAXSIZE" => {
+                    let (r, ()) = sp(r)?;
+                    number64.map(MetadataCode::MaxSize).parse(r)?
+                }
+                _ => return fail(i),
+            };
+            Ok((m.0, Code::Metadata(m.1)))
+        }
         b"UIDNEXT" => num.map(Code::UidNext).parse(i),
         b"UIDVALIDITY" => num.map(Code::UidValidity).parse(i),
         b"UNSEEN" => num.map(Code::Unseen).parse(i),
@@ -191,7 +232,10 @@ fn typed_code<'a>(name: &[u8], i: In<'a>) -> R<'a, Code> {
                 },
             ))
         }
-        _ => fail(i),
+        _ => match PlainCode::from_name(name) {
+            Some(c) => Ok((i, Code::Plain(c))),
+            None => fail(i),
+        },
     }
 }
 
@@ -239,6 +283,7 @@ fn capability_list(mut i: In<'_>) -> R<'_, Vec<Capability>> {
 }
 
 fn untagged(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+    // QUIRK: no space, or several, after `*` (several servers).
     let (i, ()) = osp(i)?;
     if i.first().is_some_and(u8::is_ascii_digit) {
         return numbered(i, max_depth);
@@ -246,8 +291,8 @@ fn untagged(i: In<'_>, max_depth: usize) -> R<'_, Response> {
     let line = i;
     let (after, w) =
         take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.').parse(i)?;
-    let upper = w.to_ascii_uppercase();
-    let parsed: R<'_, Response> = match upper.as_slice() {
+    let mut buf = [0; 24];
+    let parsed: R<'_, Response> = match upper(w, &mut buf) {
         b"OK" | b"NO" | b"BAD" | b"PREAUTH" | b"BYE" => {
             let (r, kind) = status_kind(i)?;
             let (r, (code, text)) = resp_text(r)?;
@@ -266,10 +311,23 @@ fn untagged(i: In<'_>, max_depth: usize) -> R<'_, Response> {
         b"FLAGS" => sp(after)
             .and_then(|(r, ())| flag_list(r))
             .and_then(|(r, f)| end(r, Data::Flags(f))),
-        b"LIST" => list_item(after).and_then(|(r, l)| end(r, Data::List(l))),
-        b"LSUB" => list_item(after).and_then(|(r, l)| end(r, Data::Lsub(l))),
-        b"SEARCH" => search(after),
-        b"STATUS" => status(after),
+        b"LIST" => list_item(after, max_depth).and_then(|(r, l)| end(r, Data::List(l))),
+        b"LSUB" => list_item(after, max_depth).and_then(|(r, l)| end(r, Data::Lsub(l))),
+        b"SEARCH" => {
+            search_ids(after).and_then(|(r, (ids, modseq))| end(r, Data::Search { ids, modseq }))
+        }
+        b"SORT" => {
+            search_ids(after).and_then(|(r, (ids, modseq))| end(r, Data::Sort { ids, modseq }))
+        }
+        b"STATUS" => status(after, max_depth),
+        b"ESEARCH" => esearch(after, max_depth).and_then(|(r, e)| end(r, Data::ESearch(e))),
+        b"THREAD" => threads(after, max_depth).and_then(|(r, t)| end(r, Data::Thread(t))),
+        b"VANISHED" => vanished(after),
+        b"NAMESPACE" => namespace(after, max_depth),
+        b"ID" => id(after),
+        b"QUOTA" => quota(after),
+        b"QUOTAROOT" => quotaroot(after),
+        b"METADATA" => metadata(after),
         _ => fail(i),
     };
     match parsed {
@@ -287,7 +345,8 @@ fn end(i: In<'_>, data: Data) -> R<'_, Response> {
     Ok((i, Response::Data(data)))
 }
 
-/// Untagged data we do not interpret: kept whole. `line` starts after `* `.
+/// Untagged data we do not interpret, or whose syntax is broken beyond the tolerances:
+/// kept whole rather than failing (the caller gets every byte). `line` starts after `* `.
 fn other<'a>(line: In<'a>, name: In<'a>) -> R<'a, Response> {
     let raw = line
         .strip_suffix(b"\r\n")
@@ -307,7 +366,8 @@ fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
     let (r, n) = number(i)?;
     let (r, ()) = sp(r)?;
     let (after, w) = take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'-').parse(r)?;
-    let parsed = match w.to_ascii_uppercase().as_slice() {
+    let mut buf = [0; 24];
+    let parsed = match upper(w, &mut buf) {
         b"EXISTS" => end(after, Data::Exists(n)),
         b"RECENT" => end(after, Data::Recent(n)),
         b"EXPUNGE" => end(after, Data::Expunge(n)),
@@ -326,8 +386,20 @@ fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
     }
 }
 
-/// `mailbox-list` after `LIST`.
-fn list_item(i: In<'_>) -> R<'_, ListItem> {
+/// A hierarchy delimiter: `NIL` or a quoted character.
+fn delimiter(i: In<'_>) -> R<'_, Option<char>> {
+    match nil(i) {
+        Ok((r, ())) => Ok((r, None)),
+        Err(_) => {
+            let (r, q) = quoted(i)?;
+            let c = std::str::from_utf8(&q).ok().and_then(|s| s.chars().next());
+            Ok((r, c))
+        }
+    }
+}
+
+/// `mailbox-list` after `LIST`, with LIST-EXTENDED data (RFC 5258, RFC 9051).
+fn list_item(i: In<'_>, max_depth: usize) -> R<'_, ListItem> {
     let (i, ()) = sp(i)?;
     let (i, attributes) = paren_list(i, |x| {
         take_while1(|b| !matches!(b, b' ' | b')' | b'(' | b'\r' | b'\n'))
@@ -335,25 +407,17 @@ fn list_item(i: In<'_>) -> R<'_, ListItem> {
             .parse(x)
     })?;
     let (i, ()) = sp(i)?;
-    let (i, delimiter) = match nil(i) {
-        Ok((r, ())) => (r, None),
-        Err(_) => {
-            let (r, q) = quoted(i)?;
-            let c = std::str::from_utf8(&q).ok().and_then(|s| s.chars().next());
-            (r, c)
-        }
-    };
+    let (i, delimiter) = delimiter(i)?;
     let (i, ()) = sp(i)?;
     let (i, name) = astring(i)?;
-    let (i, extended) = match sp(i) {
-        Ok((r, ())) if !matches!(r.first(), None | Some(b'\r' | b'\n')) => {
-            let len = r
-                .iter()
-                .position(|&b| b == b'\r' || b == b'\n')
-                .unwrap_or(r.len());
-            (&r[len..], Some(Text::new(&r[..len])))
+    let mut extended = Vec::new();
+    let i = match sp(i) {
+        Ok((r, ())) if r.first() == Some(&b'(') => {
+            let (r, items) = paren_list(r, |x| list_extended_item(x, max_depth))?;
+            extended = items;
+            r
         }
-        _ => (i, None),
+        _ => i,
     };
     Ok((
         i,
@@ -366,8 +430,32 @@ fn list_item(i: In<'_>) -> R<'_, ListItem> {
     ))
 }
 
-/// `* SEARCH *(SP nz-number) [SP "(" "MODSEQ" SP n ")"]`.
-fn search(mut i: In<'_>) -> R<'_, Response> {
+/// `mbox-list-extended-item`: `tag SP tagged-ext-val`.
+fn list_extended_item(i: In<'_>, max_depth: usize) -> R<'_, ListExtendedItem> {
+    let (i, tag) = astring(i)?;
+    let (i, ()) = sp(i)?;
+    let (rest, raw) = any_value(i, 1, max_depth)?;
+    let mut buf = [0; 24];
+    let typed = match upper(&tag, &mut buf) {
+        b"CHILDINFO" => paren_list(raw, astring)
+            .ok()
+            .map(|(_, l)| ListExtendedItem::ChildInfo(l.into_iter().map(Text::new).collect())),
+        b"OLDNAME" => paren_list(raw, astring).ok().and_then(|(_, mut l)| {
+            (l.len() == 1).then(|| ListExtendedItem::OldName(MailboxName::from_wire(l.remove(0))))
+        }),
+        _ => None,
+    };
+    Ok((
+        rest,
+        typed.unwrap_or_else(|| ListExtendedItem::Other {
+            tag: Text::new(tag),
+            raw: Text::new(raw),
+        }),
+    ))
+}
+
+/// `*(SP nz-number) [SP "(" "MODSEQ" SP n ")"]` after `SEARCH` or `SORT`.
+fn search_ids(mut i: In<'_>) -> R<'_, (Vec<u32>, Option<u64>)> {
     let mut ids = Vec::new();
     let mut modseq = None;
     while let Ok((r, ())) = sp(i) {
@@ -376,6 +464,7 @@ fn search(mut i: In<'_>) -> R<'_, Response> {
             i = r2;
         } else if r.first() == Some(&b'(') {
             let (r2, _) = tag("(").parse(r)?;
+            let (r2, ()) = osp(r2)?;
             let (r2, _) = nom::bytes::complete::tag_no_case("MODSEQ").parse(r2)?;
             let (r2, ()) = sp(r2)?;
             let (r2, m) = number64(r2)?;
@@ -388,11 +477,11 @@ fn search(mut i: In<'_>) -> R<'_, Response> {
             break;
         }
     }
-    end(i, Data::Search { ids, modseq })
+    Ok((i, (ids, modseq)))
 }
 
 /// `* STATUS mailbox (name value …)`.
-fn status(i: In<'_>) -> R<'_, Response> {
+fn status(i: In<'_>, max_depth: usize) -> R<'_, Response> {
     let (i, ()) = sp(i)?;
     let (i, name) = astring(i)?;
     let (i, ()) = sp(i)?;
@@ -408,8 +497,8 @@ fn status(i: In<'_>) -> R<'_, Response> {
         let (r, k) =
             take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'.').parse(i)?;
         let (r, ()) = sp(r)?;
-        let (r, v) = number64(r)?;
-        items.push((String::from_utf8_lossy(k).to_ascii_uppercase(), v));
+        let (r, raw) = any_value(r, 1, max_depth)?;
+        items.push(status_item(k, raw));
         i = r;
     }
     end(
@@ -419,4 +508,336 @@ fn status(i: In<'_>) -> R<'_, Response> {
             items,
         },
     )
+}
+
+fn status_item(name: &[u8], raw: &[u8]) -> StatusItem {
+    let n32 = || {
+        number(raw)
+            .ok()
+            .filter(|(r, _)| r.is_empty())
+            .map(|(_, n)| n)
+    };
+    let n64 = || {
+        number64(raw)
+            .ok()
+            .filter(|(r, _)| r.is_empty())
+            .map(|(_, n)| n)
+    };
+    let mut buf = [0; 24];
+    let typed = match upper(name, &mut buf) {
+        b"MESSAGES" => n32().map(StatusItem::Messages),
+        b"RECENT" => n32().map(StatusItem::Recent),
+        b"UIDNEXT" => n32().map(StatusItem::UidNext),
+        b"UIDVALIDITY" => n32().map(StatusItem::UidValidity),
+        b"UNSEEN" => n32().map(StatusItem::Unseen),
+        b"DELETED" => n32().map(StatusItem::Deleted),
+        b"SIZE" => n64().map(StatusItem::Size),
+        b"HIGHESTMODSEQ" => n64().map(StatusItem::HighestModSeq),
+        b"APPENDLIMIT" => match nil(raw) {
+            Ok(([], ())) => Some(StatusItem::AppendLimit(None)),
+            _ => n64().map(|n| StatusItem::AppendLimit(Some(n))),
+        },
+        b"MAILBOXID" => objectid(raw)
+            .ok()
+            .filter(|(r, _)| r.is_empty())
+            .map(|(_, id)| StatusItem::MailboxId(Text::new(id))),
+        _ => None,
+    };
+    typed.unwrap_or_else(|| StatusItem::Other {
+        name: String::from_utf8_lossy(name).into_owned(),
+        raw: Text::new(raw),
+    })
+}
+
+/// `* ESEARCH [SP "(" "TAG" SP tag-string ")"] [SP "UID"] *(SP search-return-data)`.
+fn esearch(i: In<'_>, max_depth: usize) -> R<'_, ESearch> {
+    let mut out = ESearch::default();
+    let mut i = i;
+    if let Ok((r, ())) = sp(i)
+        && r.first() == Some(&b'(')
+    {
+        // The correlator: `(TAG "A1")`; RFC 7377 adds MAILBOX and UIDVALIDITY pairs.
+        let (r, list) = paren_list(r, |x| any_value(x, 1, max_depth))?;
+        let mut it = list.into_iter();
+        while let Some(k) = it.next() {
+            let v = it.next().unwrap_or_default();
+            if k.eq_ignore_ascii_case(b"TAG") {
+                out.tag = lenient_string(v).ok().map(|(_, t)| Text::new(t));
+            }
+        }
+        i = r;
+    }
+    if let Ok((r, ())) = sp(i)
+        && let Ok((r2, w)) = word(r)
+        && w.eq_ignore_ascii_case(b"UID")
+    {
+        out.uid = true;
+        i = r2;
+    }
+    while let Ok((r, ())) = sp(i) {
+        let Ok((r, name)) = word(r) else {
+            break;
+        };
+        let (r, ()) = sp(r)?;
+        let (r, raw) = any_value(r, 1, max_depth)?;
+        let n32 = || {
+            number(raw)
+                .ok()
+                .filter(|(r, _)| r.is_empty())
+                .map(|(_, n)| n)
+        };
+        let mut buf = [0; 24];
+        let item = match upper(name, &mut buf) {
+            b"MIN" => n32().map(ESearchItem::Min),
+            b"MAX" => n32().map(ESearchItem::Max),
+            b"COUNT" => n32().map(ESearchItem::Count),
+            b"ALL" => sequence_set(raw)
+                .ok()
+                .filter(|(r, _)| r.is_empty())
+                .map(|(_, s)| ESearchItem::All(s)),
+            b"MODSEQ" => number64(raw)
+                .ok()
+                .filter(|(r, _)| r.is_empty())
+                .map(|(_, n)| ESearchItem::ModSeq(n)),
+            _ => None,
+        };
+        out.items.push(item.unwrap_or_else(|| ESearchItem::Other {
+            name: String::from_utf8_lossy(name).into_owned(),
+            raw: Text::new(raw),
+        }));
+        i = r;
+    }
+    Ok((i, out))
+}
+
+/// `*(SP thread-list)` after `THREAD`. QUIRK: no space between thread lists (the RFC 5256
+/// examples themselves write `(2)(3 6 …)`).
+fn threads(i: In<'_>, max_depth: usize) -> R<'_, Vec<Thread>> {
+    let mut out = Vec::new();
+    let (mut i, ()) = osp(i)?;
+    while i.first() == Some(&b'(') {
+        let (r, t) = thread_list(i, 1, max_depth)?;
+        out.push(t);
+        (i, ()) = osp(r)?;
+    }
+    Ok((i, out))
+}
+
+/// `"(" (thread-members / thread-nested) ")"`.
+fn thread_list(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, Thread> {
+    if depth > max_depth {
+        return super::core::abort(i);
+    }
+    let (mut i, _) = tag("(").parse(i)?;
+    let mut t = Thread::default();
+    loop {
+        (i, ()) = osp(i)?;
+        match i.first() {
+            Some(b')') => return Ok((&i[1..], t)),
+            Some(b'(') => {
+                let (r, child) = thread_list(i, depth + 1, max_depth)?;
+                t.children.push(child);
+                i = r;
+            }
+            _ if t.children.is_empty() => {
+                let (r, n) = number(i)?;
+                t.ids.push(n);
+                i = r;
+            }
+            _ => return fail(i),
+        }
+    }
+}
+
+/// `* VANISHED [(EARLIER)] known-uids` (RFC 7162).
+fn vanished(i: In<'_>) -> R<'_, Response> {
+    let (mut i, ()) = sp(i)?;
+    let mut earlier = false;
+    if let Some(r) = i.strip_prefix(b"(") {
+        let (r, ()) = osp(r)?;
+        let (r, _) = nom::bytes::complete::tag_no_case("EARLIER").parse(r)?;
+        let (r, ()) = osp(r)?;
+        let (r, _) = tag(")").parse(r)?;
+        let (r, ()) = sp(r)?;
+        earlier = true;
+        i = r;
+    }
+    let (i, uids) = sequence_set(i)?;
+    end(i, Data::Vanished { earlier, uids })
+}
+
+/// `* NAMESPACE personal other shared` (RFC 2342).
+fn namespace(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+    let mut lists: [Vec<Namespace>; 3] = Default::default();
+    let mut i = i;
+    for list in &mut lists {
+        let (r, ()) = sp(i)?;
+        let (r, l) = match nil(r) {
+            Ok((r, ())) => (r, Vec::new()),
+            Err(_) => paren_list(r, |x| namespace_descr(x, max_depth))?,
+        };
+        *list = l;
+        i = r;
+    }
+    let [personal, other, shared] = lists;
+    end(
+        i,
+        Data::Namespace {
+            personal,
+            other,
+            shared,
+        },
+    )
+}
+
+/// `"(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil) *(Namespace-Response-Extension) ")"`.
+fn namespace_descr(i: In<'_>, max_depth: usize) -> R<'_, Namespace> {
+    let (i, _) = tag("(").parse(i)?;
+    let (i, ()) = osp(i)?;
+    let (i, prefix) = lenient_string(i)?;
+    let (i, ()) = sp(i)?;
+    let (mut i, delimiter) = delimiter(i)?;
+    let mut extensions = Vec::new();
+    loop {
+        (i, ()) = osp(i)?;
+        if let Some(r) = i.strip_prefix(b")") {
+            return Ok((
+                r,
+                Namespace {
+                    prefix: Text::new(prefix),
+                    delimiter,
+                    extensions,
+                },
+            ));
+        }
+        let (r, name) = lenient_string(i)?;
+        let (r, ()) = sp(r)?;
+        let (r, values) = paren_list(r, |x| {
+            let (x, v) = any_value(x, 2, max_depth)?;
+            let v = lenient_string(v).map_or_else(|_| v.to_vec(), |(_, s)| s);
+            Ok((x, Text::new(v)))
+        })?;
+        extensions.push((Text::new(name), values));
+        i = r;
+    }
+}
+
+/// `* ID ("name" "value" …)` or `* ID NIL` (RFC 2971).
+fn id(i: In<'_>) -> R<'_, Response> {
+    let (i, ()) = sp(i)?;
+    let (i, pairs) = match nil(i) {
+        Ok((r, ())) => (r, Vec::new()),
+        Err(_) => {
+            let (r, flat) = paren_list(i, nstring)?;
+            let mut pairs = Vec::with_capacity(flat.len() / 2);
+            let mut it = flat.into_iter();
+            while let Some(k) = it.next() {
+                let v = it.next().flatten();
+                pairs.push((Text::new(k.unwrap_or_default()), v.map(Text::new)));
+            }
+            (r, pairs)
+        }
+    };
+    end(i, Data::Id(pairs))
+}
+
+/// `* QUOTA root (resource usage limit …)` (RFC 9208).
+fn quota(i: In<'_>) -> R<'_, Response> {
+    let (i, ()) = sp(i)?;
+    let (i, root) = astring(i)?;
+    let (i, ()) = sp(i)?;
+    let (i, _) = tag("(").parse(i)?;
+    let mut resources = Vec::new();
+    let mut i = i;
+    loop {
+        (i, ()) = osp(i)?;
+        if let Some(r) = i.strip_prefix(b")") {
+            i = r;
+            break;
+        }
+        let (r, name) = super::core::atom(i)?;
+        let (r, ()) = sp(r)?;
+        let (r, usage) = number64(r)?;
+        let (r, ()) = sp(r)?;
+        let (r, limit) = number64(r)?;
+        resources.push(QuotaResource {
+            name: String::from_utf8_lossy(name).into_owned(),
+            usage,
+            limit,
+        });
+        i = r;
+    }
+    end(
+        i,
+        Data::Quota {
+            root: Text::new(root),
+            resources,
+        },
+    )
+}
+
+/// `* QUOTAROOT mailbox *(SP root)` (RFC 9208).
+fn quotaroot(i: In<'_>) -> R<'_, Response> {
+    let (i, ()) = sp(i)?;
+    let (mut i, mailbox) = astring(i)?;
+    let mut roots = Vec::new();
+    while let Ok((r, ())) = sp(i) {
+        let Ok((r, root)) = astring(r) else {
+            break;
+        };
+        roots.push(Text::new(root));
+        i = r;
+    }
+    end(
+        i,
+        Data::QuotaRoot {
+            mailbox: MailboxName::from_wire(mailbox),
+            roots,
+        },
+    )
+}
+
+/// `* METADATA mailbox (entry value …)` or `* METADATA mailbox entry …` (RFC 5464).
+fn metadata(i: In<'_>) -> R<'_, Response> {
+    let (i, ()) = sp(i)?;
+    let (i, mailbox) = astring(i)?;
+    let (i, ()) = sp(i)?;
+    let (i, entries) = if i.first() == Some(&b'(') {
+        let (r, flat) = paren_list(i, |x| match string_start(x) {
+            true => string_value(x),
+            false => match nil(x) {
+                Ok((r, ())) => Ok((r, None)),
+                Err(_) => astring(x).map(|(r, v)| (r, Some(v))),
+            },
+        })?;
+        let mut pairs = Vec::with_capacity(flat.len() / 2);
+        let mut it = flat.into_iter();
+        while let Some(k) = it.next() {
+            let v = it.next().flatten();
+            pairs.push((Text::new(k.unwrap_or_default()), v.map(Text::new)));
+        }
+        (r, MetadataEntries::Values(pairs))
+    } else {
+        let (mut r, first) = astring(i)?;
+        let mut names = vec![Text::new(first)];
+        while let Ok((r2, ())) = sp(r) {
+            let Ok((r2, n)) = astring(r2) else {
+                break;
+            };
+            names.push(Text::new(n));
+            r = r2;
+        }
+        (r, MetadataEntries::Names(names))
+    };
+    end(
+        i,
+        Data::Metadata {
+            mailbox: MailboxName::from_wire(mailbox),
+            entries,
+        },
+    )
+}
+
+fn string_value(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
+    super::core::string(i).map(|(r, v)| (r, Some(v)))
 }
