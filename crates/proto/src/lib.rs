@@ -27,6 +27,7 @@
 pub mod codec;
 pub mod error;
 pub mod frame;
+pub mod sasl;
 pub mod secret;
 pub mod session;
 pub mod types;
