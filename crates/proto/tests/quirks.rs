@@ -242,3 +242,99 @@ fn nesting_is_capped() {
         Err(DecodeError::TooDeep { limit: 16 })
     ));
 }
+
+#[test]
+fn several_missing_space_between_fetch_items() {
+    let items = fetch_items(b"* 4 FETCH (FLAGS (\\Seen)UID 4)\r\n");
+    assert_eq!(
+        items,
+        [FetchItem::Flags(vec![Flag::Seen]), FetchItem::Uid(4)]
+    );
+}
+
+#[test]
+fn several_doubled_spaces_and_space_after_star() {
+    let items = fetch_items(b"*  4  FETCH  ( UID  4   FLAGS ( \\Seen  ) )  \r\n");
+    assert_eq!(
+        items,
+        [FetchItem::Uid(4), FetchItem::Flags(vec![Flag::Seen])]
+    );
+    assert_eq!(
+        decode(b"*   3 EXISTS \r\n"),
+        Response::Data(Data::Exists(3))
+    );
+    assert_eq!(decode(b"*OK hi\r\n"), decode(b"* OK hi\r\n"));
+}
+
+#[test]
+fn exchange_flags_nil_and_bare_flag() {
+    assert_eq!(
+        fetch_items(b"* 1 FETCH (FLAGS NIL)\r\n"),
+        [FetchItem::Flags(vec![])]
+    );
+    assert_eq!(
+        fetch_items(b"* 1 FETCH (FLAGS \\Seen UID 3)\r\n"),
+        [FetchItem::Flags(vec![Flag::Seen]), FetchItem::Uid(3)]
+    );
+}
+
+#[test]
+fn courier_raw_utf8_mailbox_name() {
+    let Response::Data(Data::List(l)) = decode("* LIST () \"/\" Entwürfe\r\n".as_bytes()) else {
+        panic!()
+    };
+    assert_eq!(l.name.display(), "Entwürfe");
+}
+
+#[test]
+fn latin1_in_quoted_strings_and_filenames() {
+    let items = fetch_items(
+        b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"pdf\" (\"name\" \"r\xe9sum\xe9.pdf\") NIL NIL \"base64\" 100 NIL (\"attachment\" (\"filename\" \"r\xe9sum\xe9.pdf\")) NIL))\r\n",
+    );
+    let FetchItem::BodyStructure(BodyStructure::Single {
+        fields, extension, ..
+    }) = &items[0]
+    else {
+        panic!("{items:?}")
+    };
+    assert_eq!(fields.params[0].1.as_bytes(), b"r\xe9sum\xe9.pdf");
+    let (_, params) = extension.as_ref().unwrap().disposition.as_ref().unwrap();
+    assert_eq!(params[0].1.as_bytes(), b"r\xe9sum\xe9.pdf");
+}
+
+#[test]
+fn lowercase_keywords() {
+    assert_eq!(decode(b"* 3 exists\r\n"), Response::Data(Data::Exists(3)));
+    assert_eq!(fetch_items(b"* 1 fetch (uid 7)\r\n"), [FetchItem::Uid(7)]);
+}
+
+#[test]
+fn a_malformed_response_is_an_error_for_itself_only() {
+    use webimap_proto::frame::{FrameLimits, Framer};
+    let stream: &[u8] = b"* OK ready\r\n\
+        * 1 FETCH (UID\r\n\
+        A1 OK [UNTERMINATED code\r\n\
+        ))) garbage (((\r\n\
+        * 2 FETCH (UID 9 BODY[] {3}\r\nabc)\r\n\
+        A2 OK done\r\n";
+    let mut framer = Framer::new(FrameLimits::default());
+    framer.push(stream);
+    let mut results = Vec::new();
+    while let Some(frame) = framer.next_response() {
+        results.push(decode_response(&frame.unwrap(), DEFAULT_MAX_DEPTH));
+    }
+    assert_eq!(results.len(), 6);
+    assert!(results[0].is_ok());
+    assert!(matches!(results[1], Err(DecodeError::Malformed { .. })));
+    // An unterminated code is not fatal: the status is kept, with the code left in the text.
+    assert!(matches!(
+        &results[2],
+        Ok(Response::Status(s)) if s.code.is_none() && s.text.as_bytes() == b"[UNTERMINATED code"
+    ));
+    assert!(results[3].is_err());
+    assert!(matches!(
+        &results[4],
+        Ok(Response::Data(Data::Fetch { seq: 2, items })) if items.len() == 2
+    ));
+    assert!(matches!(&results[5], Ok(Response::Status(s)) if s.kind == StatusKind::Ok));
+}

@@ -217,11 +217,12 @@ pub(crate) fn lenient_string(i: In<'_>) -> R<'_, Vec<u8>> {
     }
 }
 
-/// `astring`: an atom (with `]`) or a string.
+/// `astring`: an atom (with `]`) or a string. QUIRK: 8-bit bytes in an atom (raw UTF-8
+/// mailbox names unquoted in LIST, from Courier and servers with UTF8=ACCEPT enabled).
 pub(crate) fn astring(i: In<'_>) -> R<'_, Vec<u8>> {
     match string_start(i) {
         true => string(i),
-        false => take_while1(|b| is_atom_char(b) || b == b']')
+        false => take_while1(|b| is_atom_char(b) || b == b']' || b >= 0x80)
             .map(<[u8]>::to_vec)
             .parse(i),
     }

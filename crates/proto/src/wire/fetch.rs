@@ -30,8 +30,12 @@ pub(crate) fn fetch_items(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> 
         let (rest, item) = fetch_item(i, max_depth)?;
         items.push(item);
         i = rest;
-        if !matches!(i.first(), Some(b' ' | b')')) {
-            return fail(i);
+        match i.first() {
+            Some(b' ' | b')') => {}
+            // QUIRK: no space between items (`FLAGS (\Seen)UID 4`, seen from several
+            // servers after a parenthesised or quoted value).
+            Some(b) if b.is_ascii_alphabetic() => {}
+            _ => return fail(i),
         }
     }
 }
@@ -266,12 +270,21 @@ pub(crate) fn parse_section(s: &str) -> Option<Section> {
 
 /// `(flag *(SP flag))`. QUIRK: flags with characters the grammar forbids
 /// (`OIB-Seen-[Gmail]/All` from Gmail, `\*` in FLAGS from Zoho).
+/// QUIRK: `NIL` for an empty list and a bare flag without parentheses (a list where the
+/// grammar wants one; seen from old Exchange and hMailServer builds).
 pub(crate) fn flag_list(i: In<'_>) -> R<'_, Vec<Flag>> {
-    paren_list(i, |x| {
+    let flag = |x| {
         take_while1(|b| !matches!(b, b' ' | b')' | b'(' | b'\r' | b'\n'))
             .map(Flag::from_wire)
             .parse(x)
-    })
+    };
+    if i.first() == Some(&b'(') {
+        return paren_list(i, flag);
+    }
+    if let Ok((r, ())) = nil(i) {
+        return Ok((r, Vec::new()));
+    }
+    flag(i).map(|(r, f)| (r, vec![f]))
 }
 
 /// `envelope`.

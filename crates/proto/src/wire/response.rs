@@ -76,12 +76,18 @@ fn status_kind(i: In<'_>) -> R<'_, StatusKind> {
 /// Dovecot banner with a UTF-8 en dash).
 fn resp_text(i: In<'_>) -> R<'_, (Option<Code>, Text)> {
     let (i, ()) = osp(i)?;
-    let (i, code) = if i.first() == Some(&b'[') {
-        let (r, code) = code(&i[1..])?;
-        let (r, ()) = osp(r)?;
-        (r, Some(code))
-    } else {
-        (i, None)
+    let (i, code) = match i.first() {
+        Some(b'[') => match code(&i[1..]) {
+            Ok((r, code)) => {
+                let (r, ()) = osp(r)?;
+                (r, Some(code))
+            }
+            // QUIRK: a `[` that opens no well-formed code (no `]` on the line): the bytes
+            // stay in the text rather than failing the status (seen in custom banners).
+            Err(nom::Err::Error(_)) => (i, None),
+            Err(e) => return Err(e),
+        },
+        _ => (i, None),
     };
     let (i, text) = line_rest(i)?;
     if !i.is_empty() {
