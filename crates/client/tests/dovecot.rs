@@ -97,15 +97,34 @@ async fn read_whole_mailbox<S: AsyncRead + AsyncWrite + Unpin>(stream: S) {
             assert_eq!(got.received, Some(want.unix_time()), "{}", want.subject);
             assert_eq!(got.has_attachments, want.has_attachment, "{}", want.subject);
             let content = client.fetch_message(got.uid).await.expect("message");
-            let raw_html = String::from_utf8_lossy(&want.raw).to_ascii_lowercase().contains("text/html");
-            assert_eq!(content.html.is_some(), raw_html && content.html_section.is_some(), "{}", want.subject);
+            let raw_html = String::from_utf8_lossy(&want.raw)
+                .to_ascii_lowercase()
+                .contains("text/html");
+            assert_eq!(
+                content.html.is_some(),
+                raw_html && content.html_section.is_some(),
+                "{}",
+                want.subject
+            );
             for attachment in &content.attachments {
-                let part = client.fetch_decoded_part(got.uid, &attachment.section).await.expect("part");
-                assert!(!part.data.is_empty(), "{}: attachment {:?} is empty", want.subject, attachment.section);
+                let part = client
+                    .fetch_decoded_part(got.uid, &attachment.section)
+                    .await
+                    .expect("part");
+                assert!(
+                    !part.data.is_empty(),
+                    "{}: attachment {:?} is empty",
+                    want.subject,
+                    attachment.section
+                );
                 assert_eq!(part.mime_type, attachment.mime_type);
             }
             let raw = client.fetch_raw_message(got.uid).await.expect("raw");
-            assert_eq!(raw, want.raw, "{}: BODY[] is the stored message", want.subject);
+            assert_eq!(
+                raw, want.raw,
+                "{}: BODY[] is the stored message",
+                want.subject
+            );
             let text = content.text.unwrap_or_default();
             assert!(
                 text.contains(want.body_contains),
