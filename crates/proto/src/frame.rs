@@ -5,6 +5,10 @@
 //! big literals), and enforces size limits: a response over a limit is discarded as it
 //! streams past (memory stays bounded) and reported once; framing resumes at the next
 //! response.
+//!
+//! Two ways to read: [`Framer::next_response`] returns whole responses;
+//! [`Framer::next_event`] can also stream large literals (message bodies) in chunks as
+//! they arrive ([`FrameEvent`]), holding only the rest of the response.
 
 use thiserror::Error;
 
@@ -56,6 +60,33 @@ pub enum FrameError {
     },
 }
 
+/// What [`Framer::next_event`] yields: whole responses, or, for a response with a literal
+/// larger than the streaming threshold ([`Framer::stream_literals_above`]), the literal's
+/// bytes in chunks as they arrive, so a message body is never held twice.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FrameEvent<'a> {
+    /// A complete response (pass it to [`crate::codec::decode::decode_response`]).
+    Response(Vec<u8>),
+    /// A large literal starts. `head` is the response so far, up to and including the line
+    /// that announced the literal (`* 1 FETCH (UID 7 BODY[] {1048576}` with its line end;
+    /// the announcement already reads `{0}`), so the caller can tell which item it is.
+    LiteralStart {
+        /// The response so far.
+        head: &'a [u8],
+        /// The literal's size in bytes.
+        size: u64,
+    },
+    /// The next bytes of the literal being streamed (never empty).
+    LiteralChunk(&'a [u8]),
+    /// The response with streamed literals is complete. `skeleton` is the whole response
+    /// with each streamed literal empty (`{0}`): decode it for the other items; the
+    /// streamed item decodes with empty data.
+    End {
+        /// The response without the streamed literals' bytes.
+        skeleton: Vec<u8>,
+    },
+}
+
 /// Splits a byte stream into complete responses.
 #[derive(Debug, Default)]
 pub struct Framer {
@@ -71,6 +102,14 @@ pub struct Framer {
     /// The current response is over a limit and is being dropped.
     discarding: bool,
     limits: FrameLimits,
+    /// Literals larger than this are streamed by `next_event`.
+    stream_above: Option<u64>,
+    /// The current literal is being streamed.
+    streaming: bool,
+    /// The current response had a streamed literal.
+    streamed: bool,
+    /// Bytes of a chunk handed out, to drop on the next call.
+    pending_drain: usize,
 }
 
 impl Framer {
@@ -80,6 +119,13 @@ impl Framer {
             limits,
             ..Default::default()
         }
+    }
+
+    /// Makes [`Framer::next_event`] stream literals larger than `threshold` bytes (message
+    /// bodies) instead of buffering them; `None` (the default) buffers every literal.
+    /// [`Framer::next_response`] always buffers.
+    pub fn stream_literals_above(&mut self, threshold: Option<u64>) {
+        self.stream_above = threshold;
     }
 
     /// Adds bytes received from the server.
@@ -95,18 +141,62 @@ impl Framer {
     /// Drops everything buffered (after STARTTLS: bytes sent before the handshake must not
     /// be trusted). Returns how many bytes were dropped.
     pub fn clear(&mut self) -> usize {
-        let n = self.buf.len() - self.start;
+        let n = self.buf.len() - self.start - self.pending_drain;
+        let stream_above = self.stream_above;
         *self = Self::new(self.limits);
+        self.stream_above = stream_above;
         n
     }
 
     /// The next complete response, an error for one that broke a limit, or `None` when
-    /// more input is needed.
+    /// more input is needed. Every literal is buffered (see [`Framer::next_event`] to
+    /// stream large ones).
     pub fn next_response(&mut self) -> Option<Result<Vec<u8>, FrameError>> {
+        loop {
+            match self.step(None)? {
+                Ok(FrameEvent::Response(r) | FrameEvent::End { skeleton: r }) => {
+                    return Some(Ok(r));
+                }
+                Err(e) => return Some(Err(e)),
+                // Only reachable when a stream started by `next_event` is finished here:
+                // its bytes are dropped.
+                Ok(FrameEvent::LiteralStart { .. } | FrameEvent::LiteralChunk(_)) => {}
+            }
+        }
+    }
+
+    /// The next framing event: a whole response, or a large literal's start, chunks and
+    /// end (see [`FrameEvent`] and [`Framer::stream_literals_above`]); an error for a
+    /// response that broke a limit; `None` when more input is needed.
+    ///
+    /// A chunk borrows the framer's buffer and is dropped from it on the next call, so
+    /// memory stays at about one pushed chunk plus the response's other bytes.
+    pub fn next_event(&mut self) -> Option<Result<FrameEvent<'_>, FrameError>> {
+        self.step(self.stream_above)
+    }
+
+    fn step(&mut self, stream_above: Option<u64>) -> Option<Result<FrameEvent<'_>, FrameError>> {
+        if self.pending_drain > 0 {
+            self.buf.drain(self.scan..self.scan + self.pending_drain);
+            self.pending_drain = 0;
+        }
         loop {
             if self.literal_left > 0 {
                 let avail = (self.buf.len() - self.scan) as u64;
                 let step = avail.min(self.literal_left);
+                if self.streaming {
+                    if step == 0 {
+                        self.compact();
+                        return None;
+                    }
+                    self.literal_left -= step;
+                    if self.literal_left == 0 {
+                        self.streaming = false;
+                    }
+                    self.pending_drain = step as usize;
+                    let chunk = &self.buf[self.scan..self.scan + self.pending_drain];
+                    return Some(Ok(FrameEvent::LiteralChunk(chunk)));
+                }
                 self.scan += step as usize;
                 self.literal_left -= step;
                 if self.discarding {
@@ -148,6 +238,7 @@ impl Framer {
             let line_len = eol - self.scan;
             let announced = literal_announcement(&self.buf[self.scan..eol]);
             self.response_len += (eol + 1 - self.scan) as u64;
+            let line_start = self.scan;
             self.scan = eol + 1;
             let mut error = None;
             if line_len > self.limits.max_line {
@@ -178,17 +269,38 @@ impl Framer {
             if self.discarding {
                 self.drop_scanned();
             }
-            if announced.is_some() {
+            if let Some(size) = announced {
+                if !self.discarding
+                    && stream_above.is_some_and(|t| size > t)
+                    && let Some(brace) = self.buf[line_start..eol].iter().rposition(|&b| b == b'{')
+                {
+                    // Rewrite the announcement to `{0}`: the head and the skeleton then
+                    // parse without the literal's bytes.
+                    let brace = line_start + brace;
+                    let close = eol - usize::from(self.buf[eol - 1] == b'\r');
+                    let removed = (close - brace).saturating_sub(3);
+                    self.buf.splice(brace..close, *b"{0}");
+                    self.scan -= removed;
+                    self.streaming = true;
+                    self.streamed = true;
+                    let head = &self.buf[self.start..self.scan];
+                    return Some(Ok(FrameEvent::LiteralStart { head, size }));
+                }
                 continue;
             }
             // The response is complete.
             let was_discarding = std::mem::take(&mut self.discarding);
+            let streamed = std::mem::take(&mut self.streamed);
             let response = self.buf[self.start..self.scan].to_vec();
             self.start = self.scan;
             self.response_len = 0;
             self.compact();
             if !was_discarding {
-                return Some(Ok(response));
+                return Some(Ok(if streamed {
+                    FrameEvent::End { skeleton: response }
+                } else {
+                    FrameEvent::Response(response)
+                }));
             }
         }
     }
@@ -199,7 +311,10 @@ impl Framer {
     }
 
     fn compact(&mut self) {
-        if self.start > 0 && (self.start >= self.buf.len() / 2 || self.start > 64 * 1024) {
+        if self.pending_drain == 0
+            && self.start > 0
+            && (self.start >= self.buf.len() / 2 || self.start > 64 * 1024)
+        {
             self.buf.drain(..self.start);
             self.scan -= self.start;
             self.start = 0;
@@ -317,6 +432,78 @@ mod tests {
         assert_eq!(errors, 1);
         f.push(b"\r\n* OK back\r\n");
         assert_eq!(f.next_response(), Some(Ok(b"* OK back\r\n".to_vec())));
+    }
+
+    #[test]
+    fn large_literal_streams_in_chunks() {
+        let mut f = Framer::new(FrameLimits::default());
+        f.stream_literals_above(Some(1024));
+        f.push(b"* 1 OK x\r\n* 2 FETCH (UID 7 BODY[] {100000}\r\n");
+        assert_eq!(
+            f.next_event(),
+            Some(Ok(FrameEvent::Response(b"* 1 OK x\r\n".to_vec())))
+        );
+        let Some(Ok(FrameEvent::LiteralStart { head, size })) = f.next_event() else {
+            panic!()
+        };
+        assert_eq!(head, b"* 2 FETCH (UID 7 BODY[] {0}\r\n");
+        assert_eq!(size, 100_000);
+        let mut got = Vec::new();
+        let chunk = vec![b'a'; 16 * 1024];
+        let mut max_buffered = 0;
+        for n in 0..7 {
+            let piece = if n == 6 {
+                &chunk[..100_000 - 6 * 16 * 1024]
+            } else {
+                &chunk[..]
+            };
+            f.push(piece);
+            while let Some(ev) = f.next_event() {
+                let Ok(FrameEvent::LiteralChunk(c)) = ev else {
+                    panic!("{ev:?}")
+                };
+                got.extend_from_slice(c);
+            }
+            max_buffered = max_buffered.max(f.buffered());
+        }
+        assert_eq!(got.len(), 100_000);
+        assert!(max_buffered < 17 * 1024, "{max_buffered}");
+        f.push(b" FLAGS (\\Seen))\r\nA1 OK done\r\n");
+        assert_eq!(
+            f.next_event(),
+            Some(Ok(FrameEvent::End {
+                skeleton: b"* 2 FETCH (UID 7 BODY[] {0}\r\n FLAGS (\\Seen))\r\n".to_vec()
+            }))
+        );
+        assert_eq!(
+            f.next_event(),
+            Some(Ok(FrameEvent::Response(b"A1 OK done\r\n".to_vec())))
+        );
+        assert_eq!(f.next_event(), None);
+        // The skeleton decodes: the streamed section has empty data.
+        let skeleton = b"* 2 FETCH (UID 7 BODY[] {0}\r\n FLAGS (\\Seen))\r\n";
+        let r = crate::codec::decode::decode_response(skeleton, 8);
+        assert!(format!("{r:?}").contains("data: Some([])"), "{r:?}");
+    }
+
+    #[test]
+    fn small_literals_are_not_streamed_and_limits_still_apply() {
+        let mut f = Framer::new(FrameLimits {
+            max_literal: 50,
+            ..Default::default()
+        });
+        f.stream_literals_above(Some(10));
+        f.push(b"* 1 FETCH (BODY[] {3}\r\nabc)\r\n* 2 FETCH (BODY[] {60}\r\n");
+        assert_eq!(
+            f.next_event(),
+            Some(Ok(FrameEvent::Response(
+                b"* 1 FETCH (BODY[] {3}\r\nabc)\r\n".to_vec()
+            )))
+        );
+        assert!(matches!(
+            f.next_event(),
+            Some(Err(FrameError::LiteralTooLarge { size: 60, .. }))
+        ));
     }
 
     #[test]
