@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::{
     limits::Limits,
     policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy},
+    tls::{self, TlsFiles},
     token::{self, TokenError, Tokens},
 };
 
@@ -113,6 +114,16 @@ pub struct Cli {
     /// webimap.token.TOKEN (next to the subprotocol webimap, which the relay selects).
     #[arg(long = "token-file", value_name = "FILE")]
     pub token_file: Vec<PathBuf>,
+
+    /// Serve HTTPS/WSS: the certificate chain (PEM, leaf first). Needs --tls-key. The
+    /// files are read again when they change (checked every 5 seconds) or on SIGHUP; a
+    /// failed reload keeps the previous certificate.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) for --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// The settings file: every key optional, unknown keys rejected.
@@ -130,6 +141,8 @@ struct FileConfig {
     metrics: Option<bool>,
     tokens: Option<Vec<String>>,
     token_file: Option<PathBuf>,
+    tls_cert: Option<PathBuf>,
+    tls_key: Option<PathBuf>,
     #[serde(default)]
     limits: FileLimits,
 }
@@ -144,6 +157,8 @@ struct FileLimits {
     read_chunk_size: Option<usize>,
     idle_timeout_secs: Option<u64>,
     ping_interval_secs: Option<u64>,
+    handshake_timeout_secs: Option<u64>,
+    max_header_size: Option<usize>,
 }
 
 fn parse_list<T: std::str::FromStr>(
@@ -240,6 +255,10 @@ impl Cli {
                 .ping_interval
                 .or(fl.ping_interval_secs)
                 .map_or(defaults.ping_interval, secs),
+            handshake_timeout: fl
+                .handshake_timeout_secs
+                .map_or(defaults.handshake_timeout, secs),
+            max_header_size: fl.max_header_size.unwrap_or(defaults.max_header_size),
         };
 
         let mut tokens = Tokens::default();
@@ -265,6 +284,23 @@ impl Cli {
             tokens.extend(from_env);
         }
 
+        let tls_cert = self.tls_cert.or(file.tls_cert.map(|p| base.join(p)));
+        let tls_key = self.tls_key.or(file.tls_key.map(|p| base.join(p)));
+        let tls = match (tls_cert, tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert,
+                key,
+                reload_interval: tls::DEFAULT_RELOAD_INTERVAL,
+            }),
+            (None, None) => None,
+            (Some(_), None) | (None, Some(_)) => {
+                return Err(ConfigError::Invalid {
+                    key: "tls_cert",
+                    message: "tls_cert and tls_key must be given together".to_owned(),
+                });
+            }
+        };
+
         let listen = self.listen.or(file.listen).unwrap_or(DEFAULT_LISTEN);
         let config = Config {
             policy: Policy::new(allow).with_origins(OriginPolicy {
@@ -281,6 +317,7 @@ impl Cli {
             limits,
             metrics: self.metrics || file.metrics.unwrap_or(false),
             tokens,
+            tls,
         };
         config.check()?;
         Ok((listen, config))
@@ -306,6 +343,8 @@ pub struct Config {
     pub metrics: bool,
     /// Shared-secret tokens; empty: none required.
     pub tokens: Tokens,
+    /// Serve TLS with these files; `None`: plain HTTP (e.g. behind a TLS proxy).
+    pub tls: Option<TlsFiles>,
 }
 
 impl Default for Config {
@@ -317,6 +356,7 @@ impl Default for Config {
             limits: Limits::default(),
             metrics: false,
             tokens: Tokens::default(),
+            tls: None,
         }
     }
 }
@@ -342,6 +382,8 @@ impl Config {
             ("max frame size", l.max_frame_size == 0),
             ("read chunk size", l.read_chunk_size == 0),
             ("idle timeout", l.idle_timeout.is_zero()),
+            ("handshake timeout", l.handshake_timeout.is_zero()),
+            ("max header size", l.max_header_size == 0),
         ] {
             if zero {
                 return Err(ConfigError::Zero(name));
@@ -362,6 +404,7 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("metrics", &self.metrics)
             .field("tokens", &self.tokens)
+            .field("tls", &self.tls)
             .finish()
     }
 }

@@ -18,15 +18,18 @@
 
 pub mod config;
 pub mod limits;
+mod listener;
 pub mod metrics;
 pub mod policy;
 pub mod server;
+pub mod tls;
 pub mod token;
 mod tunnel;
 
-use std::{future::Future, io, net::SocketAddr, time::Duration};
+use std::{future::Future, io, sync::Arc, time::Duration};
 
 use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
 
 pub use crate::{
     config::{Cli, Config, ConfigError},
@@ -46,6 +49,9 @@ pub enum RelayError {
     /// The listener failed.
     #[error("server i/o error: {0}")]
     Io(#[from] io::Error),
+    /// The TLS certificate or key cannot be used.
+    #[error("TLS: {0}")]
+    Tls(#[from] tls::TlsError),
 }
 
 /// Serves the relay on `listener` until `shutdown` resolves.
@@ -62,22 +68,37 @@ where
     F: Future<Output = ()> + Send + 'static,
 {
     config.check()?;
+    let tls = match &config.tls {
+        Some(files) => Some(Arc::new(tls::TlsAcceptor::new(files.clone())?)),
+        None => None,
+    };
     let local = listener.local_addr()?;
+    let http = listener::Http::new(&config.limits);
     let state = AppState::new(config);
-    tracing::info!(%local, config = ?state.config(), "relay listening");
+    tracing::info!(%local, tls = tls.is_some(), config = ?state.config(), "relay listening");
     let router = app(state.clone());
     let token = state.shutdown_token();
-    axum::serve(
+    if let Some(tls) = &tls {
+        tokio::spawn(tls::watch(tls.clone(), token.clone()));
+    }
+    let connections = TaskTracker::new();
+    let accept = listener::accept_loop(
         listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+        router,
+        http,
+        tls,
+        token.clone(),
+        connections.clone(),
+    );
+    let stop = async move {
         shutdown.await;
         tracing::info!("shutdown requested; closing tunnels");
         token.cancel();
-    })
-    .await?;
+    };
+    tokio::join!(accept, stop);
+    connections.close();
     state.drain(DRAIN_TIMEOUT).await;
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, connections.wait()).await;
     tracing::info!("relay stopped");
     Ok(())
 }

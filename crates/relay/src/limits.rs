@@ -21,6 +21,10 @@ pub const DEFAULT_READ_CHUNK_SIZE: usize = 64 << 10;
 /// Default for [`Limits::idle_timeout`]: 35 minutes, above the 29 minutes after which an
 /// IMAP client must re-issue IDLE (RFC 2177), so an idling mailbox is never cut.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(35 * 60);
+/// Default for [`Limits::handshake_timeout`].
+pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default for [`Limits::max_header_size`]: 16 KiB.
+pub const DEFAULT_MAX_HEADER_SIZE: usize = 16 << 10;
 /// Default for [`Limits::ping_interval`].
 pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -43,6 +47,13 @@ pub struct Limits {
     /// Interval of WebSocket pings to the browser (keeps proxies and NATs from dropping
     /// a quiet connection).
     pub ping_interval: Duration,
+    /// Time a connection gets to complete its TLS handshake (if any) and send a complete
+    /// request head; also the longest wait for the next request on a kept-alive HTTP
+    /// connection. Slower connections are closed (slowloris).
+    pub handshake_timeout: Duration,
+    /// Largest request head (request line and headers), in bytes; larger ones get
+    /// HTTP 431.
+    pub max_header_size: usize,
 }
 
 impl Default for Limits {
@@ -55,6 +66,8 @@ impl Default for Limits {
             read_chunk_size: DEFAULT_READ_CHUNK_SIZE,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             ping_interval: DEFAULT_PING_INTERVAL,
+            handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
+            max_header_size: DEFAULT_MAX_HEADER_SIZE,
         }
     }
 }

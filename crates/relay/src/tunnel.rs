@@ -7,7 +7,7 @@
 use std::{
     fmt,
     net::{IpAddr, SocketAddr},
-    sync::atomic::{AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
     time::Duration,
 };
 
@@ -20,13 +20,10 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
+use bytes::BytesMut;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use serde::Deserialize;
-use tokio::{
-    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
-    net::TcpStream,
-    time::Instant,
-};
+use tokio::{io::AsyncWriteExt, net::TcpStream, time::Instant};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -326,17 +323,23 @@ pub(crate) struct PumpReport {
     pub(crate) bytes_to_client: u64,
 }
 
-/// Moves bytes between a WebSocket (as a sink and a stream of messages) and a byte stream
-/// until either side closes, then closes the other.
+/// Moves bytes between a WebSocket (as a sink and a stream of messages) and a TCP
+/// connection until either side closes, then closes the other.
 ///
 /// Each binary message is written to `upstream` whole before the next is read, and each
 /// read from `upstream` (at most `read_chunk_size` bytes) is sent as one binary message
 /// before the next read: nothing is buffered beyond one chunk per direction, so a slow
-/// reader on either side slows the writer on the other.
-pub(crate) async fn pump<Si, St, E, T>(
+/// reader on either side slows the writer on the other. The read buffer is allocated only
+/// once the socket is readable and handed to the WebSocket as the frame (no copy), so an
+/// idle tunnel holds no buffer.
+///
+/// Half-close: when the server ends its side (TCP EOF), the browser gets a close frame,
+/// but what the browser still sends until it answers that close (bounded by
+/// [`CLOSE_TIMEOUT`]) is delivered to the server before the relay ends the server's side.
+pub(crate) async fn pump<Si, St, E>(
     mut ws_tx: Si,
     mut ws_rx: St,
-    upstream: T,
+    upstream: TcpStream,
     options: &PumpOptions,
     metrics: &Metrics,
     shutdown: CancellationToken,
@@ -345,9 +348,8 @@ where
     Si: Sink<Message> + Unpin,
     St: Stream<Item = Result<Message, E>> + Unpin,
     E: fmt::Display,
-    T: AsyncRead + AsyncWrite,
 {
-    let (mut up_rx, mut up_tx) = tokio::io::split(upstream);
+    let (up_rx, mut up_tx) = upstream.into_split();
     let mut bytes_to_upstream = 0u64;
     let mut bytes_to_client = 0u64;
     // Milliseconds from `started` to the last data in either direction. An atomic, not a
@@ -358,6 +360,7 @@ where
         let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         last_data.store(ms, Ordering::Relaxed);
     };
+    let upstream_eof = AtomicBool::new(false);
 
     let ending = {
         let client_to_upstream = async {
@@ -385,7 +388,7 @@ where
             }
         };
         let upstream_to_client = async {
-            let mut buf = vec![0u8; options.read_chunk_size.max(1)];
+            let chunk = options.read_chunk_size.max(1);
             let interval = options.ping_interval;
             let mut ping = (!interval.is_zero())
                 .then(|| tokio::time::interval_at(Instant::now() + interval, interval));
@@ -399,22 +402,29 @@ where
                     }
                 };
                 tokio::select! {
-                    read = up_rx.read(&mut buf) => match read {
-                        Ok(0) => return Ending::UpstreamClosed,
-                        Ok(n) => {
-                            let frame = Message::Binary(Bytes::copy_from_slice(&buf[..n]));
-                            if ws_tx.send(frame).await.is_err() {
-                                return Ending::ClientError;
-                            }
-                            touch();
-                            bytes_to_client += n as u64;
-                            metrics.add_to_client(n);
-                        }
-                        Err(error) => {
-                            tracing::debug!(%error, "read from upstream failed");
+                    ready = up_rx.readable() => {
+                        if let Err(error) = ready {
+                            tracing::debug!(%error, "upstream not readable");
                             return Ending::UpstreamError;
                         }
-                    },
+                        let mut buf = BytesMut::with_capacity(chunk);
+                        match up_rx.try_read_buf(&mut buf) {
+                            Ok(0) => break,
+                            Ok(n) => {
+                                if ws_tx.send(Message::Binary(buf.freeze())).await.is_err() {
+                                    return Ending::ClientError;
+                                }
+                                touch();
+                                bytes_to_client += n as u64;
+                                metrics.add_to_client(n);
+                            }
+                            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+                            Err(error) => {
+                                tracing::debug!(%error, "read from upstream failed");
+                                return Ending::UpstreamError;
+                            }
+                        }
+                    }
                     () = tick => {
                         if ws_tx.send(Message::Ping(Bytes::new())).await.is_err() {
                             return Ending::ClientError;
@@ -422,12 +432,22 @@ where
                     }
                 }
             }
+            // Upstream EOF: close towards the browser, then give it time to answer while
+            // its last frames still go upstream.
+            upstream_eof.store(true, Ordering::Relaxed);
+            close_client(&mut ws_tx, close_code::NORMAL, "upstream closed").await;
+            tokio::time::sleep(CLOSE_TIMEOUT).await;
+            Ending::UpstreamClosed
         };
         let idle = async {
             loop {
                 let last = Duration::from_millis(last_data.load(Ordering::Relaxed));
                 let deadline = started + last + options.idle_timeout;
                 if Instant::now() >= deadline {
+                    if upstream_eof.load(Ordering::Relaxed) {
+                        // Closing already; the close timeout bounds it.
+                        return std::future::pending().await;
+                    }
                     return Ending::Idle;
                 }
                 tokio::time::sleep_until(deadline).await;
@@ -440,13 +460,13 @@ where
             () = shutdown.cancelled() => Ending::Shutdown,
         }
     };
+    let upstream_closed_first = upstream_eof.load(Ordering::Relaxed);
 
     match ending {
-        Ending::UpstreamClosed => {
-            close_client(&mut ws_tx, close_code::NORMAL, "upstream closed").await
-        }
+        _ if upstream_closed_first => {}
+        Ending::UpstreamClosed => {}
         Ending::UpstreamError => {
-            close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream error").await
+            close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream error").await;
         }
         Ending::TextFrame => {
             close_client(&mut ws_tx, close_code::POLICY, "binary frames only").await;
@@ -459,12 +479,15 @@ where
         }
         Ending::ClientError => {}
     }
-    if ending != Ending::UpstreamClosed {
-        // TCP FIN towards the server; errors mean it is gone already.
-        let _ = tokio::time::timeout(CLOSE_TIMEOUT, up_tx.shutdown()).await;
-    }
+    // TCP FIN towards the server; errors mean it is gone already. Dropping the halves
+    // then closes the socket.
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, up_tx.shutdown()).await;
     PumpReport {
-        ending,
+        ending: if upstream_closed_first {
+            Ending::UpstreamClosed
+        } else {
+            ending
+        },
         bytes_to_upstream,
         bytes_to_client,
     }
@@ -492,7 +515,10 @@ mod tests {
     use std::convert::Infallible;
 
     use futures::channel::mpsc;
-    use tokio::io::DuplexStream;
+    use tokio::{
+        io::{AsyncReadExt, AsyncWriteExt},
+        net::TcpListener,
+    };
 
     use super::*;
 
@@ -500,13 +526,13 @@ mod tests {
     type ClientRx = mpsc::Receiver<Message>;
 
     /// Starts a pump between channels (the "browser") and a duplex pipe (the "server").
-    fn start(
+    async fn start(
         chunk: usize,
         pipe: usize,
     ) -> (
         ClientTx,
         ClientRx,
-        DuplexStream,
+        TcpStream,
         CancellationToken,
         tokio::task::JoinHandle<PumpReport>,
     ) {
@@ -518,21 +544,30 @@ mod tests {
             },
             pipe,
         )
+        .await
     }
 
-    fn start_with(
+    /// A connected loopback TCP pair: the relay's end, the server's end.
+    async fn tcp_pair() -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (relay, server) = tokio::join!(TcpStream::connect(addr), listener.accept());
+        (relay.expect("connect"), server.expect("accept").0)
+    }
+
+    async fn start_with(
         options: PumpOptions,
-        pipe: usize,
+        _pipe: usize,
     ) -> (
         ClientTx,
         ClientRx,
-        DuplexStream,
+        TcpStream,
         CancellationToken,
         tokio::task::JoinHandle<PumpReport>,
     ) {
         let (client_tx, relay_rx) = mpsc::channel(1);
         let (relay_tx, client_rx) = mpsc::channel(1);
-        let (relay_end, server_end) = tokio::io::duplex(pipe);
+        let (relay_end, server_end) = tcp_pair().await;
         let token = CancellationToken::new();
         let cancel = token.clone();
         let handle = tokio::spawn(async move {
@@ -551,7 +586,7 @@ mod tests {
 
     #[tokio::test]
     async fn bytes_flow_both_ways_and_upstream_eof_closes_client() {
-        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096);
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096).await;
         client_tx
             .send(Ok(Message::Binary(Bytes::from_static(b"a1 NOOP\r\n"))))
             .await
@@ -570,6 +605,7 @@ mod tests {
             close_code_of(client_rx.next().await),
             Some(close_code::NORMAL)
         );
+        client_tx.send(Ok(Message::Close(None))).await.ok();
         let report = handle.await.ok();
         assert_eq!(
             report,
@@ -583,7 +619,7 @@ mod tests {
 
     #[tokio::test]
     async fn reads_are_split_into_chunk_sized_frames() {
-        let (_client_tx, mut client_rx, mut server, _token, _handle) = start(4, 4096);
+        let (_client_tx, mut client_rx, mut server, _token, _handle) = start(4, 4096).await;
         server.write_all(b"0123456789").await.ok();
         let mut sizes = Vec::new();
         let mut total = 0;
@@ -601,7 +637,7 @@ mod tests {
 
     #[tokio::test]
     async fn text_frame_closes_with_policy_violation() {
-        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096);
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096).await;
         client_tx
             .send(Ok(Message::Text("a1 NOOP".into())))
             .await
@@ -618,7 +654,7 @@ mod tests {
 
     #[tokio::test]
     async fn client_close_shuts_upstream() {
-        let (mut client_tx, _client_rx, mut server, _token, handle) = start(1024, 4096);
+        let (mut client_tx, _client_rx, mut server, _token, handle) = start(1024, 4096).await;
         client_tx
             .send(Ok(Message::Binary(Bytes::from_static(b"x"))))
             .await
@@ -635,7 +671,7 @@ mod tests {
 
     #[tokio::test]
     async fn shutdown_closes_with_going_away() {
-        let (_client_tx, mut client_rx, _server, token, handle) = start(1024, 4096);
+        let (_client_tx, mut client_rx, _server, token, handle) = start(1024, 4096).await;
         token.cancel();
         assert_eq!(
             close_code_of(client_rx.next().await),
@@ -648,29 +684,29 @@ mod tests {
     async fn slow_client_stalls_upstream_reads() {
         // The client never reads: after the channel slot and one chunk in flight, the pump
         // must stop reading, so the server's large write cannot complete.
-        let (_client_tx, _client_rx, mut server, _token, _handle) = start(1024, 1024);
-        let big = vec![7u8; 1 << 20];
+        let (_client_tx, _client_rx, mut server, _token, _handle) = start(1024, 1024).await;
+        let big = vec![7u8; 64 << 20];
         let write = tokio::time::timeout(Duration::from_millis(300), server.write_all(&big)).await;
         assert!(
             write.is_err(),
-            "1 MiB was absorbed without a reader: unbounded buffering"
+            "64 MiB were absorbed without a reader: unbounded buffering"
         );
     }
 
     #[tokio::test]
     async fn slow_server_stalls_client_frames() {
         // The server never reads: the pump must stop taking frames from the client.
-        let (mut client_tx, _client_rx, _server, _token, _handle) = start(1024, 1024);
+        let (mut client_tx, _client_rx, _server, _token, _handle) = start(1024, 1024).await;
         let frame = || Ok(Message::Binary(Bytes::from(vec![1u8; 64 << 10])));
         let sends = async {
-            for _ in 0..64 {
+            for _ in 0..1024 {
                 client_tx.send(frame()).await.ok();
             }
         };
         let done = tokio::time::timeout(Duration::from_millis(300), sends).await;
         assert!(
             done.is_err(),
-            "4 MiB of frames were absorbed without a reader"
+            "64 MiB of frames were absorbed without a reader"
         );
     }
 
@@ -681,7 +717,8 @@ mod tests {
             idle_timeout: Duration::from_secs(35 * 60),
             ping_interval: Duration::ZERO,
         };
-        let (mut client_tx, mut client_rx, mut server, _token, handle) = start_with(options, 4096);
+        let (mut client_tx, mut client_rx, mut server, _token, handle) =
+            start_with(options, 4096).await;
         // Traffic every 20 minutes keeps it open past the 35-minute mark.
         for _ in 0..3 {
             tokio::time::sleep(Duration::from_secs(20 * 60)).await;
@@ -710,7 +747,7 @@ mod tests {
             idle_timeout: Duration::from_secs(3600),
             ping_interval: Duration::from_secs(30),
         };
-        let (_client_tx, mut client_rx, _server, _token, _handle) = start_with(options, 4096);
+        let (_client_tx, mut client_rx, _server, _token, _handle) = start_with(options, 4096).await;
         let before = Instant::now();
         for _ in 0..3 {
             assert!(matches!(client_rx.next().await, Some(Message::Ping(_))));
