@@ -2,13 +2,15 @@
 
 use std::{collections::VecDeque, sync::Arc};
 
+use base64::{Engine, engine::general_purpose::STANDARD};
 use futures_util::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use rustls::ClientConfig;
 use webimap_proto::{
-    session::{CommandError, Event, Interrupt, Io, Options, Session},
+    sasl::{SaslClient, SaslError},
+    session::{CommandError, CommandHandle, Event, Interrupt, Io, Options, Session},
     types::{
         command::Command,
-        response::{Data, StatusResponse},
+        response::{ContinueRequest, Data, StatusResponse},
     },
 };
 
@@ -119,10 +121,65 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Runs one command to completion.
     pub async fn execute(&mut self, command: Command) -> Result<CommandResponse, ClientError> {
+        self.execute_with(command, |_, _, _| Ok(())).await
+    }
+
+    /// Runs AUTHENTICATE with a SASL client answering the server's challenges; checks the
+    /// mechanism's own verdict (SCRAM: the server's signature) after the OK.
+    pub async fn authenticate(
+        &mut self,
+        command: Command,
+        sasl: &mut SaslClient,
+    ) -> Result<CommandResponse, ClientError> {
+        let mut failure = None;
+        let result = self
+            .execute_with(command, |session, handle, request| {
+                let challenge = if request.text.is_empty() || request.text.as_bytes() == b"=" {
+                    Vec::new()
+                } else {
+                    STANDARD
+                        .decode(request.text.as_bytes().trim_ascii())
+                        .map_err(|_| SaslError::Unexpected("challenge is not base64".into()))?
+                };
+                match sasl.respond(&challenge) {
+                    Ok(response) => {
+                        session.send_continuation(handle, &response);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        session.cancel_authentication(handle);
+                        Err(e)
+                    }
+                }
+            })
+            .await;
+        if let Err(ClientError::Sasl(e)) = &result {
+            failure = Some(e.clone());
+        }
+        let response = result?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+        sasl.finish()?;
+        Ok(response)
+    }
+
+    /// Runs one command; `on_continue` answers the server's `+` requests addressed to it.
+    /// An error from `on_continue` is kept and returned once the command completes.
+    async fn execute_with(
+        &mut self,
+        command: Command,
+        mut on_continue: impl FnMut(
+            &mut Session,
+            CommandHandle,
+            &ContinueRequest,
+        ) -> Result<(), SaslError>,
+    ) -> Result<CommandResponse, ClientError> {
         let name = command.name();
         let handle = self.session.enqueue_command(command);
         let mut data = Vec::new();
         let mut statuses = Vec::new();
+        let mut continue_error = None;
         loop {
             match self.session.next() {
                 Ok(Event::Data {
@@ -133,7 +190,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     handle: Some(h),
                     status,
                 }) if h == handle => statuses.push(status),
+                Ok(Event::Continue { handle: h, request }) if h == handle => {
+                    if let Err(e) = on_continue(&mut self.session, h, &request) {
+                        continue_error.get_or_insert(e);
+                    }
+                }
                 Ok(Event::Completed { handle: h, result }) if h == handle => {
+                    if let Some(e) = continue_error {
+                        return Err(e.into());
+                    }
                     return match result {
                         Ok(completion) => Ok(CommandResponse {
                             data,

@@ -32,6 +32,9 @@ pub enum ClientError {
     /// The session cannot go on (no greeting, PREAUTH where STARTTLS was required…).
     #[error("protocol error: {0}")]
     Protocol(#[from] SessionError),
+    /// SASL authentication could not complete (the server's SCRAM proof was wrong, …).
+    #[error("authentication failed: {0}")]
+    Sasl(#[from] webimap_proto::sasl::SaslError),
     /// A value could not be put in a command (CR/LF in a name…).
     #[error("invalid input: {0}")]
     Invalid(#[from] ValidationError),

@@ -11,7 +11,7 @@ use std::{net::SocketAddr, time::Duration};
 
 use support::{RecordingHop, Relay, WsIo};
 use webimap_client::{
-    Client, ClientError, ConnectOptions, Security,
+    AuthMechanism, Client, ClientError, ConnectOptions, Credentials, Security,
     proto::types::{mailbox::MailboxName, sequence::SequenceSet},
     tls,
     transport::tcp,
@@ -147,10 +147,19 @@ async fn no_password_in_plaintext_to_a_remote_host() {
     ))
     .await
     .unwrap();
-    let err = within(client.login(DEMO_USER, DEMO_PASSWORD))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, ClientError::Insecure(_)), "{err}");
+    let credentials = Credentials::Password {
+        username: DEMO_USER.into(),
+        password: DEMO_PASSWORD.into(),
+    };
+    for mechanism in [AuthMechanism::Login, AuthMechanism::Plain] {
+        let err = within(client.authenticate(&credentials, mechanism))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ClientError::Insecure(_)),
+            "{mechanism:?}: {err}"
+        );
+    }
     // Loopback is fine.
     let stream = tcp::connect("127.0.0.1", dovecot.imap_port())
         .await
@@ -180,7 +189,12 @@ async fn session_through_recording_relay(
     let mut options = options(dovecot, "localhost", security);
     options.allow_plaintext_password = true;
     let mut client = within(Client::open(stream, &options)).await.unwrap();
-    within(client.login(DEMO_USER, DEMO_PASSWORD))
+    // LOGIN puts the password itself on the wire: the strongest check of what TLS hides.
+    let credentials = Credentials::Password {
+        username: DEMO_USER.into(),
+        password: DEMO_PASSWORD.into(),
+    };
+    within(client.authenticate(&credentials, AuthMechanism::Login))
         .await
         .unwrap();
     within(client.select(&MailboxName::inbox())).await.unwrap();

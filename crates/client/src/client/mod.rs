@@ -11,8 +11,11 @@ use webimap_proto::{
 
 use crate::{driver::Connection, error::ClientError, tls};
 
+mod auth;
 mod folders;
 mod messages;
+
+pub use auth::{AuthMechanism, Credentials};
 
 /// How the connection to the server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -155,28 +158,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         Ok(self.capabilities())
     }
 
-    /// Logs in with LOGIN. Capabilities are refreshed afterwards if the server did not
-    /// send them with its OK.
+    /// Logs in with a password, by the strongest means the server offers (SCRAM-SHA-256,
+    /// then AUTHENTICATE PLAIN, then LOGIN). See [`Client::authenticate`].
     pub async fn login(&mut self, username: &str, password: &str) -> Result<(), ClientError> {
-        if !self.conn.is_encrypted() && !self.allow_plaintext_password && !is_loopback(&self.host) {
-            return Err(ClientError::Insecure(format!(
-                "the connection to {} is not encrypted; refusing to send the password",
-                self.host
-            )));
-        }
-        if self.capabilities().has("LOGINDISABLED") {
-            return Err(ClientError::Insecure(
-                "the server does not allow LOGIN on this connection".into(),
-            ));
-        }
-        let before = self.capabilities().clone();
-        self.conn
-            .execute(Command::login(username, password)?)
-            .await?;
-        if *self.capabilities() == before {
-            self.refresh_capabilities().await?;
-        }
-        Ok(())
+        let credentials = Credentials::Password {
+            username: username.into(),
+            password: password.into(),
+        };
+        self.authenticate(&credentials, AuthMechanism::Auto)
+            .await
+            .map(|_| ())
+    }
+
+    /// Whether the password may go to the server as is (TLS, loopback, or allowed).
+    fn may_send_password(&self) -> bool {
+        self.conn.is_encrypted() || self.allow_plaintext_password || is_loopback(&self.host)
     }
 
     /// Logs out and closes the session.
