@@ -124,6 +124,28 @@ pub struct Cli {
     /// The private key (PEM: PKCS#8, PKCS#1 or SEC1) for --tls-cert.
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// At startup, write missing .br and .gz siblings of the static files (in the
+    /// background; the directory must be writable). Same as `webimap-relay compress DIR`.
+    #[arg(long)]
+    pub precompress: bool,
+
+    /// A one-off task instead of serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// One-off tasks.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Write .br (brotli) and .gz (gzip) siblings for the static files under DIR (HTML,
+    /// JS, CSS, WASM, SVG, JSON, …; skipped when up to date or not smaller), so the
+    /// relay can serve them precompressed. Then exit.
+    Compress {
+        /// The directory, e.g. the app's dist/.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
 }
 
 /// The settings file: every key optional, unknown keys rejected.
@@ -143,6 +165,7 @@ struct FileConfig {
     token_file: Option<PathBuf>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    precompress: Option<bool>,
     #[serde(default)]
     limits: FileLimits,
 }
@@ -318,6 +341,7 @@ impl Cli {
             metrics: self.metrics || file.metrics.unwrap_or(false),
             tokens,
             tls,
+            precompress: self.precompress || file.precompress.unwrap_or(false),
         };
         config.check()?;
         Ok((listen, config))
@@ -345,6 +369,8 @@ pub struct Config {
     pub tokens: Tokens,
     /// Serve TLS with these files; `None`: plain HTTP (e.g. behind a TLS proxy).
     pub tls: Option<TlsFiles>,
+    /// Write `.br`/`.gz` siblings of the static files at startup.
+    pub precompress: bool,
 }
 
 impl Default for Config {
@@ -357,6 +383,7 @@ impl Default for Config {
             metrics: false,
             tokens: Tokens::default(),
             tls: None,
+            precompress: false,
         }
     }
 }
@@ -405,6 +432,7 @@ impl fmt::Debug for Config {
             .field("metrics", &self.metrics)
             .field("tokens", &self.tokens)
             .field("tls", &self.tls)
+            .field("precompress", &self.precompress)
             .finish()
     }
 }

@@ -7,7 +7,7 @@
 //! The binary `webimap-relay` only parses the command line ([`Cli`]), sets up logging and
 //! calls [`run`] with a bound listener, a validated [`Config`] and a shutdown future.
 //!
-//! Modules: [`config`] (command line, TOML file and validated settings), [`policy`] (the
+//! Modules: [`assets`] (serving the web app), [`config`] (command line, TOML file and validated settings), [`policy`] (the
 //! pure decision whether a connection may be made), [`limits`] (connection, size and time
 //! caps), [`token`] (shared-secret tokens), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
 //! pump), [`server`] (the HTTP router).
@@ -16,6 +16,7 @@
 #![deny(missing_debug_implementations)]
 #![warn(unreachable_pub)]
 
+pub mod assets;
 pub mod config;
 pub mod limits;
 mod listener;
@@ -72,6 +73,14 @@ where
         Some(files) => Some(Arc::new(tls::TlsAcceptor::new(files.clone())?)),
         None => None,
     };
+    if config.precompress
+        && let Some(dir) = config.static_dir.clone()
+    {
+        tokio::task::spawn_blocking(move || match assets::compress_dir(&dir) {
+            Ok(report) => tracing::info!(?report, "precompressed static files"),
+            Err(error) => tracing::warn!(%error, "cannot precompress static files"),
+        });
+    }
     let local = listener.local_addr()?;
     let http = listener::Http::new(&config.limits);
     let state = AppState::new(config);

@@ -8,7 +8,7 @@ use std::{io::IsTerminal as _, process::ExitCode};
 use anyhow::Context as _;
 use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
-use webimap_relay::Cli;
+use webimap_relay::{Cli, config::Command};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -29,7 +29,19 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn serve(cli: Cli) -> anyhow::Result<()> {
+async fn serve(mut cli: Cli) -> anyhow::Result<()> {
+    if let Some(Command::Compress { dir }) = cli.command.take() {
+        let report = tokio::task::spawn_blocking(move || {
+            webimap_relay::assets::compress_dir(&dir)
+                .with_context(|| format!("cannot compress {}", dir.display()))
+        })
+        .await??;
+        println!(
+            "{} compressed files written, {} up to date, {} skipped",
+            report.written, report.up_to_date, report.skipped
+        );
+        return Ok(());
+    }
     let (listen, config) = cli.load().context("invalid configuration")?;
     if config.policy.rules().is_empty() {
         tracing::warn!("no --allow rule given: every tunnel will be refused");

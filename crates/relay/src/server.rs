@@ -2,11 +2,13 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use axum::{Router, extract::State, http::header, response::IntoResponse, routing::get};
+use axum::{
+    Router, extract::State, http::header, middleware, response::IntoResponse, routing::get,
+};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{config::Config, limits::ConnectionSlots, metrics::Metrics, tunnel};
+use crate::{assets::Assets, config::Config, limits::ConnectionSlots, metrics::Metrics, tunnel};
 
 /// State shared by every request: the configuration, the shutdown signal for open tunnels
 /// and the set of running tunnels. Cheap to clone.
@@ -100,7 +102,9 @@ impl fmt::Debug for AppState {
 /// - `GET /healthz`: `200 ok`;
 /// - `GET /metrics` (if enabled): counters in Prometheus text format;
 /// - with a static directory, every other path serves the web app (`index.html` for `/`
-///   and for unknown paths).
+///   and for unknown paths), with `.br`/`.gz` siblings when the browser accepts them,
+///   immutable caching for content-hashed names, `no-cache` otherwise, and a strict
+///   Content-Security-Policy on HTML (see [`crate::assets`]).
 ///
 /// For the client address in logs, serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()` (as [`crate::run`] does).
@@ -115,8 +119,20 @@ pub fn app(state: AppState) -> Router {
     };
     let router = match &state.config().static_dir {
         Some(dir) => {
-            let index = ServeFile::new(dir.join("index.html"));
-            router.fallback_service(ServeDir::new(dir).fallback(index))
+            let index = ServeFile::new(dir.join("index.html"))
+                .precompressed_br()
+                .precompressed_gzip();
+            let files = ServeDir::new(dir)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(index);
+            let assets = Arc::new(Assets::new(dir));
+            router
+                .fallback_service(files)
+                .layer(middleware::from_fn_with_state(
+                    assets,
+                    crate::assets::headers,
+                ))
         }
         None => router,
     };
