@@ -48,6 +48,9 @@ pub enum ClientError {
     /// a server that is not on this machine, or STARTTLS not offered.
     #[error("refused for safety: {0}")]
     Insecure(String),
+    /// The server lacks an extension the operation needs (and there is no safe fallback).
+    #[error("not supported by this server: {0}")]
+    Unsupported(String),
     /// The transport could not be opened (WebSocket refused by the relay, TCP refused).
     #[error("could not connect: {0}")]
     Connect(String),

@@ -20,7 +20,9 @@ mod stream;
 pub mod tls;
 pub mod transport;
 
-pub use client::{AuthMechanism, Client, ConnectOptions, Credentials, Security};
+pub use client::{
+    AppendedUid, AuthMechanism, Client, ConnectOptions, CopiedUids, Credentials, Security,
+};
 pub use driver::{CommandResponse, Connection};
 pub use error::ClientError;
 pub use webimap_proto as proto;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use webimap_proto::types::mailbox::{MailboxName, SpecialUse};
 
 /// A folder from LIST.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Folder {
     /// The name to use in commands.
     pub name: MailboxName,
@@ -21,6 +21,13 @@ pub struct Folder {
     pub special_use: Option<SpecialUse>,
     /// Whether it can be opened.
     pub selectable: bool,
+    /// Whether it is subscribed (`None`: not asked).
+    pub subscribed: Option<bool>,
+    /// Number of messages, when the server sent it with the list (LIST-STATUS) or it was
+    /// asked with STATUS.
+    pub total: Option<u32>,
+    /// Number of unseen messages, likewise.
+    pub unseen: Option<u32>,
 }
 
 impl Folder {
@@ -31,7 +38,7 @@ impl Folder {
 }
 
 /// A mailbox address, decoded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct EmailAddress {
     /// Display name (RFC 2047 decoded).
     pub name: Option<String>,
@@ -50,7 +57,7 @@ impl EmailAddress {
 }
 
 /// What the message list shows of a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MessageSummary {
     /// UID.
     pub uid: u32,
@@ -83,7 +90,7 @@ pub struct MessageSummary {
 }
 
 /// An attachment of an opened message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct AttachmentInfo {
     /// Section path (`2`, `1.3`).
     pub section: Vec<u32>,
@@ -96,7 +103,7 @@ pub struct AttachmentInfo {
 }
 
 /// An opened message: headers and the text to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MessageContent {
     /// The summary (headers).
     pub summary: MessageSummary,
@@ -116,7 +123,7 @@ pub struct MessageContent {
 }
 
 /// A part with a Content-ID, which HTML can show as `cid:ID`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InlinePart {
     /// Section path.
     pub section: Vec<u32>,
@@ -129,7 +136,7 @@ pub struct InlinePart {
 }
 
 /// A downloaded part, decoded from its transfer encoding.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DecodedPart {
     /// The bytes.
     pub data: Vec<u8>,
@@ -139,8 +146,25 @@ pub struct DecodedPart {
     pub filename: Option<String>,
 }
 
+/// Counts of a folder (STATUS).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct FolderStatus {
+    /// Messages.
+    pub total: Option<u32>,
+    /// Unseen messages.
+    pub unseen: Option<u32>,
+    /// UIDNEXT.
+    pub uid_next: Option<u32>,
+    /// UIDVALIDITY.
+    pub uid_validity: Option<u32>,
+    /// HIGHESTMODSEQ (CONDSTORE).
+    pub highest_modseq: Option<u64>,
+    /// Total size in bytes (STATUS=SIZE).
+    pub size: Option<u64>,
+}
+
 /// The result of SELECT/EXAMINE.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct MailboxInfo {
     /// Messages in the mailbox.
     pub exists: u32,

@@ -12,10 +12,13 @@ use webimap_proto::{
 use crate::{driver::Connection, error::ClientError, tls};
 
 mod auth;
+mod changes;
 mod folders;
 mod messages;
+mod search;
 
 pub use auth::{AuthMechanism, Credentials};
+pub use changes::{AppendedUid, CopiedUids};
 
 /// How the connection to the server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -42,6 +45,9 @@ pub struct ConnectOptions {
     /// Send a password over an unencrypted connection to a server that is not on this
     /// machine. Off by default: a password then goes only over TLS or to loopback.
     pub allow_plaintext_password: bool,
+    /// Extensions to treat as absent although the server announces them (a runtime quirk
+    /// switch for servers whose implementation of one is broken), e.g. `["MOVE"]`.
+    pub disabled_extensions: Vec<String>,
 }
 
 impl std::fmt::Debug for ConnectOptions {
@@ -51,6 +57,7 @@ impl std::fmt::Debug for ConnectOptions {
             .field("security", &self.security)
             .field("extra_tls_config", &self.tls.is_some())
             .field("allow_plaintext_password", &self.allow_plaintext_password)
+            .field("disabled_extensions", &self.disabled_extensions)
             .finish()
     }
 }
@@ -63,6 +70,7 @@ impl ConnectOptions {
             security,
             tls: None,
             allow_plaintext_password: false,
+            disabled_extensions: Vec::new(),
         }
     }
 }
@@ -74,6 +82,7 @@ pub struct Client<S> {
     greeting: StatusResponse,
     host: String,
     allow_plaintext_password: bool,
+    disabled_extensions: Vec<String>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
@@ -87,6 +96,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             greeting,
             host: String::new(),
             allow_plaintext_password: true,
+            disabled_extensions: Vec::new(),
         })
     }
 
@@ -125,6 +135,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             greeting,
             host: options.host.clone(),
             allow_plaintext_password: options.allow_plaintext_password,
+            disabled_extensions: options.disabled_extensions.clone(),
         };
         if client.capabilities().is_empty() {
             client.refresh_capabilities().await?;
@@ -145,6 +156,16 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// The server's capabilities as last reported.
     pub fn capabilities(&self) -> &Capabilities {
         self.conn.session().capabilities()
+    }
+
+    /// Whether the server supports an extension (and it is not disabled in
+    /// [`ConnectOptions::disabled_extensions`]).
+    pub fn supports(&self, capability: &str) -> bool {
+        self.capabilities().has(capability)
+            && !self
+                .disabled_extensions
+                .iter()
+                .any(|d| d.eq_ignore_ascii_case(capability))
     }
 
     /// The underlying connection (for commands this type has no method for).

@@ -15,7 +15,7 @@ use crate::error::ValidationError;
 ///
 /// Build one from what a user typed with [`MailboxName::from_display`]; show one with
 /// [`MailboxName::display`]. The name `INBOX` is case-insensitive.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
 pub struct MailboxName(Vec<u8>);
 
 impl MailboxName {

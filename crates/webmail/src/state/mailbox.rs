@@ -134,6 +134,7 @@ mod tests {
             delimiter: Some('/'),
             special_use: None,
             selectable,
+            ..Folder::default()
         }
     }
 
@@ -162,6 +163,7 @@ mod tests {
             text: Some("Hello".into()),
             text_section: Some(vec![1]),
             attachments: Vec::new(),
+            ..MessageContent::default()
         }
     }
 
