@@ -115,19 +115,26 @@ pub enum Flag {
 impl Flag {
     /// Parses a flag's wire form (tolerant: any bytes; `\` marks system flags).
     pub fn from_wire(bytes: &[u8]) -> Self {
-        let s = String::from_utf8_lossy(bytes);
-        match s.strip_prefix('\\') {
-            Some(name) => match name.to_ascii_lowercase().as_str() {
-                "seen" => Flag::Seen,
-                "answered" => Flag::Answered,
-                "flagged" => Flag::Flagged,
-                "deleted" => Flag::Deleted,
-                "draft" => Flag::Draft,
-                "recent" => Flag::Recent,
-                "*" => Flag::MayCreate,
-                _ => Flag::System(name.to_string()),
-            },
-            None => Flag::Keyword(s.into_owned()),
+        let Some(name) = bytes.strip_prefix(b"\\") else {
+            return Flag::Keyword(String::from_utf8_lossy(bytes).into_owned());
+        };
+        let is = |s: &str| name.eq_ignore_ascii_case(s.as_bytes());
+        if is("seen") {
+            Flag::Seen
+        } else if is("answered") {
+            Flag::Answered
+        } else if is("flagged") {
+            Flag::Flagged
+        } else if is("deleted") {
+            Flag::Deleted
+        } else if is("draft") {
+            Flag::Draft
+        } else if is("recent") {
+            Flag::Recent
+        } else if name == b"*" {
+            Flag::MayCreate
+        } else {
+            Flag::System(String::from_utf8_lossy(name).into_owned())
         }
     }
 

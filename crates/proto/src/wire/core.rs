@@ -6,7 +6,7 @@
 
 use nom::{
     IResult, Parser,
-    bytes::complete::{tag, tag_no_case, take, take_while, take_while1},
+    bytes::complete::{tag, tag_no_case, take, take_while1},
     error::{Error, ErrorKind},
 };
 
@@ -25,13 +25,34 @@ pub(crate) fn abort<T>(i: In<'_>) -> R<'_, T> {
 }
 
 /// One or more spaces. QUIRK: doubled spaces between tokens (several servers).
+#[inline]
 pub(crate) fn sp(i: In<'_>) -> R<'_, ()> {
-    take_while1(|b| b == b' ').map(|_| ()).parse(i)
+    match i {
+        [b' ', b, ..] if *b != b' ' => Ok((&i[1..], ())),
+        [b' ', ..] => Ok((i.trim_ascii_start_spaces(), ())),
+        _ => fail(i),
+    }
+}
+
+trait TrimSpaces {
+    fn trim_ascii_start_spaces(&self) -> &Self;
+}
+
+impl TrimSpaces for [u8] {
+    #[inline]
+    fn trim_ascii_start_spaces(&self) -> &[u8] {
+        let n = self.iter().position(|&b| b != b' ').unwrap_or(self.len());
+        &self[n..]
+    }
 }
 
 /// Zero or more spaces. QUIRK: `* STATUS INBOX (MESSAGES 1) ` (Exchange), `(UID 19436 )` (qq.com).
+#[inline]
 pub(crate) fn osp(i: In<'_>) -> R<'_, ()> {
-    take_while(|b| b == b' ').map(|_| ()).parse(i)
+    match i.first() {
+        Some(b' ') => Ok((i.trim_ascii_start_spaces(), ())),
+        _ => Ok((i, ())),
+    }
 }
 
 /// Line end. QUIRK: bare LF instead of CRLF; spaces before the line end (Exchange).
@@ -58,28 +79,38 @@ pub(crate) fn line_rest(i: In<'_>) -> R<'_, In<'_>> {
     }
 }
 
-fn digits(i: In<'_>) -> R<'_, In<'_>> {
-    take_while1(|b: u8| b.is_ascii_digit()).parse(i)
-}
-
-fn parse_digits<T: std::str::FromStr>(d: In<'_>) -> Option<T> {
-    std::str::from_utf8(d).ok()?.parse().ok()
+/// Leading decimal digits as a `u64`: `None` if there are none or the value overflows.
+#[inline]
+fn digits_value(i: In<'_>) -> Option<(usize, u64)> {
+    let mut n: u64 = 0;
+    let mut len = 0;
+    for &b in i {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        len += 1;
+    }
+    (len > 0).then_some((len, n))
 }
 
 /// `number` (32-bit).
+#[inline]
 pub(crate) fn number(i: In<'_>) -> R<'_, u32> {
-    let (rest, d) = digits(i)?;
-    match parse_digits(d) {
-        Some(n) => Ok((rest, n)),
+    match digits_value(i) {
+        Some((len, n)) => match u32::try_from(n) {
+            Ok(n) => Ok((&i[len..], n)),
+            Err(_) => fail(i),
+        },
         None => fail(i),
     }
 }
 
 /// `number64`.
+#[inline]
 pub(crate) fn number64(i: In<'_>) -> R<'_, u64> {
-    let (rest, d) = digits(i)?;
-    match parse_digits(d) {
-        Some(n) => Ok((rest, n)),
+    match digits_value(i) {
+        Some((len, n)) => Ok((&i[len..], n)),
         None => fail(i),
     }
 }
@@ -145,6 +176,12 @@ pub(crate) fn nil(i: In<'_>) -> R<'_, ()> {
 /// backslash before any byte escapes it.
 pub(crate) fn quoted(i: In<'_>) -> R<'_, Vec<u8>> {
     let (mut rest, _) = tag("\"").parse(i)?;
+    // Fast path: no escapes, one allocation of the exact size.
+    if let Some(n) = memchr::memchr3(b'"', b'\\', b'\n', rest)
+        && rest[n] == b'"'
+    {
+        return Ok((&rest[n + 1..], rest[..n].to_vec()));
+    }
     let mut out = Vec::new();
     loop {
         let Some(n) = memchr::memchr3(b'"', b'\\', b'\n', rest) else {

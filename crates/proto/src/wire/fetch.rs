@@ -425,15 +425,17 @@ fn single_part(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStructure
         encoding: encoding.map(Text::new),
         size,
     };
-    let mtype = fields.media_type.as_bytes().to_ascii_lowercase();
-    let msub = fields.subtype.as_bytes().to_ascii_lowercase();
+    let mtype = fields.media_type.as_bytes();
+    let msub = fields.subtype.as_bytes();
     let mut specific = SinglePartKind::Basic;
-    if mtype == b"text" {
+    if mtype.eq_ignore_ascii_case(b"text") {
         if let Ok((r, lines)) = sp(i).and_then(|(r, ())| size_or_negative(r)) {
             specific = SinglePartKind::Text { lines };
             i = r;
         }
-    } else if mtype == b"message" && (msub == b"rfc822" || msub == b"global") {
+    } else if mtype.eq_ignore_ascii_case(b"message")
+        && (msub.eq_ignore_ascii_case(b"rfc822") || msub.eq_ignore_ascii_case(b"global"))
+    {
         let inner = |x| -> R<'_, SinglePartKind> {
             let (x, ()) = sp(x)?;
             let (x, env) = envelope(x)?;
