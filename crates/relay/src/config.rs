@@ -165,6 +165,7 @@ struct FileConfig {
     token_file: Option<PathBuf>,
     tls_cert: Option<PathBuf>,
     tls_key: Option<PathBuf>,
+    tls_reload_secs: Option<u64>,
     precompress: Option<bool>,
     #[serde(default)]
     limits: FileLimits,
@@ -313,7 +314,9 @@ impl Cli {
             (Some(cert), Some(key)) => Some(TlsFiles {
                 cert,
                 key,
-                reload_interval: tls::DEFAULT_RELOAD_INTERVAL,
+                reload_interval: file
+                    .tls_reload_secs
+                    .map_or(tls::DEFAULT_RELOAD_INTERVAL, secs),
             }),
             (None, None) => None,
             (Some(_), None) | (None, Some(_)) => {

@@ -34,7 +34,7 @@ pub struct TlsFiles {
     pub cert: PathBuf,
     /// PEM file with the private key (PKCS#8, PKCS#1 or SEC1).
     pub key: PathBuf,
-    /// How often the files' modification times are checked.
+    /// How often the files' modification times are checked; zero: never (SIGHUP only).
     pub reload_interval: Duration,
 }
 
@@ -193,7 +193,12 @@ pub(crate) async fn watch(tls: Arc<TlsAcceptor>, shutdown: CancellationToken) {
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .map_err(|error| tracing::warn!(%error, "cannot listen for SIGHUP"))
         .ok();
-    let mut tick = tokio::time::interval(tls.files.reload_interval);
+    let polling = !tls.files.reload_interval.is_zero();
+    let mut tick = tokio::time::interval(if polling {
+        tls.files.reload_interval
+    } else {
+        Duration::from_secs(3600)
+    });
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         #[cfg(unix)]
@@ -210,7 +215,7 @@ pub(crate) async fn watch(tls: Arc<TlsAcceptor>, shutdown: CancellationToken) {
         tokio::select! {
             () = shutdown.cancelled() => return,
             _ = tick.tick() => {
-                if tls.changed() {
+                if polling && tls.changed() {
                     tls.reload_and_log("file changed");
                 }
             }
