@@ -4,3 +4,4 @@ pub(crate) mod command;
 pub(crate) mod core;
 pub(crate) mod fetch;
 pub(crate) mod response;
+pub(crate) mod encode_response;
