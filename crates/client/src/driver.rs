@@ -3,7 +3,11 @@
 use std::{collections::VecDeque, sync::Arc};
 
 use base64::{Engine, engine::general_purpose::STANDARD};
-use futures_util::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use futures_util::{
+    FutureExt,
+    future::Either,
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
+};
 use rustls::ClientConfig;
 use webimap_proto::{
     sasl::{SaslClient, SaslError},
@@ -215,6 +219,79 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     };
                 }
                 Ok(other) => self.unsolicited.push_back(other),
+                Err(interrupt) => self.do_io(interrupt).await?,
+            }
+        }
+    }
+
+    /// Takes the untagged data that concerned no command (and copies of mailbox size
+    /// changes), oldest first; other unsolicited events stay queued.
+    pub fn take_unsolicited_data(&mut self) -> Vec<Data> {
+        let mut data = Vec::new();
+        self.unsolicited.retain(|e| match e {
+            Event::Data { data: d, .. } => {
+                data.push(d.clone());
+                false
+            }
+            _ => true,
+        });
+        data
+    }
+
+    /// Runs IDLE until `stop` completes (then sends DONE) or the server ends it; every
+    /// untagged data item received meanwhile goes to `on_data` as it arrives.
+    pub async fn idle<F: Future<Output = ()>>(
+        &mut self,
+        stop: F,
+        mut on_data: impl FnMut(Data),
+    ) -> Result<(), ClientError> {
+        let handle = self.session.enqueue_command(Command::Idle);
+        let stop = stop.fuse();
+        futures_util::pin_mut!(stop);
+        let mut idling = false;
+        let mut stop_requested = false;
+        loop {
+            match self.session.next() {
+                Ok(Event::Data { data, .. }) => on_data(data),
+                Ok(Event::Continue { handle: h, .. }) if h == handle => {
+                    idling = true;
+                    if stop_requested {
+                        self.session.idle_done(handle);
+                    }
+                }
+                Ok(Event::Completed { handle: h, result }) if h == handle => {
+                    return match result {
+                        Ok(_) => Ok(()),
+                        Err(CommandError::No(status)) => {
+                            Err(ClientError::server("IDLE", status, false))
+                        }
+                        Err(CommandError::Bad(status)) => {
+                            Err(ClientError::server("IDLE", status, true))
+                        }
+                        Err(CommandError::ConnectionLost) => Err(ClientError::Closed),
+                    };
+                }
+                Ok(other) => self.unsolicited.push_back(other),
+                Err(Interrupt::Io(Io::NeedMoreInput)) if !stop_requested => {
+                    let outcome = {
+                        let read = self.stream.read(&mut self.read_buf);
+                        futures_util::future::select(read, stop.as_mut()).await
+                    };
+                    match outcome {
+                        Either::Left((Ok(0), _)) => self.session.connection_closed(),
+                        Either::Left((Ok(n), _)) => self.session.enqueue_input(&self.read_buf[..n]),
+                        Either::Left((Err(e), _)) => {
+                            self.session.connection_closed();
+                            return Err(e.into());
+                        }
+                        Either::Right(((), _)) => {
+                            stop_requested = true;
+                            if idling {
+                                self.session.idle_done(handle);
+                            }
+                        }
+                    }
+                }
                 Err(interrupt) => self.do_io(interrupt).await?,
             }
         }

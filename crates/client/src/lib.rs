@@ -17,6 +17,7 @@ pub mod error;
 pub mod mime;
 pub mod model;
 mod stream;
+pub mod sync;
 pub mod tls;
 pub mod transport;
 

@@ -16,6 +16,7 @@ mod changes;
 mod folders;
 mod messages;
 mod search;
+mod watch;
 
 pub use auth::{AuthMechanism, Credentials};
 pub use changes::{AppendedUid, CopiedUids};
