@@ -1,0 +1,48 @@
+//! Framer and decoder on arbitrary server bytes: never panic; memory stays bounded; a
+//! streamed read frames the same responses as a buffered one.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use webimap_proto::{
+    codec::decode::decode_response,
+    frame::{FrameEvent, FrameLimits, Framer},
+};
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&cut, data)) = data.split_first() else {
+        return;
+    };
+    let cut = usize::from(cut % 64) + 1;
+    let limits = FrameLimits {
+        max_line: 4096,
+        max_literal: 4096,
+        max_response: 8192,
+        ..FrameLimits::default()
+    };
+    let mut whole = Framer::new(limits);
+    let mut streaming = Framer::new(limits);
+    streaming.stream_literals_above(Some(8));
+    let (mut a, mut b) = (0usize, 0usize);
+    for piece in data.chunks(cut) {
+        whole.push(piece);
+        streaming.push(piece);
+        while let Some(frame) = whole.next_response() {
+            a += 1;
+            if let Ok(frame) = frame {
+                let _ = decode_response(&frame, 16);
+            }
+        }
+        while let Some(ev) = streaming.next_event() {
+            match ev {
+                Ok(FrameEvent::Response(r) | FrameEvent::End { skeleton: r }) => {
+                    b += 1;
+                    let _ = decode_response(&r, 16);
+                }
+                Ok(_) => {}
+                Err(_) => b += 1,
+            }
+        }
+        assert!(whole.buffered() <= 8192 + 2 * 64, "bounded: {}", whole.buffered());
+    }
+    assert_eq!(a, b, "streaming frames the same number of responses");
+});

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs each cargo-fuzz target of webimap-proto for N seconds (default 20):
+#   scripts/fuzz-smoke.sh [SECONDS]
+# Needs a nightly toolchain and cargo-fuzz 0.13 (`cargo install cargo-fuzz --version ^0.13
+# --locked`); without them it says so and exits 0, so a test command can always call it.
+# A crash fails the script (exit 1) and leaves the input under
+# crates/proto/fuzz/artifacts/<target>/.
+set -euo pipefail
+
+seconds="${1:-20}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+fuzz_dir="$root/crates/proto/fuzz"
+
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    echo "fuzzing skipped: no nightly toolchain"
+    exit 0
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "fuzzing skipped: cargo-fuzz is not installed"
+    exit 0
+fi
+
+cd "$fuzz_dir"
+status=0
+for target in decode roundtrip session; do
+    mkdir -p "corpus/$target"
+    echo "fuzzing $target for ${seconds}s"
+    # -rss_limit_mb bounds memory: a target that grows without bound fails.
+    if ! cargo +nightly fuzz run "$target" "corpus/$target" -- \
+        -max_total_time="$seconds" -rss_limit_mb=1024 -max_len=8192 \
+        -dict=dict/imap.dict -print_final_stats=1 2>"/tmp/fuzz-$target.log"; then
+        echo "fuzz target $target FAILED (log: /tmp/fuzz-$target.log):"
+        tail -n 30 "/tmp/fuzz-$target.log"
+        status=1
+    else
+        grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "/tmp/fuzz-$target.log" \
+            | sed "s/^/  $target: /" || true
+    fi
+done
+if [ "$status" = 0 ]; then
+    echo "fuzzing passed: decode, roundtrip, session (${seconds}s each)"
+fi
+exit "$status"
