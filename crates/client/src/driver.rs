@@ -18,7 +18,7 @@ use webimap_proto::{
     },
 };
 
-use crate::{error::ClientError, stream::MaybeTls, tls};
+use crate::{compress::Deflate, error::ClientError, stream::MaybeTls, tls};
 
 const READ_CHUNK: usize = 16 * 1024;
 
@@ -41,6 +41,11 @@ pub struct Connection<S> {
     read_buf: Vec<u8>,
     /// Events that concern no running command (new mail, alerts), oldest first.
     unsolicited: VecDeque<Event>,
+    /// COMPRESS=DEFLATE state, once active.
+    deflate: Option<Deflate>,
+    /// Bytes written and read on the stream (after compression, before TLS).
+    bytes_sent: u64,
+    bytes_received: u64,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
@@ -69,6 +74,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
             session: Session::new(options),
             read_buf: vec![0; READ_CHUNK],
             unsolicited: VecDeque::new(),
+            deflate: None,
+            bytes_sent: 0,
+            bytes_received: 0,
         };
         loop {
             match conn.session.next() {
@@ -106,6 +114,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Err(e)
             }
         }
+    }
+
+    /// Turns on COMPRESS=DEFLATE (RFC 4978) if the server offers it; returns whether it
+    /// is on.
+    pub async fn compress(&mut self) -> Result<bool, ClientError> {
+        if self.deflate.is_some() {
+            return Ok(true);
+        }
+        if !self.session.capabilities().has("COMPRESS=DEFLATE") {
+            return Ok(false);
+        }
+        self.execute(Command::CompressDeflate).await?;
+        self.unsolicited
+            .retain(|e| !matches!(e, Event::CompressionStarted { .. }));
+        self.deflate = Some(Deflate::new());
+        Ok(true)
+    }
+
+    /// Whether COMPRESS=DEFLATE is on.
+    pub fn is_compressed(&self) -> bool {
+        self.deflate.is_some()
+    }
+
+    /// Bytes `(sent, received)` on the stream so far (compressed where COMPRESS is on;
+    /// TLS adds its own framing below this).
+    pub fn bytes_transferred(&self) -> (u64, u64) {
+        (self.bytes_sent, self.bytes_received)
     }
 
     /// Whether the bytes travel inside TLS.
@@ -273,13 +308,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 }
                 Ok(other) => self.unsolicited.push_back(other),
                 Err(Interrupt::Io(Io::NeedMoreInput)) if !stop_requested => {
+                    if let Some(d) = &mut self.deflate {
+                        let out = d.inflate_next()?;
+                        if !out.is_empty() {
+                            self.session.enqueue_input(&out);
+                            continue;
+                        }
+                    }
                     let outcome = {
                         let read = self.stream.read(&mut self.read_buf);
                         futures_util::future::select(read, stop.as_mut()).await
                     };
                     match outcome {
                         Either::Left((Ok(0), _)) => self.session.connection_closed(),
-                        Either::Left((Ok(n), _)) => self.session.enqueue_input(&self.read_buf[..n]),
+                        Either::Left((Ok(n), _)) => self.received(n)?,
                         Either::Left((Err(e), _)) => {
                             self.session.connection_closed();
                             return Err(e.into());
@@ -297,9 +339,28 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         }
     }
 
+    /// `n` bytes arrived in the read buffer: inflate (metered) or pass on.
+    fn received(&mut self, n: usize) -> Result<(), ClientError> {
+        self.bytes_received += n as u64;
+        match &mut self.deflate {
+            Some(d) => {
+                d.push(&self.read_buf[..n]);
+                let out = d.inflate_next()?;
+                self.session.enqueue_input(&out);
+            }
+            None => self.session.enqueue_input(&self.read_buf[..n]),
+        }
+        Ok(())
+    }
+
     async fn do_io(&mut self, interrupt: Interrupt) -> Result<(), ClientError> {
         match interrupt {
             Interrupt::Io(Io::Output(bytes)) => {
+                let bytes = match &mut self.deflate {
+                    Some(d) => d.deflate(&bytes)?,
+                    None => bytes,
+                };
+                self.bytes_sent += bytes.len() as u64;
                 let written = async {
                     self.stream.write_all(&bytes).await?;
                     self.stream.flush().await
@@ -310,14 +371,23 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     return Err(e.into());
                 }
             }
-            Interrupt::Io(Io::NeedMoreInput) => match self.stream.read(&mut self.read_buf).await {
-                Ok(0) => self.session.connection_closed(),
-                Ok(n) => self.session.enqueue_input(&self.read_buf[..n]),
-                Err(e) => {
-                    self.session.connection_closed();
-                    return Err(e.into());
+            Interrupt::Io(Io::NeedMoreInput) => {
+                if let Some(d) = &mut self.deflate {
+                    let out = d.inflate_next()?;
+                    if !out.is_empty() {
+                        self.session.enqueue_input(&out);
+                        return Ok(());
+                    }
                 }
-            },
+                match self.stream.read(&mut self.read_buf).await {
+                    Ok(0) => self.session.connection_closed(),
+                    Ok(n) => self.received(n)?,
+                    Err(e) => {
+                        self.session.connection_closed();
+                        return Err(e.into());
+                    }
+                }
+            }
             Interrupt::Error(e) => return Err(e.into()),
         }
         Ok(())

@@ -12,6 +12,7 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+mod compress;
 pub mod driver;
 pub mod error;
 pub mod mime;

@@ -241,3 +241,44 @@ async fn uidvalidity_change_discards_the_model() {
     assert_ne!(model.uid_validity, cached.uid_validity);
     assert_eq!(model.len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compression_gives_the_same_answers_with_fewer_bytes() {
+    let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
+    let mut results = Vec::new();
+    for compress in [false, true] {
+        let mut c = client(&dovecot, &[]).await;
+        if compress {
+            assert!(
+                within(c.enable_compression()).await.unwrap(),
+                "Dovecot offers COMPRESS=DEFLATE"
+            );
+        }
+        let before = c.bytes_transferred().1;
+        let (model, _) = within(c.open_mailbox(&MailboxName::inbox(), None))
+            .await
+            .unwrap();
+        let summaries =
+            within(c.fetch_summaries(webimap_client::proto::types::sequence::SequenceSet::all()))
+                .await
+                .unwrap();
+        // IDLE and resolving new messages also work compressed.
+        let mut model = model;
+        within(c.watch(
+            &mut model,
+            tokio::time::sleep(Duration::from_millis(100)),
+            |_| {},
+        ))
+        .await
+        .unwrap();
+        within(c.logout()).await.unwrap();
+        results.push((summaries, c.bytes_transferred().1 - before));
+    }
+    assert_eq!(results[0].0, results[1].0, "same data");
+    assert!(
+        results[1].1 * 2 < results[0].1,
+        "compressed: {} vs {} bytes",
+        results[1].1,
+        results[0].1
+    );
+}

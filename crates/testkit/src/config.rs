@@ -246,6 +246,8 @@ auth_verbose = yes\n\
 auth_failure_delay = 0\n\
 mail_max_userip_connections = 100\n\
 mail_fsync = never\n\
+mail_plugins = zlib\n\
+protocol imap {{\n  mail_plugins = $mail_plugins imap_zlib\n}}\n\
 first_valid_uid = {uid}\n\
 first_valid_gid = {gid}\n\
 mail_location = maildir:~/{MAILDIR}:LAYOUT=fs:INBOX=~/{MAILDIR}/INBOX\n\

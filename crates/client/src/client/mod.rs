@@ -144,6 +144,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         Ok(client)
     }
 
+    /// Turns on COMPRESS=DEFLATE when the server offers it (and it is not disabled);
+    /// returns whether compression is on. Worth it on slow links and big mailboxes.
+    pub async fn enable_compression(&mut self) -> Result<bool, ClientError> {
+        if !self.supports("COMPRESS=DEFLATE") {
+            return Ok(false);
+        }
+        self.conn.compress().await
+    }
+
+    /// Bytes `(sent, received)` on this connection so far (compressed where COMPRESS is on).
+    pub fn bytes_transferred(&self) -> (u64, u64) {
+        self.conn.bytes_transferred()
+    }
+
     /// Whether the connection is encrypted (TLS or STARTTLS).
     pub fn is_encrypted(&self) -> bool {
         self.conn.is_encrypted()
