@@ -4,7 +4,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
 function setting(name) {
@@ -29,6 +32,158 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 let browser;
 let page;
 const pageErrors = [];
+const appHost = new URL(url).host;
+// Every request the page makes, and every sign that script ran where it must not.
+const requests = [];
+const dialogs = [];
+// Requests the browser stopped itself (the frame's CSP): DevTools reports them, but
+// nothing leaves the machine.
+const blockedByCsp = new Set();
+// The hostile mails' "remote" server: a local HTTP server on another origin, so a request
+// that does leave the browser is counted here whatever DevTools reports.
+const remoteHits = [];
+const remoteServer = http.createServer((req, res) => {
+  remoteHits.push(req.url);
+  res.writeHead(404);
+  res.end();
+});
+let remoteHost;
+
+// A minimal IMAP client over plain TCP (test code only): logs in and runs commands,
+// using non-synchronising literals (LITERAL+) for APPEND.
+async function imapSession(run) {
+  const socket = net.connect({ host: imapHost, port: Number(imapPort) });
+  let buffer = '';
+  const waiters = [];
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    buffer += chunk;
+    for (const w of [...waiters]) w();
+  });
+  const waitFor = (re) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`IMAP timeout waiting for ${re}: ${buffer.slice(-300)}`)), 30_000);
+    const check = () => {
+      const m = buffer.match(re);
+      if (m) {
+        clearTimeout(timer);
+        waiters.splice(waiters.indexOf(check), 1);
+        resolve(m);
+      }
+    };
+    waiters.push(check);
+    check();
+  });
+  let n = 0;
+  const command = async (text, { literal, mayFail = false } = {}) => {
+    const tag = `T${++n}`;
+    if (literal !== undefined) {
+      socket.write(`${tag} ${text} {${Buffer.byteLength(literal)}+}\r\n`);
+      socket.write(literal);
+      socket.write('\r\n');
+    } else {
+      socket.write(`${tag} ${text}\r\n`);
+    }
+    const m = await waitFor(new RegExp(`^${tag} (OK|NO|BAD)[^\r\n]*`, 'm'));
+    if (m[1] !== 'OK' && !mayFail) throw new Error(`IMAP ${text.slice(0, 40)}: ${m[0]}`);
+    return m[1];
+  };
+  await waitFor(/^\* OK/m);
+  await command(`LOGIN "${user}" "${password}"`);
+  try {
+    await run(command);
+  } finally {
+    await command('LOGOUT', { mayFail: true }).catch(() => {});
+    socket.destroy();
+  }
+}
+
+async function freshFolder(command, name) {
+  await command(`DELETE "${name}"`, { mayFail: true });
+  await command(`CREATE "${name}"`);
+}
+
+const crlf = (text) => text.replace(/\r?\n/g, '\r\n');
+const htmlMail = (subject, html) => crlf(`From: Mallory <mallory@evil.test>
+To: demo@example.com
+Subject: ${subject}
+Date: Mon, 2 Jun 2025 10:00:00 +0000
+Message-ID: <${subject.replace(/\W+/g, '-')}@evil.test>
+MIME-Version: 1.0
+Content-Type: text/html; charset=utf-8
+Content-Transfer-Encoding: 8bit
+
+<html><head><title>t</title></head><body>${html}</body></html>
+`);
+
+// Hostile HTML: each tries to run script (which would post a message to the app or set
+// a marker on it, or open a dialog) or to reach evil.test.
+const hostile = [
+  ['XSS script tags', `<script>top.postMessage('xss','*');parent.__xss=1;alert(1)</script><p>script tags</p><SCRIPT SRC=http://evil.test/x.js></SCRIPT>`],
+  ['XSS event handlers', `<img src=x onerror="top.postMessage('xss','*')"><body onload=alert(1)><div onmouseover="alert(1)" style="height:200px">handlers</div><details open ontoggle=alert(1)><summary>s</summary></details>`],
+  ['XSS javascript URLs', `<a href="javascript:top.postMessage('xss','*')">click</a><a href="  jAvAsCrIpT:alert(1)">two</a><a href="java&#x09;script:alert(1)">three</a><iframe src="javascript:alert(1)"></iframe><a href="data:text/html,<script>alert(1)</script>">data</a>`],
+  ['XSS SVG use and animate', `<svg xmlns="http://www.w3.org/2000/svg"><use href="data:image/svg+xml,&lt;svg id='x' xmlns='http://www.w3.org/2000/svg'&gt;&lt;image href='1' onerror='alert(1)'/&gt;&lt;/svg&gt;#x"/><a><animate attributeName="href" values="javascript:alert(1)"/><text x="20" y="20">svg</text></a><animate onbegin="alert(1)" attributeName="x" dur="1s"/><image href="http://evil.test/svg.png"/><foreignObject><img src=x onerror=alert(1)></foreignObject></svg><p>svg</p>`],
+  ['XSS MathML', `<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">m</maction><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph></table></mtext></math><p>mathml</p>`],
+  ['XSS CSS loads', `<style>@import url(http://evil.test/import.css); body{background:url(http://evil.test/bg.png)} p{--x:url(http://evil.test/var.png); background-image:var(--x)} @font-face{font-family:evil;src:url(http://evil.test/font.woff)} p{font-family:evil} div{background:u\\72l(http://evil.test/escaped.png)}</style><p style="background:url('http://evil.test/inline.png')">css</p><div>escaped</div><link rel=stylesheet href="http://evil.test/link.css">`],
+  ['XSS meta refresh', `<meta http-equiv="refresh" content="0;url=http://evil.test/refresh"><meta http-equiv=refresh content="0;url=javascript:alert(1)"><base href="http://evil.test/"><img src="relative.png"><p>meta</p>`],
+  ['XSS forms and embeds', `<form action="http://evil.test/form" method=post><input name=q value=x autofocus onfocus=alert(1)><button>Send</button></form><button form=x formaction="javascript:alert(1)">b</button><object data="http://evil.test/o.swf"></object><embed src="http://evil.test/e.swf"><video poster="http://evil.test/p.png"></video>`],
+  ['XSS CDATA', `<![CDATA[<script>alert(1)</script>]]><svg><![CDATA[</svg><img src=x onerror=alert(1)>]]></svg><p>cdata</p>`],
+  ['XSS mutation tricks', `<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript><svg></p><style><a id="</style><img src=1 onerror=alert(1)>"></svg><form><math><mtext></form><form><mglyph><style></math><img src onerror=alert(1)>`],
+];
+
+// A 1×1 PNG.
+const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const specimens = [
+  htmlMail('Remote image', `<p>Hello remote</p><img src="http://remote.test/pixel.png" alt="pixel" width="10" height="10">`),
+  crlf(`From: Ann <ann@example.com>
+To: demo@example.com
+Subject: Inline image
+Date: Mon, 2 Jun 2025 11:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/related; boundary="rel"
+
+--rel
+Content-Type: text/html; charset=utf-8
+
+<p>Logo below</p><img src="cid:dot@test" alt="Logo">
+--rel
+Content-Type: image/png
+Content-ID: <dot@test>
+Content-Transfer-Encoding: base64
+
+${pixel}
+--rel--
+`),
+  crlf(`From: Ann <ann@example.com>
+To: demo@example.com
+Subject: Attachments
+Date: Mon, 2 Jun 2025 12:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="mix"
+
+--mix
+Content-Type: text/plain; charset=utf-8
+
+See the two attachments.
+--mix
+Content-Type: text/plain; charset=utf-8; name="notes.txt"
+Content-Disposition: attachment; filename="notes.txt"
+Content-Transfer-Encoding: base64
+
+${Buffer.from('Attachment content 42\n').toString('base64')}
+--mix
+Content-Type: message/rfc822
+Content-Disposition: attachment
+
+From: Inner Sender <inner@example.com>
+To: demo@example.com
+Subject: Inner subject
+Date: Sun, 1 Jun 2025 09:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Inner body text
+--mix--
+`),
+];
 
 before(async () => {
   browser = await chromium.launch({
@@ -41,9 +196,39 @@ before(async () => {
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('requestfailed', (r) => {
+    if (/^csp$|BLOCKED_BY_CSP|blocked:csp/i.test(r.failure()?.errorText ?? '')) blockedByCsp.add(r.url());
+  });
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  await page.addInitScript(() => {
+    window.__xss = 0;
+    window.addEventListener('message', (e) => { if (e.data === 'xss') window.__xss += 1; });
+  });
+  await new Promise((resolve) => remoteServer.listen(0, '127.0.0.1', resolve));
+  remoteHost = `localhost:${remoteServer.address().port}`;
+  const here = (mail) => mail.replaceAll('evil.test/', `${remoteHost}/evil/`).replaceAll('remote.test/', `${remoteHost}/remote/`);
+  await imapSession(async (command) => {
+    await freshFolder(command, 'Hostile');
+    for (const [subject, html] of hostile) {
+      await command('APPEND "Hostile"', { literal: here(htmlMail(subject, html)) });
+    }
+    for (const mail of specimens) await command('APPEND "Hostile"', { literal: here(mail) });
+    await freshFolder(command, 'Bulk');
+    const month = ['Jan', 'Feb', 'Mar'];
+    for (let i = 1; i <= 500; i += 1) {
+      const n = String(i).padStart(3, '0');
+      const minutes = i;
+      const date = `${String(1 + Math.floor(minutes / 1440)).padStart(2, '0')}-${month[0]}-2024 ${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00 +0000`;
+      const flags = [i % 10 === 0 ? '' : '\\Seen', i % 100 === 0 ? '\\Flagged' : ''].filter(Boolean).join(' ');
+      const mail = crlf(`From: Bulk Sender <bulk@example.com>\nSubject: Bulk message ${n}\nDate: Mon, 1 Jan 2024 00:00:00 +0000\nContent-Type: text/plain\n\nBody ${n}\n`);
+      await command(`APPEND "Bulk" (${flags}) "${date}"`, { literal: mail });
+    }
+  });
 });
 
 after(async () => {
+  remoteServer.close();
   await browser?.close();
 });
 
@@ -60,8 +245,9 @@ async function signIn(pass, { security = 'none', port = imapPort, host = imapHos
 }
 
 const folders = () => page.getByRole('navigation', { name: 'Folders' });
-const messages = () => page.getByRole('list', { name: 'Messages' });
-const rows = () => messages().getByRole('listitem');
+const messages = () => page.getByRole('listbox', { name: 'Messages' });
+const rows = () => messages().getByRole('option');
+const rowCount = '[aria-label="Messages"] [role="option"]';
 
 test('a wrong password is reported in words, and nothing is remembered', async () => {
   await signIn('not-the-password');
@@ -81,7 +267,7 @@ test('sign in shows the folders and the INBOX, newest first, unread in bold', as
   }
   const inbox = inFolder('INBOX');
   await page.waitForFunction(
-    (n) => document.querySelectorAll('[aria-label="Messages"] li').length === n, inbox.length);
+    (n) => ([sel, n]) => document.querySelectorAll(sel).length === n, [rowCount, inbox.length]);
   const texts = await rows().allInnerTexts();
   const newestFirst = [...inbox].sort((a, b) => b.unix_time - a.unix_time);
   for (const m of inbox) {
@@ -110,8 +296,7 @@ test('sign in shows the folders and the INBOX, newest first, unread in bold', as
 
 test('opening a message with a non-ASCII subject shows its decoded headers and body', async () => {
   for (const m of inFolder('INBOX').filter((x) => !/^[\x00-\x7f]*$/.test(x.subject))) {
-    await messages().getByRole('button', { name: new RegExp(escape(m.subject)) })
-      .or(messages().getByRole('link', { name: new RegExp(escape(m.subject)) })).first().click();
+    await messages().getByRole('option', { name: new RegExp(escape(m.subject)) }).first().click();
     const article = page.getByRole('article');
     await article.getByText(m.body_contains, { exact: false }).first().waitFor();
     const text = await article.innerText();
@@ -128,7 +313,7 @@ test('another folder lists its own messages', async () => {
       .or(folders().getByRole('link', { name: label, exact: true })).first().click();
     const expected = inFolder(folder);
     await page.waitForFunction(
-      (n) => document.querySelectorAll('[aria-label="Messages"] li').length === n, expected.length);
+      ([sel, n]) => document.querySelectorAll(sel).length === n, [rowCount, expected.length]);
     const texts = await rows().allInnerTexts();
     for (const m of expected) {
       assert.ok(texts.some((t) => t.includes(m.subject)), `${folder} lists ${m.subject}`);
@@ -155,10 +340,303 @@ for (const [security, port] of [['tls', () => imapsPort], ['starttls', () => ima
     await signIn(password, { security, port: port(), host: 'localhost', ca: caPem });
     await folders().waitFor();
     await page.waitForFunction(
-      (n) => document.querySelectorAll('[aria-label="Messages"] li').length === n, inFolder('INBOX').length);
+      ([sel, n]) => document.querySelectorAll(sel).length === n, [rowCount, inFolder('INBOX').length]);
     const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
     assert.ok(!stored.includes(password), 'the password never reaches localStorage');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
   });
 }
+
+// ---------------------------------------------------------------- HTML mail, safely
+
+const foreignRequests = () => requests.filter((r) => {
+  const u = new URL(r);
+  return !['data:', 'blob:', 'about:'].includes(u.protocol) && u.host !== appHost && !blockedByCsp.has(r);
+});
+
+async function openFolder(label) {
+  await folders().getByRole('button', { name: label, exact: true }).click();
+  await page.getByRole('heading', { name: label, exact: true }).waitFor();
+  await rows().first().waitFor();
+}
+
+async function openMessage(subject) {
+  await rows().filter({ hasText: subject }).first().click();
+  await page.getByRole('article').getByRole('heading', { name: subject, exact: true }).waitFor();
+}
+
+test('hostile HTML mail runs no script and reaches no other host', async () => {
+  await signIn(password);
+  await folders().waitFor();
+  await openFolder('Hostile');
+  const before = requests.length;
+  for (const [subject] of hostile) {
+    await openMessage(subject);
+    const frame = page.locator('iframe[title="Message content"]');
+    await frame.waitFor();
+    assert.equal(await frame.getAttribute('sandbox'), 'allow-popups allow-popups-to-escape-sandbox');
+    const doc = (await frame.getAttribute('srcdoc')).toLowerCase();
+    assert.ok(doc.includes('content-security-policy') && doc.includes("default-src 'none'"), `${subject}: CSP in the frame`);
+    // Hostile text may remain as escaped text (&lt;img onerror…), never as markup.
+    for (const bad of ['<script', '<svg', '<math', '<form', '<input', '<iframe', '<object', '<embed', '<link', '<base href', '<video', '<noscript']) {
+      assert.ok(!doc.includes(bad), `${subject}: ${bad} removed`);
+    }
+    assert.doesNotMatch(doc, /<[^>]+\son[a-z]+\s*=/, `${subject}: no event handler attribute`);
+    assert.doesNotMatch(doc, /(href|src|action|data)\s*=\s*["']?\s*(javascript|data:text)/, `${subject}: no script URL`);
+    assert.doesNotMatch(doc, /<meta http-equiv="refresh/, `${subject}: no refresh`);
+    await page.waitForTimeout(250);
+  }
+  assert.equal(await page.evaluate(() => window.__xss), 0, 'no script ran');
+  assert.deepEqual(dialogs, [], 'no dialog opened');
+  assert.deepEqual(foreignRequests(), [], 'no request left for another host');
+  assert.deepEqual(remoteHits, [], 'the remote server was never reached');
+  assert.ok(requests.length >= before);
+  assert.equal(new URL(page.url()).host, appHost, 'the page did not navigate away');
+});
+
+test('remote images stay blocked until allowed for that message', async () => {
+  await openMessage('Remote image');
+  const bar = page.getByRole('status').filter({ hasText: 'blocked' });
+  await bar.waitFor();
+  await page.waitForTimeout(300);
+  assert.deepEqual(foreignRequests(), [], 'nothing fetched before allowing');
+  assert.deepEqual(remoteHits, [], 'the remote server was not reached before allowing');
+  await page.getByRole('button', { name: 'Show remote content' }).click();
+  for (let i = 0; i < 100 && !remoteHits.includes('/remote/pixel.png'); i += 1) await page.waitForTimeout(100);
+  assert.deepEqual(remoteHits, ['/remote/pixel.png'], 'allowed: the image was fetched');
+  await bar.waitFor({ state: 'detached' });
+  // Another message is blocked again.
+  await openMessage('XSS CSS loads');
+  await page.getByRole('status').filter({ hasText: 'blocked' }).waitFor();
+  await page.waitForTimeout(300);
+  assert.deepEqual(remoteHits, ['/remote/pixel.png'], 'allowing one message allowed only that one');
+});
+
+test('inline cid: images are shown from the message, and HTML can be switched to text', async () => {
+  await openMessage('Inline image');
+  const frame = page.locator('iframe[title="Message content"]');
+  await page.waitForFunction(() => document.querySelector('iframe[title="Message content"]')
+    ?.getAttribute('srcdoc').includes('src="data:image/png;base64,'));
+  assert.ok(!(await frame.getAttribute('srcdoc')).includes('cid:'));
+  await page.getByRole('button', { name: 'Plain text' }).click();
+  await page.getByRole('article').locator('pre').filter({ hasText: 'Logo below' }).waitFor();
+  assert.equal(await frame.count(), 0);
+  await page.getByRole('button', { name: 'HTML', exact: true }).click();
+  await frame.waitFor();
+});
+
+// ---------------------------------------------------------------- attachments
+
+test('attachments download, attached messages open, and the source shows', async () => {
+  await openMessage('Attachments');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download notes.txt' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'notes.txt');
+  const saved = await download.path();
+  assert.equal(fs.readFileSync(saved, 'utf8'), 'Attachment content 42\n');
+  assert.equal(new URL(page.url()).host, appHost, 'downloads never navigate the app');
+
+  await page.getByRole('button', { name: 'View Attached message' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Attached message' });
+  await dialog.getByText('Inner body text').waitFor();
+  assert.match(await dialog.innerText(), /Inner subject[\s\S]*Inner Sender/);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'View source' }).click();
+  const source = page.getByRole('dialog', { name: 'Message source' });
+  await source.getByText('Subject: Attachments').waitFor();
+  assert.match(await source.innerText(), /Content-Type: multipart\/mixed/);
+  await source.getByRole('button', { name: 'Close' }).click();
+  await source.waitFor({ state: 'detached' });
+});
+
+// ---------------------------------------------------------------- big folders
+
+test('a folder of 500 messages keeps a bounded number of rows and scrolls to any place', async () => {
+  await openFolder('Bulk');
+  await page.getByText('500 messages').waitFor();
+  const count = () => page.locator(rowCount).count();
+  assert.ok(await count() <= 60, `rows in the DOM: ${await count()}`);
+  const first = await rows().first().innerText();
+  assert.match(first, /Bulk message 500/, 'newest first');
+  // Jump to the middle.
+  const scroller = page.locator('#message-list');
+  const rowHeight = 60;
+  await scroller.evaluate((el, y) => { el.scrollTop = y; }, 250 * rowHeight);
+  const middle = page.locator(`${rowCount}[aria-posinset="251"]`);
+  await middle.waitFor();
+  assert.match(await middle.innerText(), /Bulk message 250/);
+  assert.ok(await count() <= 60, `rows after scrolling: ${await count()}`);
+  assert.equal(await page.locator('#message-list').getAttribute('aria-multiselectable'), 'true');
+});
+
+test('sorting, quick filters and multi-select', async () => {
+  const scroller = page.locator('#message-list');
+  await scroller.evaluate((el) => { el.scrollTop = 0; });
+  await page.getByLabel('Sort by').selectOption('oldest');
+  await page.waitForFunction(() => document.querySelector('[role="option"][aria-posinset="1"]')?.innerText.includes('Bulk message 001'));
+  await page.getByLabel('Sort by').selectOption('newest');
+  await page.getByRole('button', { name: 'Unread', exact: true }).click();
+  await page.getByText('50 of 500').waitFor();
+  await page.getByRole('button', { name: 'Flagged', exact: true }).click();
+  await page.getByText('5 of 500').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Flagged', exact: true }).getAttribute('aria-pressed'), 'true');
+  assert.equal(await rows().count(), 5);
+  assert.equal(await rows().first().locator('.flag-mark').count(), 1, 'flagged marker');
+  await page.getByRole('button', { name: 'Flagged', exact: true }).click();
+  await page.getByRole('button', { name: 'Unread', exact: true }).click();
+  await page.getByText('500 messages').waitFor();
+
+  const selected = () => page.locator(`${rowCount}[aria-selected="true"]`);
+  await rows().nth(1).click({ modifiers: ['Control'] });
+  await rows().nth(3).click({ modifiers: ['Shift'] });
+  assert.equal(await selected().count(), 3);
+  await rows().nth(2).click({ modifiers: ['Control'] });
+  assert.equal(await selected().count(), 2);
+  await page.locator('#message-list').focus();
+  await page.keyboard.press('Control+a');
+  await page.waitForFunction((sel) => {
+    const all = document.querySelectorAll(sel);
+    return all.length > 5 && [...all].every((r) => r.getAttribute('aria-selected') === 'true');
+  }, rowCount);
+  // The search box filters by subject or sender.
+  await page.getByLabel('Search messages').fill('message 123');
+  await page.getByText('1 of 500').waitFor();
+  await page.getByLabel('Search messages').fill('');
+});
+
+// ---------------------------------------------------------------- layout and themes
+
+test('the panes resize by keyboard, and the theme toggles and is remembered', async () => {
+  const separator = page.getByRole('separator', { name: 'Resize folders' });
+  const before = Number(await separator.getAttribute('aria-valuenow'));
+  await separator.focus();
+  await page.keyboard.press('ArrowRight');
+  assert.equal(Number(await separator.getAttribute('aria-valuenow')), before + 16);
+  const width = await page.getByRole('navigation', { name: 'Folders' }).evaluate((el) => el.getBoundingClientRect().width);
+  assert.ok(Math.abs(width - (before + 16)) <= 1, `folders pane is ${width}px`);
+  await page.keyboard.press('ArrowLeft');
+
+  const toggle = page.getByRole('button', { name: 'Dark theme' });
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await background();
+  if ((await toggle.getAttribute('aria-pressed')) === 'true') await toggle.click();
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  assert.notEqual(await background(), light);
+  await openFolder('INBOX');
+  await openMessage('Planning the offsite');
+  await page.waitForTimeout(300); // colour transitions
+  await page.screenshot({ path: path.join(screenshots, 'dark.png') });
+  await toggle.click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  await page.reload();
+  await page.getByLabel('Password', { exact: true }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light', 'remembered');
+  await signIn(password);
+  await openFolder('INBOX');
+  await openMessage('Planning the offsite');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(screenshots, 'light.png') });
+});
+
+test('a narrow screen shows one pane at a time with back buttons', async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await page.getByRole('button', { name: 'Messages', exact: true }).click();
+    await messages().waitFor();
+    assert.ok(!(await page.getByRole('navigation', { name: 'Folders' }).isVisible()));
+    assert.ok(!(await page.getByRole('region', { name: 'Reading pane' }).isVisible()));
+    await page.screenshot({ path: path.join(screenshots, 'mobile.png') });
+    await rows().first().click();
+    await page.getByRole('article').waitFor();
+    assert.ok(!(await messages().isVisible()));
+    await page.getByRole('button', { name: 'Messages', exact: true }).click();
+    await messages().waitFor();
+    await page.getByRole('button', { name: 'Folders', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Folders' }).waitFor();
+    await folders().getByRole('button', { name: 'INBOX', exact: true }).click();
+    await messages().waitFor();
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+});
+
+// ---------------------------------------------------------------- keyboard
+
+test('keyboard only: sign in, move, open, go back, search, shortcuts', async () => {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await page.goto(url);
+  await page.getByLabel('Server', { exact: true }).waitFor();
+  // The form remembers everything but the password.
+  for (let i = 0; i < 15 && await page.evaluate(() => document.activeElement?.id) !== 'password'; i += 1) {
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'password');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await messages().waitFor();
+  await rows().first().waitFor();
+  const newest = [...inFolder('INBOX')].sort((a, b) => b.unix_time - a.unix_time);
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  await page.keyboard.press('o');
+  const first = newest[0].subject || '(no subject)';
+  await page.getByRole('article').getByRole('heading', { name: first }).waitFor();
+  await page.keyboard.press('j');
+  await page.getByRole('article').getByRole('heading', { name: newest[1].subject || '(no subject)' }).waitFor();
+  await page.keyboard.press('u');
+  await page.getByText('Select a message to read it.').waitFor();
+  await page.keyboard.press('Enter');
+  await page.getByRole('article').waitFor();
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await help.waitFor();
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'detached' });
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'search');
+  await page.keyboard.type('Welcome');
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, rowCount);
+  await page.keyboard.press('Escape');
+  await page.getByLabel('Search messages').fill('');
+  await folders().getByRole('button', { name: 'Sent', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Sent', exact: true }).waitFor();
+  await page.locator('#message-list').focus();
+  await page.keyboard.press('g');
+  await page.keyboard.press('i');
+  await page.getByRole('heading', { name: 'INBOX', exact: true }).waitFor();
+});
+
+// ---------------------------------------------------------------- accessibility
+
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function audit(name) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() => window.axe.run(document, { iframes: false, resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`), [],
+    `axe on ${name}`);
+}
+
+test('axe-core finds no serious or critical problems on any screen', async () => {
+  await openMessage(inFolder('INBOX').find((m) => m.has_attachment).subject);
+  await audit('an open message');
+  await page.locator('#message-list').focus();
+  await page.keyboard.press('u');
+  await audit('the mailbox');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  await audit('the sign-in screen');
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});

@@ -16,6 +16,9 @@ pub(crate) type SessionContext = SessionHandle;
 #[function_component]
 pub(crate) fn App() -> Html {
     let session = use_session();
+    use_effect_with((), |()| {
+        crate::services::browser::apply_theme(crate::services::browser::load_theme().as_deref())
+    });
     let page = match &session.state.phase {
         Phase::SignedIn { account, conn } => {
             html! { <MailboxPage account={account.clone()} conn={conn.clone()} /> }

@@ -62,6 +62,25 @@ pub(crate) fn short_date(local_ts: i64, local_now: i64) -> String {
     }
 }
 
+/// For the message list, relative to now: `now`, `5 min ago`, the time today,
+/// `Yesterday`, the weekday within the last week, else as [`short_date`].
+pub(crate) fn relative_date(local_ts: i64, local_now: i64) -> String {
+    let ago = local_now - local_ts;
+    if (0..60).contains(&ago) {
+        return "now".into();
+    }
+    if (60..3600).contains(&ago) {
+        return format!("{} min ago", ago / 60);
+    }
+    let day = |ts: i64| ts.div_euclid(86_400);
+    match day(local_now) - day(local_ts) {
+        0 => short_date(local_ts, local_now),
+        1 => "Yesterday".into(),
+        2..=6 => WEEKDAYS[civil(local_ts).weekday].into(),
+        _ => short_date(local_ts, local_now),
+    }
+}
+
 /// For the open message: `Wed 12 Mar 2025, 14:05`.
 pub(crate) fn long_date(local_ts: i64) -> String {
     let t = civil(local_ts);
@@ -174,6 +193,18 @@ mod tests {
         assert_eq!(short_date(T, T + 365 * 86_400), "12 Mar 2025");
         // Yesterday late evening is not "today".
         assert_eq!(short_date(T - (14 * 3600 + 5 * 60) - 60, T), "11 Mar");
+    }
+
+    #[test]
+    fn relative_dates() {
+        assert_eq!(relative_date(T, T + 30), "now");
+        assert_eq!(relative_date(T, T + 300), "5 min ago");
+        assert_eq!(relative_date(T, T + 3 * 3600), "14:05");
+        assert_eq!(relative_date(T, T + 86_400), "Yesterday");
+        assert_eq!(relative_date(T, T + 3 * 86_400), "Wed");
+        assert_eq!(relative_date(T, T + 30 * 86_400), "12 Mar");
+        // A date in the future (a wrong clock) reads as a date.
+        assert_eq!(relative_date(T + 3 * 86_400, T), "15 Mar");
     }
 
     #[test]

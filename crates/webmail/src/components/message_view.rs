@@ -1,19 +1,43 @@
-//! The open message.
+//! The open message: headers, a toolbar (HTML/text, remote content, source), the body
+//! (HTML in a sandboxed frame, or text) and its attachments.
 
 use webimap_client::model::{AttachmentInfo, MessageContent};
 use yew::prelude::*;
 
-use super::status::{Loading, PaneError};
-use crate::{clock, format, state::loadable::Loadable};
+use super::{
+    html_frame::HtmlFrame,
+    status::{Loading, PaneError},
+};
+use crate::{
+    clock, format, mail_html,
+    state::{
+        loadable::Loadable,
+        message::{BodyView, Reading},
+    },
+};
 
 /// Props of [`MessageView`].
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub(crate) struct MessageViewProps {
     /// The open message.
     pub(crate) message: Loadable<MessageContent>,
+    /// How it is shown.
+    pub(crate) reading: Reading,
+    /// HTML or text was chosen.
+    pub(crate) on_view: Callback<BodyView>,
+    /// "Show remote content" (the message's UID).
+    pub(crate) on_allow_remote: Callback<u32>,
+    /// An attachment's download button.
+    pub(crate) on_download: Callback<AttachmentInfo>,
+    /// An attached message's "View" button (its section).
+    pub(crate) on_view_attached: Callback<Vec<u32>>,
+    /// "View source".
+    pub(crate) on_view_source: Callback<()>,
+    /// "Back" (narrow screens).
+    pub(crate) on_back: Callback<()>,
 }
 
-/// An `<article>`: subject, headers, text body, attachments.
+/// The reading pane.
 #[function_component]
 pub(crate) fn MessageView(props: &MessageViewProps) -> Html {
     let body = match &props.message {
@@ -22,13 +46,23 @@ pub(crate) fn MessageView(props: &MessageViewProps) -> Html {
         }
         Loadable::Loading => html! { <Loading /> },
         Loadable::Failed(error) => html! { <PaneError error={error.clone()} /> },
-        Loadable::Ready(message) => article(message),
+        Loadable::Ready(message) => article(message, props),
     };
-    html! { <section class="pane reading" aria-label="Reading pane">{ body }</section> }
+    html! {
+        <section class="pane reading" aria-label="Reading pane">
+            <div class="reading-back">
+                <button type="button" class="button secondary back" onclick={props.on_back.reform(|_: MouseEvent| ())}>
+                    <span aria-hidden="true">{ "‹ " }</span>{ "Messages" }
+                </button>
+            </div>
+            { body }
+        </section>
+    }
 }
 
-fn article(message: &MessageContent) -> Html {
+fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
     let s = &message.summary;
+    let uid = s.uid;
     let subject = if s.subject.trim().is_empty() {
         "(no subject)".to_string()
     } else {
@@ -42,6 +76,32 @@ fn article(message: &MessageContent) -> Html {
         (None, Some(raw)) => Some(raw.clone()),
         (None, None) => None,
     };
+    let reading = &props.reading;
+    let show_html = message.html.is_some() && reading.view == BodyView::Html;
+    let safe = message.html.as_ref().filter(|_| show_html).map(|h| {
+        mail_html::prepare(
+            h,
+            &reading.inline_images,
+            reading.remote_allowed == Some(uid),
+        )
+    });
+    let view_button = |view: BodyView, label: &'static str| {
+        let on = reading.view == view;
+        html! {
+            <button type="button" class={classes!("chip", on.then_some("on"))} aria-pressed={on.to_string()}
+                onclick={props.on_view.reform(move |_: MouseEvent| view)}>{ label }</button>
+        }
+    };
+    let body = match (&safe, &message.text) {
+        (Some(safe), _) => html! {
+            // A new frame for each message and each remote-content choice: no document
+            // state carries over.
+            <HtmlFrame key={format!("{uid}-{}", reading.remote_allowed == Some(uid))}
+                document={AttrValue::from(safe.document.clone())} title="Message content" />
+        },
+        (None, Some(text)) => html! { <pre class="message-body">{ text.clone() }</pre> },
+        (None, None) => html! { <p class="pane-empty">{ "This message has no text to show." }</p> },
+    };
     html! {
         <article class="message-view" aria-labelledby="message-subject">
             <header class="message-header">
@@ -53,18 +113,30 @@ fn article(message: &MessageContent) -> Html {
                     if let Some(date) = date { { header("Date", date) } }
                     { header("Subject", subject) }
                 </dl>
+                <div class="message-tools" role="group" aria-label="Message view">
+                    if message.html.is_some() {
+                        { view_button(BodyView::Html, "HTML") }
+                        { view_button(BodyView::Text, "Plain text") }
+                    }
+                    <button type="button" class="chip" onclick={props.on_view_source.reform(|_: MouseEvent| ())}>
+                        { "View source" }
+                    </button>
+                </div>
             </header>
-            {
-                match &message.text {
-                    Some(text) => html! { <pre class="message-body">{ text.clone() }</pre> },
-                    None => html! { <p class="pane-empty">{ "This message has no text to show." }</p> },
-                }
+            if safe.as_ref().is_some_and(|s| s.blocked_remote) {
+                <div class="remote-bar" role="status">
+                    <span>{ "Remote content (images, styles, fonts) was blocked to protect your privacy." }</span>
+                    <button type="button" class="button secondary" onclick={props.on_allow_remote.reform(move |_: MouseEvent| uid)}>
+                        { "Show remote content" }
+                    </button>
+                </div>
             }
+            { body }
             if !message.attachments.is_empty() {
                 <section class="attachments" aria-labelledby="attachments-heading">
                     <h3 id="attachments-heading">{ format!("Attachments ({})", message.attachments.len()) }</h3>
                     <ul class="attachment-list">
-                        { for message.attachments.iter().map(attachment) }
+                        { for message.attachments.iter().map(|a| attachment(a, props)) }
                     </ul>
                 </section>
             }
@@ -72,19 +144,37 @@ fn article(message: &MessageContent) -> Html {
     }
 }
 
-fn attachment(a: &AttachmentInfo) -> Html {
-    let name = a
-        .filename
-        .clone()
-        .unwrap_or_else(|| "(unnamed)".to_string());
+fn attachment(a: &AttachmentInfo, props: &MessageViewProps) -> Html {
+    let name = a.filename.clone().unwrap_or_else(|| {
+        if a.mime_type == "message/rfc822" {
+            "Attached message".into()
+        } else {
+            "(unnamed)".into()
+        }
+    });
+    let is_message = a.mime_type == "message/rfc822";
+    let download = {
+        let a = a.clone();
+        props.on_download.reform(move |_: MouseEvent| a.clone())
+    };
+    let view = {
+        let section = a.section.clone();
+        props
+            .on_view_attached
+            .reform(move |_: MouseEvent| section.clone())
+    };
     html! {
         <li class="attachment">
             <span class="icon icon-file" aria-hidden="true"></span>
-            <span class="attachment-name">{ name }</span>
+            <span class="attachment-name">{ name.clone() }</span>
             <span class="attachment-type">{ a.mime_type.clone() }</span>
             if let Some(size) = a.size {
                 <span class="attachment-size">{ format::size(size) }</span>
             }
+            if is_message {
+                <button type="button" class="chip" onclick={view} aria-label={format!("View {name}")}>{ "View" }</button>
+            }
+            <button type="button" class="chip" onclick={download} aria-label={format!("Download {name}")}>{ "Download" }</button>
         </li>
     }
 }

@@ -1,13 +1,30 @@
-//! The signed-in page: a top bar, then folders | message list | message.
+//! The signed-in page: a top bar, then folders | message list | message, with draggable
+//! separators; on narrow screens one pane at a time. Keyboard shortcuts and dialogs.
 
+use webimap_client::proto::types::mailbox::MailboxName;
 use yew::prelude::*;
 
 use crate::{
     app::SessionContext,
-    components::{folder_list::FolderList, message_list::MessageList, message_view::MessageView},
-    hooks::use_mailbox,
-    services::Connection,
-    state::session::Account,
+    components::{
+        dialog::Dialog,
+        folder_list::FolderList,
+        html_frame::HtmlFrame,
+        message_list::{LIST_ID, MessageList, SEARCH_ID},
+        message_view::MessageView,
+        separator::Separator,
+        status::{Loading, PaneError},
+    },
+    hooks::{use_keydown, use_mailbox},
+    mail_html,
+    services::{Connection, browser},
+    state::{
+        keys::{Command, Press, command_for},
+        loadable::Loadable,
+        mailbox::{MailboxAction, Pane},
+        message::{AttachedMessage, Overlay},
+        session::Account,
+    },
 };
 
 /// Props of [`MailboxPage`].
@@ -19,6 +36,9 @@ pub(crate) struct MailboxPageProps {
     pub(crate) conn: Connection,
 }
 
+const FOLDERS_WIDTH: (u32, u32, u32) = (120, 220, 400);
+const LIST_WIDTH: (u32, u32, u32) = (240, 380, 720);
+
 /// The three panes.
 #[function_component]
 pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
@@ -28,14 +48,127 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
         .map(|s| s.connection_lost.clone())
         .unwrap_or_default();
     let mailbox = use_mailbox(&props.conn, connection_lost);
+    let widths = use_state(|| browser::load_layout().unwrap_or((FOLDERS_WIDTH.1, LIST_WIDTH.1)));
+    let theme = use_state(browser::load_theme);
+    let g_pending = use_mut_ref(|| false);
+
+    let state = &mailbox.state;
+    let act = mailbox.act.clone();
+
+    let onkey = {
+        let state = state.clone();
+        let (act, open_message, select_folder) = (
+            act.clone(),
+            mailbox.open_message.clone(),
+            mailbox.select_folder.clone(),
+        );
+        let g_pending = g_pending.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let active = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let tag = active
+                .as_ref()
+                .map(|a| a.tag_name().to_ascii_lowercase())
+                .unwrap_or_default();
+            let typing = matches!(tag.as_str(), "input" | "textarea" | "select")
+                || active
+                    .as_ref()
+                    .is_some_and(|a| a.has_attribute("contenteditable"));
+            let in_list = active.as_ref().is_some_and(|a| a.id() == LIST_ID);
+            let key = e.key();
+            let press = Press {
+                key: &key,
+                command: e.ctrl_key() || e.meta_key(),
+                alt: e.alt_key(),
+                typing: typing && !(key == "Escape" && tag == "input"),
+                on_control: matches!(tag.as_str(), "button" | "a" | "summary"),
+                in_list,
+            };
+            let (command, pending) = command_for(press, *g_pending.borrow());
+            *g_pending.borrow_mut() = pending;
+            let Some(command) = command else { return };
+            if state.overlay.is_some() && command != Command::Close {
+                return;
+            }
+            e.prevent_default();
+            match command {
+                Command::Next | Command::Previous => {
+                    let delta = if command == Command::Next { 1 } else { -1 };
+                    if let Some(uid) = state.neighbour(delta) {
+                        if state.open.is_some() && state.pane == Pane::Message {
+                            open_message.emit(uid);
+                        } else {
+                            act.emit(MailboxAction::CursorMoved(uid));
+                        }
+                    }
+                }
+                Command::Open => {
+                    if let Some(uid) = state
+                        .selection
+                        .cursor
+                        .or_else(|| state.order.first().copied())
+                    {
+                        open_message.emit(uid);
+                    }
+                }
+                Command::Back => {
+                    act.emit(MailboxAction::MessageClosed);
+                    browser::focus(LIST_ID);
+                }
+                Command::Search => browser::focus(SEARCH_ID),
+                Command::GoInbox => select_folder.emit(MailboxName::inbox()),
+                Command::Help => act.emit(MailboxAction::OverlayOpened(Overlay::Shortcuts)),
+                Command::Close => {
+                    if state.overlay.is_some() {
+                        act.emit(MailboxAction::OverlayClosed);
+                    }
+                }
+                Command::SelectAll => act.emit(MailboxAction::AllSelected),
+            }
+        })
+    };
+    use_keydown(onkey);
+
     let Some(session) = session else {
         return html! {};
     };
-    let state = &mailbox.state;
     let on_sign_out = session.sign_out.reform(|_: MouseEvent| ());
     let folder_label = state
         .selected_folder()
         .map(|f| AttrValue::from(f.label.clone()));
+
+    let dark = match theme.as_deref() {
+        Some(t) => t == "dark",
+        None => browser::system_prefers_dark(),
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = if dark { "light" } else { "dark" };
+            browser::save_theme(next);
+            theme.set(Some(next.to_string()));
+        })
+    };
+    let set_width = |which: usize| {
+        let widths = widths.clone();
+        Callback::from(move |value: u32| {
+            let mut next = *widths;
+            if which == 0 {
+                next.0 = value;
+            } else {
+                next.1 = value;
+            }
+            browser::save_layout(next);
+            widths.set(next);
+        })
+    };
+    let pane = match state.pane {
+        Pane::Folders => "folders",
+        Pane::List => "list",
+        Pane::Message => "message",
+    };
+    let close_overlay = act.reform(|()| MailboxAction::OverlayClosed);
 
     html! {
         <div class="mail-app">
@@ -48,25 +181,116 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     <span class="account-name" title={props.account.server.clone()}>
                         { format!("{} on {}", props.account.username, props.account.server) }
                     </span>
+                    <button type="button" class="button secondary icon-button" onclick={act.reform(|_: MouseEvent| MailboxAction::OverlayOpened(Overlay::Shortcuts))}
+                        aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
+                    <button type="button" class="button secondary" aria-pressed={dark.to_string()} onclick={on_theme}>
+                        { "Dark theme" }
+                    </button>
                     <button type="button" class="button secondary" onclick={on_sign_out}>
                         { "Sign out" }
                     </button>
                 </div>
             </header>
-            <div class="panes">
+            <main class="panes" data-pane={pane}
+                style={format!("--folders-width: {}px; --list-width: {}px", widths.0, widths.1)}>
                 <FolderList
                     folders={state.folders.clone()}
                     selected={state.selected.clone()}
                     on_select={mailbox.select_folder.clone()}
                 />
+                <Separator label="Resize folders" value={widths.0} min={FOLDERS_WIDTH.0} max={FOLDERS_WIDTH.2}
+                    on_change={set_width(0)} />
                 <MessageList
                     folder={folder_label}
                     messages={state.messages.clone()}
+                    order={state.order.clone()}
+                    view={state.view.clone()}
+                    selection={state.selection.clone()}
                     open={state.open}
                     on_open={mailbox.open_message.clone()}
+                    act={act.clone()}
                 />
-                <MessageView message={state.message.clone()} />
-            </div>
+                <Separator label="Resize message list" value={widths.1} min={LIST_WIDTH.0} max={LIST_WIDTH.2}
+                    on_change={set_width(1)} />
+                <MessageView
+                    message={state.message.clone()}
+                    reading={state.reading.clone()}
+                    on_view={act.reform(MailboxAction::BodyViewChanged)}
+                    on_allow_remote={act.reform(MailboxAction::RemoteAllowed)}
+                    on_download={mailbox.download.clone()}
+                    on_view_attached={mailbox.view_attached.clone()}
+                    on_view_source={mailbox.view_source.clone()}
+                    on_back={act.reform(|()| MailboxAction::MessageClosed)}
+                />
+            </main>
+            { overlay(state.overlay.as_ref(), close_overlay) }
         </div>
+    }
+}
+
+fn overlay(overlay: Option<&Overlay>, on_close: Callback<()>) -> Html {
+    match overlay {
+        None => html! {},
+        Some(Overlay::Shortcuts) => html! {
+            <Dialog title="Keyboard shortcuts" {on_close}>
+                <dl class="shortcuts">
+                    { for [
+                        ("j / k", "Next / previous message"),
+                        ("o or Enter", "Open the message"),
+                        ("u", "Back to the list"),
+                        ("/", "Search"),
+                        ("g then i", "Go to Inbox"),
+                        ("Ctrl+A", "Select all (in the list)"),
+                        ("?", "This list"),
+                        ("Escape", "Close a dialog"),
+                    ].into_iter().map(|(k, what)| html! { <><dt><kbd>{ k }</kbd></dt><dd>{ what }</dd></> }) }
+                </dl>
+            </Dialog>
+        },
+        Some(Overlay::Source(source)) => html! {
+            <Dialog title="Message source" wide=true {on_close}>
+                { match source {
+                    Loadable::Ready(text) => html! { <pre class="source" tabindex="0" aria-label="Source">{ text.clone() }</pre> },
+                    Loadable::Failed(e) => html! { <PaneError error={e.clone()} /> },
+                    _ => html! { <Loading /> },
+                } }
+            </Dialog>
+        },
+        Some(Overlay::Attached(message)) => html! {
+            <Dialog title="Attached message" wide=true {on_close}>
+                { match message {
+                    Loadable::Ready(m) => attached(m),
+                    Loadable::Failed(e) => html! { <PaneError error={e.clone()} /> },
+                    _ => html! { <Loading /> },
+                } }
+            </Dialog>
+        },
+    }
+}
+
+fn attached(m: &AttachedMessage) -> Html {
+    let subject = if m.subject.trim().is_empty() {
+        "(no subject)".to_string()
+    } else {
+        m.subject.clone()
+    };
+    let body = match (&m.html, &m.text) {
+        (_, Some(text)) => html! { <pre class="message-body">{ text.clone() }</pre> },
+        (Some(h), None) => {
+            let safe = mail_html::prepare(h, &Default::default(), false);
+            html! { <HtmlFrame document={AttrValue::from(safe.document)} title="Attached message content" /> }
+        }
+        (None, None) => html! { <p class="pane-empty">{ "This message has no text to show." }</p> },
+    };
+    html! {
+        <article class="message-view attached" aria-label={subject.clone()}>
+            <h3 class="message-title">{ subject }</h3>
+            <dl class="message-headers">
+                <dt>{ "From" }</dt><dd>{ m.from.clone() }</dd>
+                <dt>{ "To" }</dt><dd>{ m.to.clone() }</dd>
+                if let Some(date) = &m.date { <dt>{ "Date" }</dt><dd>{ date.clone() }</dd> }
+            </dl>
+            { body }
+        </article>
     }
 }

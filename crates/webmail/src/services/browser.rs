@@ -55,6 +55,115 @@ pub(crate) fn save_settings(settings: &Settings) {
     }
 }
 
+const THEME_KEY: &str = "webimap.theme";
+const LAYOUT_KEY: &str = "webimap.layout";
+
+/// The remembered theme (`"light"` or `"dark"`), if the user chose one.
+pub(crate) fn load_theme() -> Option<String> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    storage()
+        .and_then(|s| s.get_item(THEME_KEY).ok()?)
+        .filter(|t| t == "light" || t == "dark")
+}
+
+/// Remembers the chosen theme and applies it to the page (`data-theme` on `<html>`).
+pub(crate) fn save_theme(theme: &str) {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(THEME_KEY, theme);
+    }
+    apply_theme(Some(theme));
+}
+
+/// Shows `theme`, or follows the system when `None`.
+pub(crate) fn apply_theme(theme: Option<&str>) {
+    let Some(root) = document().and_then(|d| d.document_element()) else {
+        return;
+    };
+    let _ = match theme {
+        Some(theme) => root.set_attribute("data-theme", theme),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// Whether the system asks for a dark theme.
+pub(crate) fn system_prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok()?)
+        .is_some_and(|m| m.matches())
+}
+
+/// The remembered widths of the folder and list panes (CSS pixels).
+pub(crate) fn load_layout() -> Option<(u32, u32)> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    let text = storage()?.get_item(LAYOUT_KEY).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+/// Remembers the pane widths.
+pub(crate) fn save_layout(widths: (u32, u32)) {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&widths)) {
+        let _ = storage.set_item(LAYOUT_KEY, &json);
+    }
+}
+
+fn document() -> Option<web_sys::Document> {
+    web_sys::window()?.document()
+}
+
+/// Moves the keyboard focus to the element with `id`, if it exists.
+pub(crate) fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(element) = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Saves `data` as a file named `filename`: a `blob:` URL of type `mime_type` behind an
+/// `<a download>` that is clicked, so the browser downloads it instead of showing it.
+pub(crate) fn download(data: &[u8], mime_type: &str, filename: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let document = document().ok_or("no document")?;
+    let bytes = js_sys::Uint8Array::from(data);
+    let parts = js_sys::Array::of1(&bytes);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
+        .map_err(|_| "the file could not be built")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the file could not be built")?;
+    let link: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "no link")?
+        .dyn_into()
+        .map_err(|_| "no link")?;
+    link.set_href(&url);
+    link.set_download(filename);
+    link.set_rel("noopener");
+    link.click();
+    // Revoke once the download has started.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 60_000);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,24 @@ use webimap_client::{
 };
 use yew::Reducible;
 
-use super::{error::UiError, loadable::Loadable};
+use super::{
+    error::UiError,
+    list::{ClickMods, ListView, QuickFilter, Selection, SortKey, step, visible_order},
+    loadable::Loadable,
+    message::{AttachedMessage, BodyView, Overlay, Reading},
+};
+
+/// Which pane a narrow screen shows (wide screens show all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Pane {
+    /// The folder list.
+    Folders,
+    /// The message list.
+    #[default]
+    List,
+    /// The open message.
+    Message,
+}
 
 /// What the signed-in view shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -20,12 +37,24 @@ pub(crate) struct Mailbox {
     pub(crate) folders: Loadable<Vec<Folder>>,
     /// The selected folder.
     pub(crate) selected: Option<MailboxName>,
-    /// Its messages, newest first.
-    pub(crate) messages: Loadable<Vec<MessageSummary>>,
+    /// Its messages, by UID (shared: lists can be long).
+    pub(crate) messages: Loadable<Rc<Vec<MessageSummary>>>,
+    /// How the list is sorted, filtered and searched.
+    pub(crate) view: ListView,
+    /// The UIDs of the rows shown, top to bottom.
+    pub(crate) order: Rc<Vec<u32>>,
+    /// Selected rows and the keyboard cursor.
+    pub(crate) selection: Selection,
     /// The UID of the open message.
     pub(crate) open: Option<u32>,
     /// The open message.
     pub(crate) message: Loadable<MessageContent>,
+    /// How the open message is shown.
+    pub(crate) reading: Reading,
+    /// The pane a narrow screen shows.
+    pub(crate) pane: Pane,
+    /// A dialog, if one is open.
+    pub(crate) overlay: Option<Overlay>,
 }
 
 impl Mailbox {
@@ -33,6 +62,23 @@ impl Mailbox {
     pub(crate) fn selected_folder(&self) -> Option<&Folder> {
         let selected = self.selected.as_ref()?;
         self.folders.ready()?.iter().find(|f| &f.name == selected)
+    }
+
+    /// The row `delta` rows from the cursor (or the open message), for j/k.
+    pub(crate) fn neighbour(&self, delta: isize) -> Option<u32> {
+        step(&self.order, self.selection.cursor.or(self.open), delta)
+    }
+
+    fn reorder(&mut self) {
+        let order: Vec<u32> = match self.messages.ready() {
+            Some(messages) => visible_order(messages, &self.view)
+                .into_iter()
+                .map(|i| messages[i].uid)
+                .collect(),
+            None => Vec::new(),
+        };
+        self.selection.retain(&order);
+        self.order = Rc::new(order);
     }
 }
 
@@ -43,11 +89,6 @@ pub(crate) fn initial_folder(folders: &[Folder]) -> Option<MailboxName> {
         .find(|f| f.is_inbox() && f.selectable)
         .or_else(|| folders.iter().find(|f| f.selectable))
         .map(|f| f.name.clone())
-}
-
-/// Newest first: by arrival time, then by UID (later UIDs arrived later).
-pub(crate) fn sort_newest_first(messages: &mut [MessageSummary]) {
-    messages.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| b.uid.cmp(&a.uid)));
 }
 
 /// What happens in the signed-in view.
@@ -77,6 +118,48 @@ pub(crate) enum MailboxAction {
         /// The message (boxed: it is large).
         result: Result<Box<MessageContent>, UiError>,
     },
+    /// The open message was closed (back to the list).
+    MessageClosed,
+    /// A row was clicked.
+    RowClicked {
+        /// Its UID.
+        uid: u32,
+        /// Shift, Ctrl/Cmd.
+        mods: ClickMods,
+    },
+    /// Every row shown is selected.
+    AllSelected,
+    /// The keyboard cursor moved to `uid`, selecting it alone.
+    CursorMoved(u32),
+    /// The list order changed.
+    SortChanged(SortKey),
+    /// A quick filter was switched.
+    FilterToggled(QuickFilter),
+    /// The search text changed.
+    QueryChanged(String),
+    /// A narrow screen shows another pane.
+    PaneShown(Pane),
+    /// HTML or text.
+    BodyViewChanged(BodyView),
+    /// The user allowed remote content for message `uid`.
+    RemoteAllowed(u32),
+    /// An inline image of message `uid` arrived.
+    InlineImageLoaded {
+        /// The message.
+        uid: u32,
+        /// Its Content-ID.
+        content_id: String,
+        /// A `data:` URL.
+        url: String,
+    },
+    /// A dialog opened.
+    OverlayOpened(Overlay),
+    /// The message source arrived.
+    SourceLoaded(Result<String, UiError>),
+    /// An attached message arrived.
+    AttachedLoaded(Result<AttachedMessage, UiError>),
+    /// The dialog closed.
+    OverlayClosed,
 }
 
 impl Reducible for Mailbox {
@@ -90,21 +173,33 @@ impl Reducible for Mailbox {
             MailboxAction::FolderSelected(name) => {
                 next.selected = Some(name);
                 next.messages = Loadable::Loading;
+                next.order = Rc::default();
+                next.selection = Selection::default();
                 next.open = None;
                 next.message = Loadable::Idle;
+                next.reading = Reading::default();
+                next.pane = Pane::List;
             }
             MailboxAction::MessagesLoaded { folder, result } => {
                 if next.selected.as_ref() != Some(&folder) {
                     return self;
                 }
                 next.messages = Loadable::from_result(result.map(|mut messages| {
-                    sort_newest_first(&mut messages);
-                    messages
+                    messages.sort_by_key(|m| m.uid);
+                    Rc::new(messages)
                 }));
+                next.reorder();
             }
             MailboxAction::MessageOpened(uid) => {
+                if next.open != Some(uid) {
+                    next.reading = Reading::default();
+                }
                 next.open = Some(uid);
                 next.message = Loadable::Loading;
+                next.pane = Pane::Message;
+                if !next.selection.uids.contains(&uid) || next.selection.uids.len() > 1 {
+                    next.selection = Selection::single(uid);
+                }
             }
             MailboxAction::MessageLoaded {
                 folder,
@@ -116,6 +211,63 @@ impl Reducible for Mailbox {
                 }
                 next.message = Loadable::from_result(result.map(|m| *m));
             }
+            MailboxAction::MessageClosed => {
+                next.open = None;
+                next.message = Loadable::Idle;
+                next.reading = Reading::default();
+                next.pane = Pane::List;
+            }
+            MailboxAction::RowClicked { uid, mods } => {
+                next.selection.click(uid, mods, &self.order);
+            }
+            MailboxAction::AllSelected => {
+                next.selection.uids = self.order.iter().copied().collect();
+            }
+            MailboxAction::CursorMoved(uid) => next.selection = Selection::single(uid),
+            MailboxAction::SortChanged(sort) => {
+                next.view.sort = sort;
+                next.reorder();
+            }
+            MailboxAction::FilterToggled(filter) => {
+                next.view.toggle(filter);
+                next.reorder();
+            }
+            MailboxAction::QueryChanged(query) => {
+                next.view.query = query;
+                next.reorder();
+            }
+            MailboxAction::PaneShown(pane) => next.pane = pane,
+            MailboxAction::BodyViewChanged(view) => next.reading.view = view,
+            MailboxAction::RemoteAllowed(uid) => {
+                if next.open != Some(uid) {
+                    return self;
+                }
+                next.reading.remote_allowed = Some(uid);
+            }
+            MailboxAction::InlineImageLoaded {
+                uid,
+                content_id,
+                url,
+            } => {
+                if next.open != Some(uid) {
+                    return self;
+                }
+                next.reading.inline_images.insert(content_id, url);
+            }
+            MailboxAction::OverlayOpened(overlay) => next.overlay = Some(overlay),
+            MailboxAction::SourceLoaded(result) => {
+                if !matches!(next.overlay, Some(Overlay::Source(_))) {
+                    return self;
+                }
+                next.overlay = Some(Overlay::Source(Loadable::from_result(result)));
+            }
+            MailboxAction::AttachedLoaded(result) => {
+                if !matches!(next.overlay, Some(Overlay::Attached(_))) {
+                    return self;
+                }
+                next.overlay = Some(Overlay::Attached(Loadable::from_result(result)));
+            }
+            MailboxAction::OverlayClosed => next.overlay = None,
         }
         Rc::new(next)
     }
@@ -162,7 +314,6 @@ mod tests {
             summary: summary(uid, Some(0)),
             text: Some("Hello".into()),
             text_section: Some(vec![1]),
-            attachments: Vec::new(),
             ..MessageContent::default()
         }
     }
@@ -217,15 +368,73 @@ mod tests {
                 summary(4, None),
             ]),
         });
-        let uids: Vec<u32> = s.messages.ready().unwrap().iter().map(|m| m.uid).collect();
-        assert_eq!(uids, vec![2, 1, 3, 4]);
+        assert_eq!(*s.order, vec![2, 1, 3, 4]);
     }
 
     #[test]
     fn equal_times_put_the_higher_uid_first() {
-        let mut messages = vec![summary(1, Some(10)), summary(2, Some(10))];
-        sort_newest_first(&mut messages);
-        assert_eq!(messages[0].uid, 2);
+        let s = run(vec![
+            MailboxAction::FolderSelected(MailboxName::inbox()),
+            MailboxAction::MessagesLoaded {
+                folder: MailboxName::inbox(),
+                result: Ok(vec![summary(1, Some(10)), summary(2, Some(10))]),
+            },
+        ]);
+        assert_eq!(s.order[0], 2);
+    }
+
+    #[test]
+    fn list_view_selection_and_reading() {
+        let s = run(vec![
+            MailboxAction::FolderSelected(MailboxName::inbox()),
+            MailboxAction::MessagesLoaded {
+                folder: MailboxName::inbox(),
+                result: Ok((1..=4).map(|u| summary(u, Some(i64::from(u)))).collect()),
+            },
+            MailboxAction::RowClicked {
+                uid: 4,
+                mods: ClickMods::default(),
+            },
+            MailboxAction::RowClicked {
+                uid: 2,
+                mods: ClickMods {
+                    range: true,
+                    toggle: false,
+                },
+            },
+        ]);
+        assert_eq!(s.selection.uids.len(), 3);
+        assert_eq!(s.neighbour(1), Some(1));
+        let s = s.reduce(MailboxAction::AllSelected);
+        assert_eq!(s.selection.uids.len(), 4);
+        let s = s.reduce(MailboxAction::QueryChanged("Message 3".into()));
+        assert_eq!(*s.order, vec![3]);
+        assert_eq!(s.selection.uids.len(), 1);
+        let s = s.reduce(MailboxAction::QueryChanged(String::new()));
+        let s = s.reduce(MailboxAction::SortChanged(SortKey::Oldest));
+        assert_eq!(*s.order, vec![1, 2, 3, 4]);
+        // Opening a message resets how it is shown and shows the reading pane.
+        let s = s.reduce(MailboxAction::MessageOpened(2));
+        assert_eq!(s.pane, Pane::Message);
+        let s = s.reduce(MailboxAction::RemoteAllowed(2));
+        assert_eq!(s.reading.remote_allowed, Some(2));
+        let s = s.reduce(MailboxAction::RemoteAllowed(3));
+        assert_eq!(s.reading.remote_allowed, Some(2));
+        let s = s.reduce(MailboxAction::MessageOpened(3));
+        assert_eq!(s.reading.remote_allowed, None);
+        let s = s.reduce(MailboxAction::MessageClosed);
+        assert_eq!((s.open, s.pane), (None, Pane::List));
+        // A late source for a closed dialog is dropped.
+        let s = s.reduce(MailboxAction::SourceLoaded(Ok("x".into())));
+        assert_eq!(s.overlay, None);
+        let s = s.reduce(MailboxAction::OverlayOpened(Overlay::Source(
+            Loadable::Loading,
+        )));
+        let s = s.reduce(MailboxAction::SourceLoaded(Ok("raw".into())));
+        assert_eq!(
+            s.overlay,
+            Some(Overlay::Source(Loadable::Ready("raw".into())))
+        );
     }
 
     #[test]

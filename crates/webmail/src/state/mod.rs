@@ -2,7 +2,10 @@
 //! tests run natively.
 
 pub(crate) mod error;
+pub(crate) mod keys;
+pub(crate) mod list;
 pub(crate) mod loadable;
 pub(crate) mod mailbox;
+pub(crate) mod message;
 pub(crate) mod session;
 pub(crate) mod settings;
