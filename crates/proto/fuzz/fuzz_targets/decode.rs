@@ -8,17 +8,20 @@ use webimap_proto::{
     frame::{FrameEvent, FrameLimits, Framer},
 };
 
+fn limits() -> FrameLimits {
+    let mut limits = FrameLimits::default();
+    limits.max_line = 4096;
+    limits.max_literal = 4096;
+    limits.max_response = 8192;
+    limits
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&cut, data)) = data.split_first() else {
         return;
     };
     let cut = usize::from(cut % 64) + 1;
-    let limits = FrameLimits {
-        max_line: 4096,
-        max_literal: 4096,
-        max_response: 8192,
-        ..FrameLimits::default()
-    };
+    let limits = limits();
     let mut whole = Framer::new(limits);
     let mut streaming = Framer::new(limits);
     streaming.stream_literals_above(Some(8));
@@ -42,7 +45,11 @@ fuzz_target!(|data: &[u8]| {
                 Err(_) => b += 1,
             }
         }
-        assert!(whole.buffered() <= 8192 + 2 * 64, "bounded: {}", whole.buffered());
+        assert!(
+            whole.buffered() <= 8192 + 2 * 64,
+            "bounded: {}",
+            whole.buffered()
+        );
     }
     assert_eq!(a, b, "streaming frames the same number of responses");
 });

@@ -12,18 +12,21 @@ use webimap_proto::{
     },
 };
 
+fn limits() -> FrameLimits {
+    let mut limits = FrameLimits::default();
+    limits.max_line = 4096;
+    limits.max_literal = 4096;
+    limits.max_response = 8192;
+    limits
+}
+
 fuzz_target!(|data: &[u8]| {
     let Some((&cut, data)) = data.split_first() else {
         return;
     };
     let cut = usize::from(cut % 64) + 1;
     let mut options = Options::default();
-    options.frame_limits = FrameLimits {
-        max_line: 4096,
-        max_literal: 4096,
-        max_response: 8192,
-        ..FrameLimits::default()
-    };
+    options.frame_limits = limits();
     let mut session = Session::new(options);
     if let Ok(login) = Command::login("user", "pass") {
         session.enqueue_command(login);
@@ -46,7 +49,10 @@ fuzz_target!(|data: &[u8]| {
                 Err(Interrupt::Error(_)) => return,
             }
         }
-        assert!(session.pending_commands() <= 4, "no commands appear from input");
+        assert!(
+            session.pending_commands() <= 4,
+            "no commands appear from input"
+        );
     }
     session.connection_closed();
     while let Ok(_) | Err(Interrupt::Io(Io::Output(_))) = session.next() {}

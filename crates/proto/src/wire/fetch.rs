@@ -284,7 +284,9 @@ pub(crate) fn flag_list(i: In<'_>) -> R<'_, Vec<Flag>> {
     if let Ok((r, ())) = nil(i) {
         return Ok((r, Vec::new()));
     }
-    flag(i).map(|(r, f)| (r, vec![f]))
+    take_while1(|b| !matches!(b, b' ' | b')' | b'(' | b']' | b'\r' | b'\n'))
+        .map(|f| vec![Flag::from_wire(f)])
+        .parse(i)
 }
 
 /// `envelope`.

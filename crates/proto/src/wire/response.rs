@@ -93,7 +93,7 @@ fn resp_text(i: In<'_>) -> R<'_, (Option<Code>, Text)> {
     if !i.is_empty() {
         return fail(i);
     }
-    Ok((i, (code, Text::new(text.trim_ascii_end()))))
+    Ok((i, (code, Text::new(trim_spaces_end(text)))))
 }
 
 /// A response code after `[`, up to and including `]`. An unknown code, or a known one
@@ -846,4 +846,10 @@ fn metadata(i: In<'_>) -> R<'_, Response> {
 
 fn string_value(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
     super::core::string(i).map(|(r, v)| (r, Some(v)))
+}
+
+/// Drops trailing spaces (QUIRK: Exchange pads lines), keeping any other byte of the text.
+fn trim_spaces_end(text: &[u8]) -> &[u8] {
+    let n = text.iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1);
+    &text[..n]
 }
