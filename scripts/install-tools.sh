@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
 TRUNK_VERSION=0.21.14
+WASM_PACK_VERSION=0.15.1
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -40,6 +41,11 @@ fi
 if ! have_version trunk "$TRUNK_VERSION"; then
   log "cargo: installing trunk $TRUNK_VERSION"
   cargo install -q --locked trunk@"$TRUNK_VERSION"
+fi
+
+if ! have_version wasm-pack "$WASM_PACK_VERSION"; then
+  log "cargo: installing wasm-pack $WASM_PACK_VERSION"
+  cargo install -q --locked wasm-pack@"$WASM_PACK_VERSION"
 fi
 
 # --- npm: wasm-opt (binaryen) and playwright-core, pinned by tests/e2e/package-lock.json ---

@@ -11,7 +11,12 @@ use crate::{
 };
 
 /// Crates that build for wasm32 (the others are native-only).
-const WASM_CRATES: [&str; 3] = ["webimap-proto", "webimap-client", "webimap-webmail"];
+const WASM_CRATES: [&str; 4] = [
+    "webimap-proto",
+    "webimap-client",
+    "webimap-js",
+    "webimap-webmail",
+];
 
 pub(crate) fn run(args: &[String]) -> Result<()> {
     let skip_install = args.iter().any(|a| a == "--skip-install");
@@ -137,14 +142,13 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
             .env("WEBIMAP_TEST_SUBJECT", &non_ascii_subject)
             .args([
                 "test",
-                "-p",
-                "webimap-client",
                 "--target",
                 "wasm32-unknown-unknown",
                 "--test",
                 "web",
-            ]),
-        "wasm client in headless Chromium (through the relay, real Dovecot)",
+            ])
+            .args(["-p", "webimap-client", "-p", "webimap-js"]),
+        "wasm client and JS API in headless Chromium (through the relay, real Dovecot)",
     )?;
     drop(relay);
 

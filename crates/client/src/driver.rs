@@ -274,11 +274,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
     }
 
     /// Runs IDLE until `stop` completes (then sends DONE) or the server ends it; every
-    /// untagged data item received meanwhile goes to `on_data` as it arrives.
+    /// untagged data item received meanwhile goes to `on_data` as it arrives, which
+    /// returns true to end IDLE early (e.g. to look up new messages).
     pub async fn idle<F: Future<Output = ()>>(
         &mut self,
         stop: F,
-        mut on_data: impl FnMut(Data),
+        mut on_data: impl FnMut(Data) -> bool,
     ) -> Result<(), ClientError> {
         let handle = self.session.enqueue_command(Command::Idle);
         let stop = stop.fuse();
@@ -287,7 +288,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let mut stop_requested = false;
         loop {
             match self.session.next() {
-                Ok(Event::Data { data, .. }) => on_data(data),
+                Ok(Event::Data { data, .. }) => {
+                    if on_data(data) && !stop_requested {
+                        stop_requested = true;
+                        if idling {
+                            self.session.idle_done(handle);
+                        }
+                    }
+                }
                 Ok(Event::Continue { handle: h, .. }) if h == handle => {
                     idling = true;
                     if stop_requested {

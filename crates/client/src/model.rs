@@ -39,6 +39,7 @@ impl Folder {
 
 /// A mailbox address, decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EmailAddress {
     /// Display name (RFC 2047 decoded).
     pub name: Option<String>,
@@ -58,6 +59,7 @@ impl EmailAddress {
 
 /// What the message list shows of a message.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageSummary {
     /// UID.
     pub uid: u32,
@@ -91,6 +93,7 @@ pub struct MessageSummary {
 
 /// An attachment of an opened message.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AttachmentInfo {
     /// Section path (`2`, `1.3`).
     pub section: Vec<u32>,
@@ -104,6 +107,7 @@ pub struct AttachmentInfo {
 
 /// An opened message: headers and the text to show.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MessageContent {
     /// The summary (headers).
     pub summary: MessageSummary,
@@ -124,6 +128,7 @@ pub struct MessageContent {
 
 /// A part with a Content-ID, which HTML can show as `cid:ID`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InlinePart {
     /// Section path.
     pub section: Vec<u32>,
@@ -137,6 +142,7 @@ pub struct InlinePart {
 
 /// A downloaded part, decoded from its transfer encoding.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DecodedPart {
     /// The bytes.
     pub data: Vec<u8>,
@@ -148,6 +154,7 @@ pub struct DecodedPart {
 
 /// Counts of a folder (STATUS).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FolderStatus {
     /// Messages.
     pub total: Option<u32>,
@@ -165,6 +172,7 @@ pub struct FolderStatus {
 
 /// The result of SELECT/EXAMINE.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MailboxInfo {
     /// Messages in the mailbox.
     pub exists: u32,

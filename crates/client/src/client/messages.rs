@@ -22,16 +22,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Opens a folder read-write.
     pub async fn select(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
         self.conn.execute(Command::select(name.clone())).await?;
-        self.mailbox_info()
+        self.selected_info()
     }
 
     /// Opens a folder read-only.
     pub async fn examine(&mut self, name: &MailboxName) -> Result<MailboxInfo, ClientError> {
         self.conn.execute(Command::examine(name.clone())).await?;
-        self.mailbox_info()
+        self.selected_info()
     }
 
-    fn mailbox_info(&self) -> Result<MailboxInfo, ClientError> {
+    /// What is known of the selected folder (counts, UIDVALIDITY, read-only).
+    pub fn selected_info(&self) -> Result<MailboxInfo, ClientError> {
         let m =
             self.conn.session().selected().ok_or_else(|| {
                 ClientError::Unexpected("no mailbox selected after SELECT".into())

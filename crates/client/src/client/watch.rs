@@ -145,8 +145,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
 
     /// Waits for changes to the selected mailbox and reports them, keeping `model` right:
     /// IDLE until `stop` completes (give it a timer well under 29 minutes, or a signal that
-    /// the connection is needed), or, without IDLE, one NOOP and then `stop` (the poll
-    /// interval). New messages' UIDs are looked up before returning.
+    /// the connection is needed) or new messages arrive, or, without IDLE, one NOOP and then
+    /// `stop` (the poll interval). New messages' UIDs are looked up before returning, so a
+    /// caller loops: `loop { client.watch(..).await? }`.
     pub async fn watch<F: Future<Output = ()>>(
         &mut self,
         model: &mut MailboxModel,
@@ -159,7 +160,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         if self.supports("IDLE") {
             self.conn
                 .idle(stop, |data| {
-                    model.apply(&data).into_iter().for_each(&mut on_event)
+                    model.apply(&data).into_iter().for_each(&mut on_event);
+                    // New messages: end IDLE now to learn their UIDs (below).
+                    model.unknown_tail() > 0
                 })
                 .await?;
         } else {
