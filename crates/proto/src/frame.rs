@@ -258,6 +258,13 @@ impl Framer {
                     });
                 }
                 self.literal_left = size;
+                if error.is_none() && !self.discarding && stream_above.is_none_or(|t| size <= t) {
+                    // The literal will be buffered: make room once instead of growing (up
+                    // to 8 MiB: an announcement alone must not reserve much memory).
+                    let have = (self.buf.len() - self.scan) as u64;
+                    let want = size.saturating_sub(have).min(8 << 20);
+                    self.buf.reserve(usize::try_from(want).unwrap_or(0));
+                }
             }
             if let Some(err) = error
                 && !self.discarding
@@ -291,7 +298,7 @@ impl Framer {
             // The response is complete.
             let was_discarding = std::mem::take(&mut self.discarding);
             let streamed = std::mem::take(&mut self.streamed);
-            let response = self.buf[self.start..self.scan].to_vec();
+            let response = self.take_response();
             self.start = self.scan;
             self.response_len = 0;
             self.compact();
@@ -303,6 +310,22 @@ impl Framer {
                 }));
             }
         }
+    }
+
+    /// Hands out `buf[start..scan]`. A large response at the front of the buffer is
+    /// handed out without copying it (only the smaller rest of the buffer is copied, so
+    /// framing stays linear).
+    fn take_response(&mut self) -> Vec<u8> {
+        let len = self.scan - self.start;
+        let rest = self.buf.len() - self.scan;
+        if self.start == 0 && len >= 64 * 1024 && rest <= len / 4 {
+            let tail = self.buf.split_off(self.scan);
+            let response = std::mem::replace(&mut self.buf, tail);
+            self.scan = 0;
+            // `start` becomes `scan` in the caller.
+            return response;
+        }
+        self.buf[self.start..self.scan].to_vec()
     }
 
     fn drop_scanned(&mut self) {

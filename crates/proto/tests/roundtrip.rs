@@ -602,3 +602,21 @@ proptest! {
         }
     }
 }
+
+/// Inputs the `roundtrip` fuzz target found: decode → encode → decode must agree.
+#[test]
+fn fuzz_regressions_round_trip() {
+    for input in [
+        &b"+[PRE\x01\x11\x1fH\0\0\0z\0\0Dn (\"`[APPENDUID 1 2]\x0c\n"[..],
+        b"+ [PERMANENTFLAGS ENTFLA]]\xa3\x9b\n",
+    ] {
+        let first = decode_response(input, DEFAULT_MAX_DEPTH).expect("decodes");
+        let wire = encode_response(&first);
+        assert_eq!(
+            decode_response(&wire, DEFAULT_MAX_DEPTH),
+            Ok(first),
+            "{}",
+            String::from_utf8_lossy(&wire)
+        );
+    }
+}
