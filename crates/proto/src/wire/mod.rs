@@ -2,6 +2,6 @@
 
 pub(crate) mod command;
 pub(crate) mod core;
+pub(crate) mod encode_response;
 pub(crate) mod fetch;
 pub(crate) mod response;
-pub(crate) mod encode_response;
