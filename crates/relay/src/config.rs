@@ -183,6 +183,7 @@ struct FileLimits {
     ping_interval_secs: Option<u64>,
     handshake_timeout_secs: Option<u64>,
     max_header_size: Option<usize>,
+    ws_read_buffer_size: Option<usize>,
 }
 
 fn parse_list<T: std::str::FromStr>(
@@ -283,6 +284,9 @@ impl Cli {
                 .handshake_timeout_secs
                 .map_or(defaults.handshake_timeout, secs),
             max_header_size: fl.max_header_size.unwrap_or(defaults.max_header_size),
+            ws_read_buffer_size: fl
+                .ws_read_buffer_size
+                .unwrap_or(defaults.ws_read_buffer_size),
         };
 
         let mut tokens = Tokens::default();
@@ -414,6 +418,7 @@ impl Config {
             ("idle timeout", l.idle_timeout.is_zero()),
             ("handshake timeout", l.handshake_timeout.is_zero()),
             ("max header size", l.max_header_size == 0),
+            ("WebSocket read buffer size", l.ws_read_buffer_size == 0),
         ] {
             if zero {
                 return Err(ConfigError::Zero(name));

@@ -21,6 +21,8 @@ pub const DEFAULT_READ_CHUNK_SIZE: usize = 64 << 10;
 /// Default for [`Limits::idle_timeout`]: 35 minutes, above the 29 minutes after which an
 /// IMAP client must re-issue IDLE (RFC 2177), so an idling mailbox is never cut.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(35 * 60);
+/// Default for [`Limits::ws_read_buffer_size`]: 4 KiB.
+pub const DEFAULT_WS_READ_BUFFER_SIZE: usize = 4 << 10;
 /// Default for [`Limits::handshake_timeout`].
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for [`Limits::max_header_size`]: 16 KiB.
@@ -54,6 +56,11 @@ pub struct Limits {
     /// Largest request head (request line and headers), in bytes; larger ones get
     /// HTTP 431.
     pub max_header_size: usize,
+    /// Initial size of each WebSocket's read buffer, and the most it reads from the
+    /// socket at once beyond a frame already announced. Small, because the WebSocket
+    /// layer allocates (and zero-fills) it for every connection, idle or not; a large
+    /// frame still arrives in few reads, since its buffer is reserved from its header.
+    pub ws_read_buffer_size: usize,
 }
 
 impl Default for Limits {
@@ -68,6 +75,7 @@ impl Default for Limits {
             ping_interval: DEFAULT_PING_INTERVAL,
             handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
             max_header_size: DEFAULT_MAX_HEADER_SIZE,
+            ws_read_buffer_size: DEFAULT_WS_READ_BUFFER_SIZE,
         }
     }
 }

@@ -193,6 +193,9 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
     // Select `webimap` if offered; a `webimap.token.…` value is never echoed.
     ws.protocols([token::PROTOCOL])
         .max_message_size(limits.max_message_size)
+        .read_buffer_size(limits.ws_read_buffer_size)
+        // Every send is flushed at once; nothing to gather.
+        .write_buffer_size(0)
         .max_frame_size(limits.max_frame_size)
         .on_failed_upgrade(move |error| {
             failed_span.in_scope(|| tracing::info!(%error, "WebSocket upgrade failed"));
