@@ -198,6 +198,44 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
         "the app end to end in headless Chromium (Playwright)",
     )?;
     drop(app_relay);
+
+    // The npm package: build, pack, and its example page against the same Dovecot.
+    let tarball = tools::build_js_package()?;
+    let example = root.join("target/js-example");
+    let _ = fs::remove_dir_all(&example);
+    fs::create_dir_all(&example)?;
+    for file in ["webimap.js", "webimap_bg.wasm"] {
+        fs::copy(root.join("crates/js/pkg").join(file), example.join(file))?;
+    }
+    fs::copy(
+        root.join("crates/js/example/index.html"),
+        example.join("index.html"),
+    )?;
+    let pkg_port = free_port()?;
+    let mut pkg_relay = Service::start(
+        Command::new(bin.join("webimap-relay"))
+            .args(["--listen", &format!("127.0.0.1:{pkg_port}")])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())])
+            .args(["--allow", &format!("localhost:{}", dovecot.imaps_port())])
+            .arg("--static")
+            .arg(&example),
+        "webimap-relay (serving the package example)",
+    )?;
+    wait_for_port(&mut pkg_relay, pkg_port)?;
+    run_step(
+        Command::new("node")
+            .current_dir(root.join("tests/e2e"))
+            .env("WEBIMAP_PKG_URL", format!("http://127.0.0.1:{pkg_port}/"))
+            .env("WEBIMAP_PKG_TARBALL", &tarball)
+            .env("WEBIMAP_E2E_IMAPS_PORT", dovecot.imaps_port().to_string())
+            .env("WEBIMAP_E2E_CA_PEM_PATH", dovecot.ca_pem_path())
+            .env("WEBIMAP_E2E_USER", DEMO_USER)
+            .env("WEBIMAP_E2E_PASSWORD", DEMO_PASSWORD)
+            .env("WEBIMAP_E2E_SAMPLE", &sample_json)
+            .args(["--test", "--test-concurrency=1", "package.test.mjs"]),
+        "the npm package's example page in headless Chromium",
+    )?;
+    drop(pkg_relay);
     dovecot.stop();
     Ok(())
 }

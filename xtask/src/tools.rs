@@ -62,3 +62,45 @@ pub(crate) fn build_binaries(release: bool) -> Result<PathBuf> {
         .join("target")
         .join(if release { "release" } else { "debug" }))
 }
+
+/// Builds the npm package (`crates/js/pkg`) with wasm-pack and the pinned wasm-opt, packs
+/// it with npm into `target/js/`, and returns the tarball's path.
+pub(crate) fn build_js_package() -> Result<PathBuf> {
+    let root = root();
+    let mut wasm_pack = Command::new("wasm-pack");
+    wasm_pack
+        .current_dir(&root)
+        .env("PATH", tool_path())
+        .args([
+            "build",
+            "crates/js",
+            "--profile",
+            "wasm-release",
+            "--target",
+            "web",
+            "--mode",
+            "no-install",
+        ])
+        .args(["--out-dir", "pkg", "--out-name", "webimap"]);
+    run(&mut wasm_pack, "build the npm package (wasm-pack)")?;
+    let wasm = root.join("crates/js/pkg/webimap_bg.wasm");
+    let mut opt = Command::new(root.join("tests/e2e/node_modules/.bin/wasm-opt"));
+    opt.arg("-Oz")
+        .args(["--enable-bulk-memory", "--enable-nontrapping-float-to-int"])
+        .arg(&wasm)
+        .arg("-o")
+        .arg(&wasm);
+    run(&mut opt, "optimise the package's wasm (wasm-opt -Oz)")?;
+    let out = root.join("target/js");
+    std::fs::create_dir_all(&out)?;
+    let mut pack = Command::new("npm");
+    pack.current_dir(root.join("crates/js/pkg"))
+        .args(["pack", "--silent", "--pack-destination"])
+        .arg(&out);
+    run(&mut pack, "npm pack")?;
+    let tarball = std::fs::read_dir(&out)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "tgz"))
+        .ok_or_else(|| anyhow::anyhow!("npm pack wrote no tarball into {}", out.display()))?;
+    Ok(tarball)
+}
