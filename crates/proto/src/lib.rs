@@ -14,13 +14,39 @@
 //! - [`session`]: tags, literals and continuations, capabilities, connection state and the
 //!   selected mailbox.
 //!
-//! Supported so far: the IMAP4rev1 (RFC 3501) commands CAPABILITY, NOOP, LOGOUT, STARTTLS,
-//! LOGIN, LIST, SELECT, EXAMINE, FETCH/UID FETCH; responses: greeting, tagged and untagged
-//! status with response codes (including UIDPLUS and CONDSTORE codes), CAPABILITY, ENABLED,
-//! LIST/LSUB, FLAGS, EXISTS, RECENT, EXPUNGE, SEARCH, STATUS, and FETCH with UID, FLAGS,
-//! INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY/BODYSTRUCTURE, BODY[section]<origin>, RFC822*,
-//! MODSEQ; anything else is kept raw ([`types::response::Data::Other`],
-//! [`types::fetch::FetchItem::Other`], [`types::response::Code::Other`]).
+//! - [`sasl`]: SASL client mechanisms (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256);
+//!   the caller supplies randomness.
+//!
+//! # What is supported
+//!
+//! | RFC / extension | commands (typed, encoded) | responses (typed, parsed) |
+//! |---|---|---|
+//! | RFC 3501 IMAP4rev1, RFC 9051 IMAP4rev2 | all (CAPABILITY … LOGOUT, AUTHENTICATE, LOGIN, SELECT/EXAMINE, CREATE/DELETE/RENAME, (UN)SUBSCRIBE, LIST/LSUB, STATUS, APPEND, CHECK, CLOSE, UNSELECT, EXPUNGE, SEARCH, FETCH, STORE, COPY, MOVE, UID …) | all, incl. BODY/BODYSTRUCTURE, `BODY[section]<origin>`, RFC 5530 codes |
+//! | LITERAL+ / LITERAL- (RFC 7888) | non-synchronising literals chosen from capabilities | — |
+//! | SASL-IR (RFC 4959) | initial response in AUTHENTICATE | continuation exchange |
+//! | IDLE (RFC 2177) | IDLE / DONE | pushed data |
+//! | UIDPLUS (RFC 4315) | UID EXPUNGE | APPENDUID, COPYUID, UIDNOTSTICKY |
+//! | MOVE (RFC 6851) | (UID) MOVE | — |
+//! | CONDSTORE / QRESYNC (RFC 7162) | SELECT (CONDSTORE/QRESYNC), FETCH CHANGEDSINCE/VANISHED, STORE UNCHANGEDSINCE, SEARCH MODSEQ | MODSEQ, HIGHESTMODSEQ, NOMODSEQ, MODIFIED, CLOSED, VANISHED (EARLIER) |
+//! | ENABLE (RFC 5161), ID (RFC 2971), NAMESPACE (RFC 2342) | yes | ENABLED, ID, NAMESPACE |
+//! | SPECIAL-USE, CREATE-SPECIAL-USE (RFC 6154), LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819) | LIST selection/RETURN options, CREATE (USE …) | attributes, CHILDINFO, OLDNAME, STATUS after LIST |
+//! | ESEARCH (RFC 4731), SORT/THREAD (RFC 5256) | RETURN (MIN MAX ALL COUNT SAVE), SORT, THREAD | ESEARCH, SORT, THREAD trees |
+//! | BINARY (RFC 3516) | BINARY[.PEEK], BINARY.SIZE | literal8 `~{n}` |
+//! | COMPRESS=DEFLATE (RFC 4978) | COMPRESS DEFLATE (stream compression lives in the client) | COMPRESSIONACTIVE |
+//! | UTF8=ACCEPT (RFC 6855) | UTF-8 quoted strings once enabled, else literals | raw UTF-8 names |
+//! | STATUS=SIZE (RFC 8438), APPENDLIMIT (RFC 7889), QUOTA (RFC 9208), METADATA (RFC 5464) | STATUS items, GETQUOTA(ROOT), GET/SETMETADATA | SIZE, APPENDLIMIT, QUOTA, QUOTAROOT, METADATA |
+//! | OBJECTID (RFC 8474), PREVIEW (RFC 8970), Gmail X-GM-EXT-1 | EMAILID, THREADID, PREVIEW, X-GM-MSGID/THRID/LABELS, X-GM-RAW | all typed |
+//! | SCRAM-SHA-256 (RFC 7677) | [`sasl::SaslClient`] | server signature verified |
+//!
+//! Anything unknown — FETCH items, response codes, untagged data, STATUS/ESEARCH items —
+//! is kept raw ([`types::response::Data::Other`], [`types::fetch::FetchItem::Other`],
+//! [`types::response::Code::Other`]), never dropped; a response that does not parse even
+//! with every tolerance is an error for that response only and the stream goes on. Each
+//! tolerance names the server that needs it (`tests/quirks.rs`). Limits: [`frame::FrameLimits`]
+//! (line, literal, response size) and the nesting depth; large literals can be streamed
+//! ([`frame::Framer::next_event`]). [`codec::encode_response`] writes responses back
+//! (fake servers, round-trip tests). Benchmarks: `cargo bench -p webimap-proto --bench
+//! parse`; fuzzing: `crates/proto/fuzz/README.md`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

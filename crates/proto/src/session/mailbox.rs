@@ -52,6 +52,14 @@ impl SelectedMailbox {
             Data::Exists(n) => self.exists = *n,
             Data::Recent(n) => self.recent = *n,
             Data::Expunge(_) => self.exists = self.exists.saturating_sub(1),
+            // QRESYNC: a live VANISHED removes messages like EXPUNGE; (EARLIER) reports
+            // what was gone before and changes nothing now.
+            Data::Vanished { earlier: false, uids } => {
+                let gone = uids.to_numbers(u32::MAX, self.exists as usize + 1).map_or(self.exists, |v| {
+                    u32::try_from(v.len()).unwrap_or(u32::MAX)
+                });
+                self.exists = self.exists.saturating_sub(gone);
+            }
             Data::Flags(f) => self.flags = f.clone(),
             _ => {}
         }
@@ -86,5 +94,19 @@ mod tests {
         m.apply_code(&Code::UidValidity(42));
         m.apply_code(&Code::ReadOnly);
         assert_eq!((m.uid_validity, m.read_only), (Some(42), true));
+    }
+
+    #[test]
+    fn vanished_counts_only_when_live() {
+        use crate::types::sequence::SequenceSet;
+        let mut m = SelectedMailbox::new(MailboxName::inbox(), false);
+        m.apply_data(&Data::Exists(10));
+        let uids = SequenceSet::from_numbers([3, 4, 9]).unwrap();
+        m.apply_data(&Data::Vanished { earlier: true, uids: uids.clone() });
+        assert_eq!(m.exists, 10);
+        m.apply_data(&Data::Vanished { earlier: false, uids });
+        assert_eq!(m.exists, 7);
+        m.apply_data(&Data::Vanished { earlier: false, uids: SequenceSet::all() });
+        assert_eq!(m.exists, 0, "a hostile huge set cannot underflow");
     }
 }
