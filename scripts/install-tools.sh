@@ -48,6 +48,13 @@ if ! have_version wasm-pack "$WASM_PACK_VERSION"; then
   cargo install -q --locked wasm-pack@"$WASM_PACK_VERSION"
 fi
 
+# cargo-fuzz, only where a nightly toolchain exists (the fuzz smoke run needs both and says
+# so when they are missing).
+if rustup run nightly rustc --version >/dev/null 2>&1 && ! have_version cargo-fuzz "0.13"; then
+  log "cargo: installing cargo-fuzz 0.13"
+  cargo install -q --locked cargo-fuzz@0.13.2
+fi
+
 # --- npm: wasm-opt (binaryen) and playwright-core, pinned by tests/e2e/package-lock.json ---
 if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ] || [ ! -d tests/e2e/node_modules/playwright-core ]; then
   log "npm: installing tests/e2e dependencies"

@@ -71,6 +71,11 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "unit and integration tests (native, real Dovecot)",
     )?;
 
+    run_step(
+        Command::new("bash").current_dir(&root).arg("scripts/fuzz-smoke.sh").arg("20"),
+        "fuzz the protocol crate (decode, roundtrip, session; 20 s each)",
+    )?;
+
     browser_tests(&root, &path)?;
 
     eprintln!(
