@@ -72,7 +72,10 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     )?;
 
     run_step(
-        Command::new("bash").current_dir(&root).arg("scripts/fuzz-smoke.sh").arg("20"),
+        Command::new("bash")
+            .current_dir(&root)
+            .arg("scripts/fuzz-smoke.sh")
+            .arg("20"),
         "fuzz the protocol crate (decode, roundtrip, session; 20 s each)",
     )?;
 

@@ -54,10 +54,13 @@ impl SelectedMailbox {
             Data::Expunge(_) => self.exists = self.exists.saturating_sub(1),
             // QRESYNC: a live VANISHED removes messages like EXPUNGE; (EARLIER) reports
             // what was gone before and changes nothing now.
-            Data::Vanished { earlier: false, uids } => {
-                let gone = uids.to_numbers(u32::MAX, self.exists as usize + 1).map_or(self.exists, |v| {
-                    u32::try_from(v.len()).unwrap_or(u32::MAX)
-                });
+            Data::Vanished {
+                earlier: false,
+                uids,
+            } => {
+                let gone = uids
+                    .to_numbers(u32::MAX, self.exists as usize + 1)
+                    .map_or(self.exists, |v| u32::try_from(v.len()).unwrap_or(u32::MAX));
                 self.exists = self.exists.saturating_sub(gone);
             }
             Data::Flags(f) => self.flags = f.clone(),
@@ -102,11 +105,20 @@ mod tests {
         let mut m = SelectedMailbox::new(MailboxName::inbox(), false);
         m.apply_data(&Data::Exists(10));
         let uids = SequenceSet::from_numbers([3, 4, 9]).unwrap();
-        m.apply_data(&Data::Vanished { earlier: true, uids: uids.clone() });
+        m.apply_data(&Data::Vanished {
+            earlier: true,
+            uids: uids.clone(),
+        });
         assert_eq!(m.exists, 10);
-        m.apply_data(&Data::Vanished { earlier: false, uids });
+        m.apply_data(&Data::Vanished {
+            earlier: false,
+            uids,
+        });
         assert_eq!(m.exists, 7);
-        m.apply_data(&Data::Vanished { earlier: false, uids: SequenceSet::all() });
+        m.apply_data(&Data::Vanished {
+            earlier: false,
+            uids: SequenceSet::all(),
+        });
         assert_eq!(m.exists, 0, "a hostile huge set cannot underflow");
     }
 }
