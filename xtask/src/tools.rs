@@ -17,6 +17,21 @@ pub(crate) fn root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// Cargo's target directory (`CARGO_TARGET_DIR` if set).
+pub(crate) fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
+        }
+        None => root().join("target"),
+    }
+}
+
 /// Runs the idempotent installer (skips what is present).
 pub(crate) fn install() -> Result<()> {
     run(
@@ -58,9 +73,7 @@ pub(crate) fn build_binaries(release: bool) -> Result<PathBuf> {
         cargo.arg("--release");
     }
     run(&mut cargo, "build the relay")?;
-    Ok(root()
-        .join("target")
-        .join(if release { "release" } else { "debug" }))
+    Ok(target_dir().join(if release { "release" } else { "debug" }))
 }
 
 /// Builds the npm package (`crates/js/pkg`) with wasm-pack and the pinned wasm-opt, packs
