@@ -16,8 +16,8 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 32;
 /// Default for [`Limits::max_message_size`]: 8 MiB.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 8 << 20;
-/// Default for [`Limits::read_chunk_size`]: 64 KiB.
-pub const DEFAULT_READ_CHUNK_SIZE: usize = 64 << 10;
+/// Default for [`Limits::read_chunk_size`]: 256 KiB.
+pub const DEFAULT_READ_CHUNK_SIZE: usize = 256 << 10;
 /// Default for [`Limits::idle_timeout`]: 35 minutes, above the 29 minutes after which an
 /// IMAP client must re-issue IDLE (RFC 2177), so an idling mailbox is never cut.
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(35 * 60);
@@ -42,7 +42,9 @@ pub struct Limits {
     pub max_message_size: usize,
     /// Largest WebSocket frame accepted from a browser, in bytes.
     pub max_frame_size: usize,
-    /// Largest TCP read, hence largest binary frame sent to the browser, in bytes.
+    /// Largest TCP read, hence largest binary frame sent to the browser, in bytes. Reads
+    /// start at 16 KiB and double while they fill their buffer (bulk transfers), so
+    /// interactive traffic never allocates this much.
     pub read_chunk_size: usize,
     /// A tunnel that carried no data either way for this long is closed.
     pub idle_timeout: Duration,

@@ -38,6 +38,8 @@ use crate::{
 /// Close code for a failed upstream: 1011 "internal error". (1014 "bad gateway" would fit
 /// better, but some WebSocket clients, tungstenite among them, reject it as reserved.)
 const CLOSE_UPSTREAM_FAILED: u16 = close_code::ERROR;
+/// Smallest read from the server (grows towards `read_chunk_size` during bulk transfers).
+const MIN_READ: usize = 16 << 10;
 /// Bound on sending the final close frame and shutting the TCP side.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -391,7 +393,10 @@ where
             }
         };
         let upstream_to_client = async {
+            // Adaptive read size: small for interactive traffic, doubling while reads
+            // fill the buffer (bulk transfer) up to the configured chunk size.
             let chunk = options.read_chunk_size.max(1);
+            let mut next = MIN_READ.min(chunk);
             let interval = options.ping_interval;
             let mut ping = (!interval.is_zero())
                 .then(|| tokio::time::interval_at(Instant::now() + interval, interval));
@@ -410,10 +415,15 @@ where
                             tracing::debug!(%error, "upstream not readable");
                             return Ending::UpstreamError;
                         }
-                        let mut buf = BytesMut::with_capacity(chunk);
+                        let mut buf = BytesMut::with_capacity(next);
                         match up_rx.try_read_buf(&mut buf) {
                             Ok(0) => break,
                             Ok(n) => {
+                                if n >= next {
+                                    next = (next * 2).min(chunk);
+                                } else if n < next / 4 {
+                                    next = (next / 2).max(MIN_READ.min(chunk));
+                                }
                                 if ws_tx.send(Message::Binary(buf.freeze())).await.is_err() {
                                     return Ending::ClientError;
                                 }

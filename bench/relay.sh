@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Benchmark of the webimap relay against direct TCP, websocat and websockify, in one go,
+# on loopback, with one load client (crates/relay/examples/relay_bench.rs):
+#   - 64-byte echo round trip, p50 and p99;
+#   - bulk throughput, 512 MiB each way (browser->server into a sink, server->browser from
+#     a source), in 64 KiB WebSocket frames;
+#   - memory per idle connection (PSS of the proxy's process tree) at 1,000 and 5,000
+#     connections, and what is left over the baseline 30 s after they close.
+# websockify forks one process per connection, so it is measured at 200 idle connections
+# only (5,000 Python processes would not fit a shared machine).
+#
+# Usage: bench/relay.sh [OUTPUT_FILE]   (default: bench/results/relay-<date>.txt)
+# Installs websocat (crates.io) and websockify (PyPI) at pinned versions if absent.
+# Bounded: every phase of the client has a deadline; all servers are stopped on exit.
+set -euo pipefail
+
+WEBSOCAT_VERSION=1.14.0
+WEBSOCKIFY_VERSION=0.13.0
+# Fixed ports below the ephemeral range (so no outgoing connection holds them).
+BASE_PORT=${BASE_PORT:-21000}
+
+cd "$(dirname "$0")/.."
+OUT=${1:-bench/results/relay-$(date -u +%F).txt}
+mkdir -p "$(dirname "$OUT")"
+
+if ! command -v websocat >/dev/null; then
+  # websocat 1.14.0's own lock file pins traitobject 0.1.0, which no longer compiles
+  # with current Rust; fall back to resolving semver-compatible dependencies.
+  cargo install --locked websocat --version "$WEBSOCAT_VERSION" ||
+    cargo install websocat --version "$WEBSOCAT_VERSION"
+fi
+if ! command -v websockify >/dev/null; then
+  pip install "websockify==$WEBSOCKIFY_VERSION"
+fi
+
+cargo build --release -p webimap-relay --bin webimap-relay --example relay_bench
+RELAY=target/release/webimap-relay
+CLIENT=target/release/examples/relay_bench
+
+ulimit -n "$(ulimit -Hn)"
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "port $1 never opened" >&2
+  return 1
+}
+
+ECHO=$((BASE_PORT + 1)) SINK=$((BASE_PORT + 2)) SOURCE=$((BASE_PORT + 3))
+"$CLIENT" serve "$ECHO" "$SINK" "$SOURCE" >/dev/null &
+PIDS+=($!)
+
+P_RELAY=$((BASE_PORT + 10))
+RUST_LOG=warn "$RELAY" --listen "127.0.0.1:$P_RELAY" \
+  --allow "127.0.0.1:$ECHO" --allow "127.0.0.1:$SINK" --allow "127.0.0.1:$SOURCE" \
+  --max-connections 100000 --max-connections-per-ip 100000 2>/dev/null &
+RELAY_PID=$!
+PIDS+=("$RELAY_PID")
+
+P_WS=$((BASE_PORT + 20))
+websocat --binary "ws-l:127.0.0.1:$((P_WS + 1))" "tcp:127.0.0.1:$ECHO" 2>/dev/null &
+WEBSOCAT_PID=$!
+PIDS+=("$WEBSOCAT_PID")
+websocat --binary "ws-l:127.0.0.1:$((P_WS + 2))" "tcp:127.0.0.1:$SINK" 2>/dev/null &
+PIDS+=($!)
+websocat --binary "ws-l:127.0.0.1:$((P_WS + 3))" "tcp:127.0.0.1:$SOURCE" 2>/dev/null &
+PIDS+=($!)
+
+P_WF=$((BASE_PORT + 30))
+websockify "127.0.0.1:$((P_WF + 1))" "127.0.0.1:$ECHO" >/dev/null 2>&1 &
+WEBSOCKIFY_PID=$!
+PIDS+=("$WEBSOCKIFY_PID")
+websockify "127.0.0.1:$((P_WF + 2))" "127.0.0.1:$SINK" >/dev/null 2>&1 &
+PIDS+=($!)
+websockify "127.0.0.1:$((P_WF + 3))" "127.0.0.1:$SOURCE" >/dev/null 2>&1 &
+PIDS+=($!)
+
+for port in "$ECHO" "$SINK" "$SOURCE" "$P_RELAY" $((P_WS + 1)) $((P_WS + 2)) $((P_WS + 3)) \
+  $((P_WF + 1)) $((P_WF + 2)) $((P_WF + 3)); do
+  wait_port "$port"
+done
+
+RAW=$(mktemp)
+url() { echo "ws://127.0.0.1:$1/"; }
+relay_url() { echo "ws://127.0.0.1:$P_RELAY/relay?host=127.0.0.1&port=$1"; }
+
+echo "direct..." >&2
+"$CLIENT" run direct "tcp:127.0.0.1:$ECHO" "tcp:127.0.0.1:$SINK" "tcp:127.0.0.1:$SOURCE" >>"$RAW"
+echo "relay..." >&2
+"$CLIENT" run relay "$(relay_url "$ECHO")" "$(relay_url "$SINK")" "$(relay_url "$SOURCE")" \
+  "$RELAY_PID" 1000,5000 >>"$RAW"
+echo "websocat..." >&2
+"$CLIENT" run websocat "$(url $((P_WS + 1)))" "$(url $((P_WS + 2)))" "$(url $((P_WS + 3)))" \
+  "$WEBSOCAT_PID" 1000,5000 >>"$RAW"
+echo "websockify..." >&2
+"$CLIENT" run websockify "$(url $((P_WF + 1)))" "$(url $((P_WF + 2)))" "$(url $((P_WF + 3)))" \
+  "$WEBSOCKIFY_PID" 200 >>"$RAW"
+
+{
+  echo "# bench/relay.sh, $(date -u +%FT%TZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), loopback"
+  echo "# webimap-relay $(git rev-parse --short HEAD), websocat $(websocat --version 2>/dev/null | head -1), websockify $WEBSOCKIFY_VERSION ($(python3 --version))"
+  echo "# p50/p99: 64-byte echo round trip; up/down: 512 MiB in 64 KiB frames (MB = 10^6 B);"
+  echo "# KiB/conn: PSS of the proxy process tree over baseline / idle connections;"
+  echo "# after close: PSS over baseline 30 s after closing them."
+  echo
+  "$CLIENT" table "$RAW"
+  echo
+  echo "# raw"
+  cat "$RAW"
+} | tee "$OUT"
+rm -f "$RAW"
