@@ -69,6 +69,8 @@ where
     F: Future<Output = ()> + Send + 'static,
 {
     config.check()?;
+    // Before anything is announced: from here on a SIGHUP cannot terminate the relay.
+    let hangup = tls::Hangup::install();
     let tls = match &config.tls {
         Some(files) => Some(Arc::new(tls::TlsAcceptor::new(files.clone())?)),
         None => None,
@@ -87,9 +89,7 @@ where
     tracing::info!(%local, tls = tls.is_some(), config = ?state.config(), "relay listening");
     let router = app(state.clone());
     let token = state.shutdown_token();
-    if let Some(tls) = &tls {
-        tokio::spawn(tls::watch(tls.clone(), token.clone()));
-    }
+    tokio::spawn(tls::watch(tls.clone(), hangup, token.clone()));
     let connections = TaskTracker::new();
     let accept = listener::accept_loop(
         listener,

@@ -187,12 +187,52 @@ impl TlsAcceptor {
     }
 }
 
-/// Reloads the certificate when its files change or on SIGHUP, until `shutdown`.
-pub(crate) async fn watch(tls: Arc<TlsAcceptor>, shutdown: CancellationToken) {
+/// The SIGHUP handler, installed when created (so a SIGHUP, e.g. `systemctl reload`, never
+/// terminates the relay, with or without TLS).
+#[derive(Debug)]
+pub(crate) struct Hangup {
     #[cfg(unix)]
-    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-        .map_err(|error| tracing::warn!(%error, "cannot listen for SIGHUP"))
-        .ok();
+    signal: Option<tokio::signal::unix::Signal>,
+}
+
+impl Hangup {
+    /// Installs the handler; must run inside the Tokio runtime.
+    pub(crate) fn install() -> Self {
+        Self {
+            #[cfg(unix)]
+            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+                .map_err(|error| tracing::warn!(%error, "cannot listen for SIGHUP"))
+                .ok(),
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        if let Some(signal) = self.signal.as_mut() {
+            signal.recv().await;
+            return;
+        }
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Until `shutdown`: reloads the certificate (if the relay serves TLS) when its files
+/// change or on SIGHUP; without TLS, a SIGHUP is only logged.
+pub(crate) async fn watch(
+    tls: Option<Arc<TlsAcceptor>>,
+    mut hangup: Hangup,
+    shutdown: CancellationToken,
+) {
+    let Some(tls) = tls else {
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return,
+                () = hangup.recv() => {
+                    tracing::info!("SIGHUP: nothing to reload (no TLS listener)");
+                }
+            }
+        }
+    };
     let polling = !tls.files.reload_interval.is_zero();
     let mut tick = tokio::time::interval(if polling {
         tls.files.reload_interval
@@ -201,17 +241,6 @@ pub(crate) async fn watch(tls: Arc<TlsAcceptor>, shutdown: CancellationToken) {
     });
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        #[cfg(unix)]
-        let sighup = async {
-            match hangup.as_mut() {
-                Some(signal) => {
-                    signal.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        };
-        #[cfg(not(unix))]
-        let sighup = std::future::pending::<()>();
         tokio::select! {
             () = shutdown.cancelled() => return,
             _ = tick.tick() => {
@@ -219,7 +248,7 @@ pub(crate) async fn watch(tls: Arc<TlsAcceptor>, shutdown: CancellationToken) {
                     tls.reload_and_log("file changed");
                 }
             }
-            () = sighup => tls.reload_and_log("SIGHUP"),
+            () = hangup.recv() => tls.reload_and_log("SIGHUP"),
         }
     }
 }

@@ -344,3 +344,23 @@ async fn no_file_descriptors_left_after_10000_connections() -> TestResult {
     eprintln!("10,000 tunnels in {elapsed:?}; fds {before} -> {after}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_without_tls_does_not_stop_the_relay() -> TestResult {
+    let mut relay = Binary::start(&[], &[])?;
+    let pid = rustix::process::Pid::from_raw(relay.child.id() as i32).ok_or("pid")?;
+    rustix::process::kill_process(pid, rustix::process::Signal::HUP)?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        relay.child.try_wait()?.is_none(),
+        "relay exited:\n{}",
+        relay.log()
+    );
+    assert_eq!(http_get(relay.addr, "/healthz", "").await?.status, 200);
+    assert!(
+        relay.log().contains("SIGHUP: nothing to reload"),
+        "{}",
+        relay.log()
+    );
+    Ok(())
+}
