@@ -4,6 +4,8 @@
 //! Re-record the files with
 //! `WEBIMAP_RECORD=1 cargo nextest run -p webimap-proto -E 'test(live_dovecot)'`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::{
     io::{Read, Write},
     net::TcpStream,

@@ -1,6 +1,8 @@
 //! Property tests: a response encoded by `encode_response`, framed (in random chunks) and
 //! decoded, is the response we started with.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use proptest::{collection::vec, option, prelude::*};
 use webimap_proto::{
     codec::{
