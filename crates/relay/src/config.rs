@@ -184,6 +184,7 @@ struct FileLimits {
     handshake_timeout_secs: Option<u64>,
     max_header_size: Option<usize>,
     ws_read_buffer_size: Option<usize>,
+    max_http_connections: Option<usize>,
 }
 
 fn parse_list<T: std::str::FromStr>(
@@ -284,6 +285,9 @@ impl Cli {
                 .handshake_timeout_secs
                 .map_or(defaults.handshake_timeout, secs),
             max_header_size: fl.max_header_size.unwrap_or(defaults.max_header_size),
+            max_http_connections: fl
+                .max_http_connections
+                .unwrap_or(defaults.max_http_connections),
             ws_read_buffer_size: fl
                 .ws_read_buffer_size
                 .unwrap_or(defaults.ws_read_buffer_size),
@@ -418,6 +422,7 @@ impl Config {
             ("idle timeout", l.idle_timeout.is_zero()),
             ("handshake timeout", l.handshake_timeout.is_zero()),
             ("max header size", l.max_header_size == 0),
+            ("max HTTP connections", l.max_http_connections == 0),
             ("WebSocket read buffer size", l.ws_read_buffer_size == 0),
         ] {
             if zero {

@@ -98,6 +98,7 @@ where
         tls,
         token.clone(),
         connections.clone(),
+        state.metrics(),
     );
     let stop = async move {
         shutdown.await;

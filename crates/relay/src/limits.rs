@@ -23,6 +23,8 @@ pub const DEFAULT_READ_CHUNK_SIZE: usize = 256 << 10;
 pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(35 * 60);
 /// Default for [`Limits::ws_read_buffer_size`]: 4 KiB.
 pub const DEFAULT_WS_READ_BUFFER_SIZE: usize = 4 << 10;
+/// Default for [`Limits::max_http_connections`].
+pub const DEFAULT_MAX_HTTP_CONNECTIONS: usize = 1024;
 /// Default for [`Limits::handshake_timeout`].
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for [`Limits::max_header_size`]: 16 KiB.
@@ -58,6 +60,9 @@ pub struct Limits {
     /// Largest request head (request line and headers), in bytes; larger ones get
     /// HTTP 431.
     pub max_header_size: usize,
+    /// Connections at most that are not tunnels (yet): in their TLS handshake, sending
+    /// their request head, fetching the app or kept alive. More are closed at once.
+    pub max_http_connections: usize,
     /// Initial size of each WebSocket's read buffer, and the most it reads from the
     /// socket at once beyond a frame already announced. Small, because the WebSocket
     /// layer allocates (and zero-fills) it for every connection, idle or not; a large
@@ -77,6 +82,7 @@ impl Default for Limits {
             ping_interval: DEFAULT_PING_INTERVAL,
             handshake_timeout: DEFAULT_HANDSHAKE_TIMEOUT,
             max_header_size: DEFAULT_MAX_HEADER_SIZE,
+            max_http_connections: DEFAULT_MAX_HTTP_CONNECTIONS,
             ws_read_buffer_size: DEFAULT_WS_READ_BUFFER_SIZE,
         }
     }

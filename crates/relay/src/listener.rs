@@ -5,8 +5,10 @@
 //! A connection that does not finish its request head (the TLS handshake included) within
 //! [`Limits::handshake_timeout`](crate::Limits::handshake_timeout) is closed (slowloris);
 //! a head larger than [`Limits::max_header_size`](crate::Limits::max_header_size) gets
-//! HTTP 431. Upgraded WebSocket connections leave this loop: their tunnels are tracked by
-//! [`AppState`](crate::AppState).
+//! HTTP 431. At most [`Limits::max_http_connections`](crate::Limits::max_http_connections)
+//! connections may be in that state at once; more are closed as soon as accepted.
+//! Upgraded WebSocket connections leave this count: their tunnels are tracked (and
+//! capped) by [`AppState`](crate::AppState).
 
 use std::{convert::Infallible, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -16,11 +18,12 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::{
     io::{AsyncRead, AsyncWrite},
     net::TcpListener,
+    sync::Semaphore,
 };
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tower_service::Service as _;
 
-use crate::{limits::Limits, tls::TlsAcceptor};
+use crate::{limits::Limits, metrics::Metrics, tls::TlsAcceptor};
 
 /// Smallest read buffer cap hyper accepts.
 const HYPER_MIN_BUF: usize = 8192;
@@ -32,6 +35,9 @@ const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 pub(crate) struct Http {
     builder: http1::Builder,
     handshake_timeout: Duration,
+    /// Connections not (yet) upgraded to a tunnel: TLS handshakes, request heads being
+    /// read, static files, kept-alive HTTP connections.
+    pending: Arc<Semaphore>,
 }
 
 impl Http {
@@ -46,6 +52,7 @@ impl Http {
         Self {
             builder,
             handshake_timeout: limits.handshake_timeout,
+            pending: Arc::new(Semaphore::new(limits.max_http_connections)),
         }
     }
 }
@@ -58,6 +65,7 @@ pub(crate) async fn accept_loop(
     tls: Option<Arc<TlsAcceptor>>,
     shutdown: CancellationToken,
     tracker: TaskTracker,
+    metrics: &Metrics,
 ) {
     let http = Arc::new(http);
     loop {
@@ -75,11 +83,18 @@ pub(crate) async fn accept_loop(
                 }
             }
         };
+        let Ok(permit) = http.pending.clone().try_acquire_owned() else {
+            // Dropping the stream closes it at once: the relay is busy with handshakes.
+            tracing::debug!(%peer, "too many HTTP connections; closed");
+            metrics.refused("too_many_http_connections");
+            continue;
+        };
         let router = router.clone();
         let http = http.clone();
         let tls = tls.clone();
         let shutdown = shutdown.clone();
         tracker.spawn(async move {
+            let _permit = permit;
             if let Err(error) = stream.set_nodelay(true) {
                 tracing::debug!(%error, "could not set TCP_NODELAY");
             }

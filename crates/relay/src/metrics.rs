@@ -21,6 +21,7 @@ const KNOWN_REFUSALS: &[&str] = &[
     "too_many_connections_per_ip",
     "token_missing",
     "token_invalid",
+    "too_many_http_connections",
 ];
 
 /// The relay's counters. All updates are lock-free except refusals (rare).

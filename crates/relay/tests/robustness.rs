@@ -364,3 +364,28 @@ async fn sighup_without_tls_does_not_stop_the_relay() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn connections_beyond_the_http_cap_are_closed_at_once() -> TestResult {
+    let mut config = webimap_relay::Config::default();
+    config.limits.max_http_connections = 2;
+    config.limits.handshake_timeout = Duration::from_secs(2);
+    let relay = Relay::start(config).await?;
+    // Two slow clients hold both places.
+    let _a = TcpStream::connect(relay.addr).await?;
+    let _b = TcpStream::connect(relay.addr).await?;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mut third = TcpStream::connect(relay.addr).await?;
+    let mut buf = [0u8; 16];
+    let started = Instant::now();
+    let read = tokio::time::timeout(WAIT, third.read(&mut buf)).await?;
+    assert!(matches!(read, Ok(0) | Err(_)), "{read:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "not closed at once"
+    );
+    // Once they time out, there is room again.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    assert_eq!(http_get(relay.addr, "/healthz", "").await?.status, 200);
+    Ok(())
+}
