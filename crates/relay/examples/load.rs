@@ -126,8 +126,14 @@ fn start_relay(
             }
         }
     });
-    let addr = rx.recv_timeout(Duration::from_secs(10))?;
-    Ok((child, addr))
+    match rx.recv_timeout(Duration::from_secs(10)) {
+        Ok(addr) => Ok((child, addr)),
+        Err(error) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(format!("relay did not announce its address: {error}").into())
+        }
+    }
 }
 
 async fn open_one(url: &str) -> Result<Ws, Error> {
