@@ -2,9 +2,9 @@
 //! without a restart.
 //!
 //! The certificate chain and key are read from PEM files at startup (an unusable pair
-//! stops the relay). Afterwards [`TlsAcceptor::reload`] reads them again; a background task calls
-//! it when either file's modification time changes (checked every few seconds) and on
-//! SIGHUP. A failed reload keeps the certificate in use and logs why; handshakes in
+//! stops the relay). Afterwards [`TlsAcceptor::reload`] reads them again; a background
+//! task calls it when either file's modification time changes (checked every few
+//! seconds) and on SIGHUP. A failed reload keeps the certificate in use and logs why; handshakes in
 //! progress are unaffected, new ones get the new certificate.
 
 use std::{
