@@ -64,7 +64,8 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     wait_for_port(&mut relay, port)?;
 
     println!(
-        "\nwebimap demo is running.\n\n  Open      http://127.0.0.1:{port}/ in Chromium\n  Server    127.0.0.1\n  Port      {IMAP_PORT}\n  Security  None (unencrypted; IMAPS on port {IMAPS_PORT})\n  Username  {DEMO_USER}\n  Password  {DEMO_PASSWORD}\n\nPress Ctrl-C to stop everything.\n"
+        "\nwebimap demo is running.\n\n  Open      http://127.0.0.1:{port}/ in Chromium\n  Server    127.0.0.1\n  Port      {IMAP_PORT}\n  Security  None (unencrypted)\n  Username  {DEMO_USER}\n  Password  {DEMO_PASSWORD}\n\n  For TLS: server localhost, port {IMAPS_PORT} (or STARTTLS on {IMAP_PORT}), and under\n  Advanced paste the demo CA from {ca}\n\nPress Ctrl-C to stop everything.\n",
+        ca = dovecot.ca_pem_path().display()
     );
     while !stop.load(Ordering::Relaxed) {
         relay.check_running()?;
