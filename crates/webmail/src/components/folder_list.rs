@@ -6,7 +6,10 @@ use webimap_client::{
 };
 use yew::prelude::*;
 
-use super::status::{Loading, PaneError};
+use super::{
+    message_list::DRAG_TYPE,
+    status::{Loading, PaneError},
+};
 use crate::state::loadable::Loadable;
 
 /// Props of [`FolderList`].
@@ -18,6 +21,8 @@ pub(crate) struct FolderListProps {
     pub(crate) selected: Option<MailboxName>,
     /// A folder was clicked.
     pub(crate) on_select: Callback<MailboxName>,
+    /// Messages (UIDs of the selected folder) were dropped on a folder.
+    pub(crate) on_drop: Callback<(MailboxName, Vec<u32>)>,
 }
 
 /// `<nav aria-label="Folders">` with one button per folder, indented by depth.
@@ -42,12 +47,12 @@ pub(crate) fn FolderList(props: &FolderListProps) -> Html {
 }
 
 fn folder_item(folder: &Folder, props: &FolderListProps) -> Html {
-    let style = format!("--depth: {}", folder.depth);
+    let depth = super::depth_class(folder.depth);
     let icon = html! { <span class={classes!("folder-icon", icon_class(folder))} aria-hidden="true"></span> };
     if !folder.selectable {
         return html! {
             <li>
-                <span class="folder folder-group" {style} title={folder.path.clone()}>
+                <span class={classes!("folder", "folder-group", depth.clone())} title={folder.path.clone()}>
                     { icon }<span class="folder-label">{ folder.label.clone() }</span>
                 </span>
             </li>
@@ -58,12 +63,43 @@ fn folder_item(folder: &Folder, props: &FolderListProps) -> Html {
         let name = folder.name.clone();
         props.on_select.reform(move |_: MouseEvent| name.clone())
     };
+    let ondragover = Callback::from(|e: DragEvent| {
+        let ours = e
+            .data_transfer()
+            .is_some_and(|dt| dt.types().includes(&DRAG_TYPE.into(), 0));
+        if ours {
+            e.prevent_default();
+        }
+    });
+    let ondrop = {
+        let name = folder.name.clone();
+        let on_drop = props.on_drop.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            let data = e
+                .data_transfer()
+                .and_then(|dt| dt.get_data(DRAG_TYPE).ok())
+                .unwrap_or_default();
+            let uids: Vec<u32> = data.split(',').filter_map(|u| u.parse().ok()).collect();
+            if !uids.is_empty() {
+                on_drop.emit((name.clone(), uids));
+            }
+        })
+    };
+    let unseen = folder.unseen.filter(|&n| n > 0);
     html! {
-        <li>
-            <button type="button" class={classes!("folder", current.then_some("current"))} {style}
-                title={folder.path.clone()} aria-current={current.then_some("true")} {onclick}>
+        <li class="folder-item">
+            <button type="button" class={classes!("folder", current.then_some("current"), depth)}
+                title={folder.path.clone()} aria-current={current.then_some("true")} {onclick}
+                {ondragover} {ondrop}>
                 { icon }<span class="folder-label">{ folder.label.clone() }</span>
             </button>
+            // Outside the button, so its name stays the folder's name.
+            if let Some(n) = unseen {
+                <span class="folder-count">
+                    { n }<span class="visually-hidden">{ " unread" }</span>
+                </span>
+            }
         </li>
     }
 }

@@ -27,6 +27,8 @@ const OVERSCAN: usize = 6;
 pub(crate) const SEARCH_ID: &str = "search";
 /// The id of the listbox (for focus after actions).
 pub(crate) const LIST_ID: &str = "message-list";
+/// The drag-and-drop type of dragged messages (their UIDs, comma-separated).
+pub(crate) const DRAG_TYPE: &str = "application/x-webimap-uids";
 
 /// Props of [`MessageList`].
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -47,12 +49,17 @@ pub(crate) struct MessageListProps {
     pub(crate) on_open: Callback<u32>,
     /// Everything else.
     pub(crate) act: Callback<MailboxAction>,
+    /// The action bar, under the toolbar.
+    #[prop_or_default]
+    pub(crate) actions: Html,
 }
 
 /// A `<section>` with the toolbar and `role="listbox"` "Messages".
 #[function_component]
 pub(crate) fn MessageList(props: &MessageListProps) -> Html {
     let scroller = use_node_ref();
+    let spacer = use_node_ref();
+    let window = use_node_ref();
     let scroll_top = use_state(|| 0.0_f64);
     let viewport = use_state(|| 900.0_f64);
 
@@ -94,6 +101,23 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
         })
     };
 
+    // The spacer is as tall as the whole list; the rows shown sit in a window moved to
+    // their place (through the CSSOM: the page's CSP allows no style attributes).
+    let n = props.order.len();
+    let first = ((*scroll_top / ROW_HEIGHT) as usize)
+        .saturating_sub(OVERSCAN)
+        .min(n.saturating_sub(1));
+    {
+        let (spacer, window) = (spacer.clone(), window.clone());
+        use_effect(move || {
+            super::set_style(&spacer, "height", &format!("{}px", n as f64 * ROW_HEIGHT));
+            super::set_style(
+                &window,
+                "transform",
+                &format!("translateY({}px)", first as f64 * ROW_HEIGHT),
+            );
+        });
+    }
     let total = props.messages.ready().map_or(0, |m| m.len());
     let unread = props
         .messages
@@ -117,10 +141,6 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
             html! { <p class="pane-empty">{ "No messages match." }</p> }
         }
         Loadable::Ready(messages) => {
-            let n = props.order.len();
-            let first = ((*scroll_top / ROW_HEIGHT) as usize)
-                .saturating_sub(OVERSCAN)
-                .min(n.saturating_sub(1));
             let shown = (*viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
             let last = (first + shown).min(n);
             let now = clock::local(clock::now());
@@ -148,12 +168,14 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
                 <div id={LIST_ID} class="message-scroller" ref={scroller.clone()} {onscroll} {onkeydown}
                     role="listbox" aria-label="Messages" aria-multiselectable="true" tabindex="0"
                     aria-activedescendant={active}>
-                    <div class="message-spacer" style={format!("height: {}px", n as f64 * ROW_HEIGHT)}>
-                        { for (first..last).filter_map(|pos| {
-                            let uid = props.order[pos];
-                            let i = messages.binary_search_by_key(&uid, |m| m.uid).ok()?;
-                            Some(row(&messages[i], pos, n, props, now))
-                        }) }
+                    <div class="message-spacer" ref={spacer.clone()}>
+                        <div class="message-window" ref={window.clone()}>
+                            { for (first..last).filter_map(|pos| {
+                                let uid = props.order[pos];
+                                let i = messages.binary_search_by_key(&uid, |m| m.uid).ok()?;
+                                Some(row(&messages[i], pos, n, props, now))
+                            }) }
+                        </div>
                     </div>
                 </div>
             }
@@ -176,6 +198,7 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
                     }
                 </header>
                 { toolbar(props) }
+                { props.actions.clone() }
             }
             { body }
         </section>
@@ -249,6 +272,19 @@ fn row(
     };
     let current = props.open == Some(uid);
     let selected = props.selection.uids.contains(&uid);
+    let ondragstart = {
+        let selection = selected.then(|| props.selection.uids.clone());
+        Callback::from(move |e: DragEvent| {
+            let uids: Vec<String> = match &selection {
+                Some(all) => all.iter().map(u32::to_string).collect(),
+                None => vec![uid.to_string()],
+            };
+            if let Some(dt) = e.data_transfer() {
+                let _ = dt.set_data(DRAG_TYPE, &uids.join(","));
+                dt.set_effect_allowed("copyMove");
+            }
+        })
+    };
     let from = match format::names(&message.from) {
         s if s.is_empty() => "(unknown sender)".to_string(),
         s => s,
@@ -275,7 +311,8 @@ fn row(
     html! {
         <div class={classes} key={uid} id={format!("msg-{uid}")} role="option" aria-selected={selected.to_string()}
             aria-posinset={(pos + 1).to_string()} aria-setsize={total.to_string()}
-            style={format!("transform: translateY({}px)", pos as f64 * ROW_HEIGHT)} {onclick}>
+            {onclick}
+            draggable="true" {ondragstart}>
             <span class="message-from">{ from }</span>
             { for date }
             <span class="message-subject">

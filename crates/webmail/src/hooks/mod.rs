@@ -6,5 +6,5 @@ pub(crate) mod use_mailbox;
 pub(crate) mod use_session;
 
 pub(crate) use use_keydown::use_keydown;
-pub(crate) use use_mailbox::use_mailbox;
+pub(crate) use use_mailbox::{MailboxHandle, use_mailbox};
 pub(crate) use use_session::{SessionHandle, use_session};

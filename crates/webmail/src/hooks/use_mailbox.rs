@@ -1,5 +1,7 @@
 //! [`use_mailbox`]: folders, message lists and messages of a signed-in connection.
 
+use std::{cell::Cell, rc::Rc, time::Duration};
+
 use wasm_bindgen_futures::spawn_local;
 use webimap_client::{
     model::{AttachmentInfo, MessageContent},
@@ -10,13 +12,18 @@ use yew::prelude::*;
 use super::use_session::report_lost;
 use crate::{
     mail_html,
-    services::{self, Connection},
+    services::{self, Connection, mailbox::Watched},
     state::{
+        actions::{Mark, MessageCommand, Plan, Toast, Undo, moved_text},
+        error::UiError,
         loadable::Loadable,
         mailbox::{Mailbox, MailboxAction, initial_folder},
         message::Overlay,
     },
 };
+
+/// How long a toast (and its Undo) stays.
+const TOAST_TIME: Duration = Duration::from_secs(6);
 
 /// The signed-in view's state and what can be done in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,17 +42,78 @@ pub(crate) struct MailboxHandle {
     pub(crate) view_attached: Callback<Vec<u32>>,
     /// Shows the open message's source.
     pub(crate) view_source: Callback<()>,
+    /// Acts on the selected messages (or the open one).
+    pub(crate) command: Callback<MessageCommand>,
+    /// Deletes messages for good (after the confirmation).
+    pub(crate) delete_forever: Callback<Vec<u32>>,
+    /// Takes a move back.
+    pub(crate) undo: Callback<Undo>,
+    /// Turns marking read on open on or off (remembered).
+    pub(crate) set_mark_read_on_open: Callback<bool>,
+}
+
+/// What the background tasks of the mailbox need.
+#[derive(Clone)]
+struct Tasks {
+    conn: Connection,
+    dispatcher: UseReducerDispatcher<Mailbox>,
+    connection_lost: Callback<()>,
+    toasts: Rc<Cell<u32>>,
+}
+
+impl Tasks {
+    /// Shows a toast for a few seconds.
+    fn toast(&self, text: String, undo: Option<Undo>, error: bool) {
+        let id = self.toasts.get() + 1;
+        self.toasts.set(id);
+        self.dispatcher.dispatch(MailboxAction::ToastShown(Toast {
+            id,
+            text,
+            undo,
+            error,
+        }));
+        let dispatcher = self.dispatcher.clone();
+        spawn_local(async move {
+            yew::platform::time::sleep(TOAST_TIME).await;
+            dispatcher.dispatch(MailboxAction::ToastExpired(id));
+        });
+    }
+
+    /// Reports a failed action: a toast, and sign-in again if the connection is gone.
+    fn failed(&self, what: &str, error: &UiError) {
+        report_lost(error, &self.connection_lost);
+        self.toast(format!("{what}: {error}"), None, true);
+    }
+
+    /// Fresh folder counts.
+    async fn refresh_folders(&self) {
+        if let Ok(folders) = services::mailbox::list_folders(&self.conn).await {
+            self.dispatcher
+                .dispatch(MailboxAction::FoldersRefreshed(folders));
+        }
+    }
 }
 
 /// Lists the folders on mount and opens INBOX; `connection_lost` is called when the
 /// connection breaks.
 #[hook]
 pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> MailboxHandle {
-    let state = use_reducer(Mailbox::default);
+    let state = use_reducer(|| Mailbox {
+        mark_read_on_open: services::browser::load_mark_read_on_open(),
+        ..Mailbox::default()
+    });
+    let toasts: Rc<Cell<u32>> = (*use_memo((), |()| Rc::new(Cell::new(0_u32)))).clone();
+    let tasks = Tasks {
+        conn: conn.clone(),
+        dispatcher: state.dispatcher(),
+        connection_lost: connection_lost.clone(),
+        toasts,
+    };
 
     {
         let dispatcher = state.dispatcher();
         let connection_lost = connection_lost.clone();
+        let tasks = tasks.clone();
         use_effect_with(conn.clone(), move |conn| {
             let conn = conn.clone();
             dispatcher.dispatch(MailboxAction::FoldersLoading);
@@ -57,7 +125,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                 }
                 dispatcher.dispatch(MailboxAction::FoldersLoaded(folders));
                 if let Some(folder) = first {
-                    load_folder(conn, folder, dispatcher, connection_lost).await;
+                    load_folder(tasks, folder).await;
                 }
             });
         });
@@ -69,16 +137,9 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
     };
 
     let select_folder = {
-        let dispatcher = state.dispatcher();
-        let conn = conn.clone();
-        let connection_lost = connection_lost.clone();
+        let tasks = tasks.clone();
         Callback::from(move |folder: MailboxName| {
-            spawn_local(load_folder(
-                conn.clone(),
-                folder,
-                dispatcher.clone(),
-                connection_lost.clone(),
-            ));
+            spawn_local(load_folder(tasks.clone(), folder));
         })
     };
 
@@ -87,15 +148,40 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         let conn = conn.clone();
         let selected = state.selected.clone();
         let connection_lost = connection_lost.clone();
+        let mark_read = state.mark_read_on_open;
+        let tasks = tasks.clone();
+        let current = state.clone();
+        let summary_unread = move |uid: u32| current.message(uid).is_some_and(|m| !m.seen);
         Callback::from(move |uid: u32| {
             let Some(folder) = selected.clone() else {
                 return;
             };
             dispatcher.dispatch(MailboxAction::MessageOpened(uid));
+            let unread = mark_read && summary_unread(uid);
+            if unread {
+                dispatcher.dispatch(MailboxAction::Marked {
+                    uids: vec![uid],
+                    mark: Mark::Seen,
+                    on: true,
+                });
+            }
             let (conn, dispatcher, connection_lost) =
                 (conn.clone(), dispatcher.clone(), connection_lost.clone());
+            let tasks = tasks.clone();
             spawn_local(async move {
                 let result = services::mailbox::open_message(&conn, &folder, uid).await;
+                if unread {
+                    let marked =
+                        services::mailbox::mark(&conn, &folder, &[uid], Mark::Seen, true).await;
+                    if let Err(e) = marked {
+                        dispatcher.dispatch(MailboxAction::Marked {
+                            uids: vec![uid],
+                            mark: Mark::Seen,
+                            on: false,
+                        });
+                        tasks.failed("Could not mark the message read", &e);
+                    }
+                }
                 if let Err(e) = &result {
                     report_lost(e, &connection_lost);
                 }
@@ -195,6 +281,168 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         })
     };
 
+    let command = {
+        let tasks = tasks.clone();
+        let state = state.clone();
+        Callback::from(move |command: MessageCommand| {
+            let Some(folder) = state.selected.clone() else {
+                return;
+            };
+            match state.plan(command) {
+                Plan::Nothing => {}
+                Plan::Refuse(text) => tasks.toast(text, None, true),
+                Plan::ConfirmDelete(uids) => tasks
+                    .dispatcher
+                    .dispatch(MailboxAction::OverlayOpened(Overlay::ConfirmDelete(uids))),
+                Plan::Flag { uids, mark, on } => {
+                    let before: Vec<_> = uids
+                        .iter()
+                        .filter_map(|&u| state.message(u).cloned())
+                        .collect();
+                    tasks.dispatcher.dispatch(MailboxAction::Marked {
+                        uids: uids.clone(),
+                        mark,
+                        on,
+                    });
+                    let tasks = tasks.clone();
+                    spawn_local(async move {
+                        if let Err(e) =
+                            services::mailbox::mark(&tasks.conn, &folder, &uids, mark, on).await
+                        {
+                            tasks.dispatcher.dispatch(MailboxAction::Restored {
+                                folder,
+                                messages: before,
+                            });
+                            tasks.failed("The server refused the change", &e);
+                        }
+                    });
+                }
+                Plan::Move { uids, target, kind } => {
+                    let before: Vec<_> = uids
+                        .iter()
+                        .filter_map(|&u| state.message(u).cloned())
+                        .collect();
+                    let label = folder_label(&state, &target);
+                    tasks.dispatcher.dispatch(MailboxAction::Removed {
+                        folder: folder.clone(),
+                        uids: uids.clone(),
+                    });
+                    let tasks = tasks.clone();
+                    spawn_local(async move {
+                        match services::mailbox::move_messages(&tasks.conn, &folder, &uids, &target)
+                            .await
+                        {
+                            Ok(undo) => {
+                                tasks.toast(moved_text(kind, uids.len(), &label), undo, false);
+                                tasks.refresh_folders().await;
+                            }
+                            Err(e) => {
+                                tasks.dispatcher.dispatch(MailboxAction::Restored {
+                                    folder,
+                                    messages: before,
+                                });
+                                tasks.failed("The messages could not be moved", &e);
+                            }
+                        }
+                    });
+                }
+                Plan::Copy { uids, target } => {
+                    let label = folder_label(&state, &target);
+                    let tasks = tasks.clone();
+                    spawn_local(async move {
+                        match services::mailbox::copy_messages(&tasks.conn, &folder, &uids, &target)
+                            .await
+                        {
+                            Ok(()) => {
+                                let n = uids.len();
+                                let what = if n == 1 {
+                                    "Message".to_string()
+                                } else {
+                                    format!("{n} messages")
+                                };
+                                tasks.toast(format!("{what} copied to {label}"), None, false);
+                                tasks.refresh_folders().await;
+                            }
+                            Err(e) => tasks.failed("The messages could not be copied", &e),
+                        }
+                    });
+                }
+            }
+        })
+    };
+
+    let delete_forever = {
+        let tasks = tasks.clone();
+        let state = state.clone();
+        Callback::from(move |uids: Vec<u32>| {
+            let Some(folder) = state.selected.clone() else {
+                return;
+            };
+            tasks.dispatcher.dispatch(MailboxAction::OverlayClosed);
+            let before: Vec<_> = uids
+                .iter()
+                .filter_map(|&u| state.message(u).cloned())
+                .collect();
+            tasks.dispatcher.dispatch(MailboxAction::Removed {
+                folder: folder.clone(),
+                uids: uids.clone(),
+            });
+            let tasks = tasks.clone();
+            spawn_local(async move {
+                match services::mailbox::delete_messages(&tasks.conn, &folder, &uids).await {
+                    Ok(()) => {
+                        let n = uids.len();
+                        let what = if n == 1 {
+                            "Message".to_string()
+                        } else {
+                            format!("{n} messages")
+                        };
+                        tasks.toast(format!("{what} deleted for good"), None, false);
+                        tasks.refresh_folders().await;
+                    }
+                    Err(e) => {
+                        tasks.dispatcher.dispatch(MailboxAction::Restored {
+                            folder,
+                            messages: before,
+                        });
+                        tasks.failed("The messages could not be deleted", &e);
+                    }
+                }
+            });
+        })
+    };
+
+    let undo = {
+        let tasks = tasks.clone();
+        Callback::from(move |undo: Undo| {
+            tasks
+                .dispatcher
+                .dispatch(MailboxAction::ToastExpired(tasks.toasts.get()));
+            let tasks = tasks.clone();
+            spawn_local(async move {
+                match services::mailbox::undo_move(&tasks.conn, &undo).await {
+                    Ok(messages) => {
+                        tasks.dispatcher.dispatch(MailboxAction::Restored {
+                            folder: undo.source.clone(),
+                            messages,
+                        });
+                        tasks.toast("Undone".into(), None, false);
+                        tasks.refresh_folders().await;
+                    }
+                    Err(e) => tasks.failed("Could not undo", &e),
+                }
+            });
+        })
+    };
+
+    let set_mark_read_on_open = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |on: bool| {
+            services::browser::save_mark_read_on_open(on);
+            dispatcher.dispatch(MailboxAction::MarkReadOnOpenSet(on));
+        })
+    };
+
     MailboxHandle {
         state,
         act,
@@ -203,7 +451,20 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         download,
         view_attached,
         view_source,
+        command,
+        delete_forever,
+        undo,
+        set_mark_read_on_open,
     }
+}
+
+/// How a folder is called in toasts.
+fn folder_label(state: &Mailbox, name: &MailboxName) -> String {
+    state
+        .folders
+        .ready()
+        .and_then(|f| f.iter().find(|f| &f.name == name))
+        .map_or_else(|| name.display().into_owned(), |f| f.label.clone())
 }
 
 /// The inline images the message's HTML refers to: (Content-ID, section).
@@ -224,16 +485,49 @@ fn inline_images(message: &MessageContent) -> Vec<(String, Vec<u32>)> {
         .collect()
 }
 
-async fn load_folder(
-    conn: Connection,
-    folder: MailboxName,
-    dispatcher: UseReducerDispatcher<Mailbox>,
-    connection_lost: Callback<()>,
-) {
-    dispatcher.dispatch(MailboxAction::FolderSelected(folder.clone()));
-    let result = services::mailbox::open_folder(&conn, &folder).await;
+async fn load_folder(tasks: Tasks, folder: MailboxName) {
+    tasks
+        .dispatcher
+        .dispatch(MailboxAction::FolderSelected(folder.clone()));
+    let result = services::mailbox::open_folder(&tasks.conn, &folder).await;
     if let Err(e) = &result {
-        report_lost(e, &connection_lost);
+        report_lost(e, &tasks.connection_lost);
     }
-    dispatcher.dispatch(MailboxAction::MessagesLoaded { folder, result });
+    let (result, generation) = match result {
+        Ok((messages, generation)) => (Ok(messages), Some(generation)),
+        Err(e) => (Err(e), None),
+    };
+    tasks.dispatcher.dispatch(MailboxAction::MessagesLoaded {
+        folder: folder.clone(),
+        result,
+    });
+    if let Some(generation) = generation {
+        watch(tasks, folder, generation).await;
+    }
+}
+
+/// Keeps the folder opened as `generation` live until another folder is opened: changes
+/// from other clients become actions; user actions interrupt the IDLE and it resumes.
+async fn watch(tasks: Tasks, folder: MailboxName, generation: u64) {
+    // The folder's own counts follow from its messages.
+    let on_change = |change| {
+        tasks.dispatcher.dispatch(MailboxAction::Live {
+            folder: folder.clone(),
+            changes: vec![change],
+        });
+    };
+    loop {
+        match services::mailbox::watch_once(&tasks.conn, generation, &on_change).await {
+            Ok(Watched::Again) => {}
+            Ok(Watched::Reset) => {
+                Box::pin(load_folder(tasks.clone(), folder.clone())).await;
+                return;
+            }
+            Ok(Watched::Over) => return,
+            Err(e) => {
+                report_lost(&e, &tasks.connection_lost);
+                return;
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::{
     app::SessionContext,
     components::{
+        action_bar::ActionBar,
         dialog::Dialog,
         folder_list::FolderList,
         html_frame::HtmlFrame,
@@ -14,11 +15,13 @@ use crate::{
         message_view::MessageView,
         separator::Separator,
         status::{Loading, PaneError},
+        toast::ToastView,
     },
-    hooks::{use_keydown, use_mailbox},
+    hooks::{MailboxHandle, use_keydown, use_mailbox},
     mail_html,
     services::{Connection, browser},
     state::{
+        actions::MessageCommand,
         keys::{Command, Press, command_for},
         loadable::Loadable,
         mailbox::{MailboxAction, Pane},
@@ -51,16 +54,27 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
     let widths = use_state(|| browser::load_layout().unwrap_or((FOLDERS_WIDTH.1, LIST_WIDTH.1)));
     let theme = use_state(browser::load_theme);
     let g_pending = use_mut_ref(|| false);
+    let panes = use_node_ref();
+    {
+        // Through the CSSOM: the page's CSP allows no style attributes.
+        let panes = panes.clone();
+        let (folders_width, list_width) = *widths;
+        use_effect(move || {
+            crate::components::set_style(&panes, "--folders-width", &format!("{folders_width}px"));
+            crate::components::set_style(&panes, "--list-width", &format!("{list_width}px"));
+        });
+    }
 
     let state = &mailbox.state;
     let act = mailbox.act.clone();
 
     let onkey = {
         let state = state.clone();
-        let (act, open_message, select_folder) = (
+        let (act, open_message, select_folder, run) = (
             act.clone(),
             mailbox.open_message.clone(),
             mailbox.select_folder.clone(),
+            mailbox.command.clone(),
         );
         let g_pending = g_pending.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -125,6 +139,19 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     }
                 }
                 Command::SelectAll => act.emit(MailboxAction::AllSelected),
+                Command::MarkRead => run.emit(MessageCommand::MarkRead(true)),
+                Command::MarkUnread => run.emit(MessageCommand::MarkRead(false)),
+                Command::Flag => run.emit(MessageCommand::ToggleFlag),
+                Command::Delete => run.emit(MessageCommand::Delete),
+                Command::Archive => run.emit(MessageCommand::Archive),
+                Command::Junk => run.emit(MessageCommand::Junk),
+                Command::MoveTo => {
+                    if !state.targets().is_empty() {
+                        act.emit(MailboxAction::OverlayOpened(Overlay::PickFolder {
+                            copy: false,
+                        }));
+                    }
+                }
             }
         })
     };
@@ -168,7 +195,22 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
         Pane::List => "list",
         Pane::Message => "message",
     };
-    let close_overlay = act.reform(|()| MailboxAction::OverlayClosed);
+    let targets = state.targets();
+    let all_read = !targets.is_empty()
+        && targets
+            .iter()
+            .all(|&u| state.message(u).is_none_or(|m| m.seen));
+    let all_flagged = !targets.is_empty()
+        && targets
+            .iter()
+            .all(|&u| state.message(u).is_some_and(|m| m.flagged));
+    let actions = html! {
+        <ActionBar count={targets.len()} {all_read} {all_flagged}
+            on_command={mailbox.command.clone()} act={act.clone()} />
+    };
+    let on_drop = mailbox
+        .command
+        .reform(|(target, uids)| MessageCommand::Drop { uids, target });
 
     html! {
         <div class="mail-app">
@@ -181,6 +223,9 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     <span class="account-name" title={props.account.server.clone()}>
                         { format!("{} on {}", props.account.username, props.account.server) }
                     </span>
+                    <button type="button" class="button secondary" onclick={act.reform(|_: MouseEvent| MailboxAction::OverlayOpened(Overlay::Settings))}>
+                        { "Settings" }
+                    </button>
                     <button type="button" class="button secondary icon-button" onclick={act.reform(|_: MouseEvent| MailboxAction::OverlayOpened(Overlay::Shortcuts))}
                         aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">{ "?" }</button>
                     <button type="button" class="button secondary" aria-pressed={dark.to_string()} onclick={on_theme}>
@@ -191,12 +236,12 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     </button>
                 </div>
             </header>
-            <main class="panes" data-pane={pane}
-                style={format!("--folders-width: {}px; --list-width: {}px", widths.0, widths.1)}>
+            <main class="panes" data-pane={pane} ref={panes.clone()}>
                 <FolderList
                     folders={state.folders.clone()}
                     selected={state.selected.clone()}
                     on_select={mailbox.select_folder.clone()}
+                    {on_drop}
                 />
                 <Separator label="Resize folders" value={widths.0} min={FOLDERS_WIDTH.0} max={FOLDERS_WIDTH.2}
                     on_change={set_width(0)} />
@@ -209,6 +254,7 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     open={state.open}
                     on_open={mailbox.open_message.clone()}
                     act={act.clone()}
+                    {actions}
                 />
                 <Separator label="Resize message list" value={widths.1} min={LIST_WIDTH.0} max={LIST_WIDTH.2}
                     on_change={set_width(1)} />
@@ -223,14 +269,80 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     on_back={act.reform(|()| MailboxAction::MessageClosed)}
                 />
             </main>
-            { overlay(state.overlay.as_ref(), close_overlay) }
+            { overlay(&mailbox) }
+            <ToastView toast={state.toast.clone()} on_undo={mailbox.undo.clone()}
+                on_dismiss={act.reform(MailboxAction::ToastExpired)} />
         </div>
     }
 }
 
-fn overlay(overlay: Option<&Overlay>, on_close: Callback<()>) -> Html {
-    match overlay {
+fn overlay(mailbox: &MailboxHandle) -> Html {
+    let state = &mailbox.state;
+    let on_close = mailbox.act.reform(|()| MailboxAction::OverlayClosed);
+    match state.overlay.as_ref() {
         None => html! {},
+        Some(Overlay::Settings) => {
+            let on = state.mark_read_on_open;
+            let onchange = mailbox.set_mark_read_on_open.reform(move |_: Event| !on);
+            html! {
+                <Dialog title="Settings" {on_close}>
+                    <label class="check">
+                        <input type="checkbox" checked={on} {onchange} />
+                        { " Mark messages read when opened" }
+                    </label>
+                </Dialog>
+            }
+        }
+        Some(Overlay::ConfirmDelete(uids)) => {
+            let n = uids.len();
+            let what = if n == 1 {
+                "this message".to_string()
+            } else {
+                format!("these {n} messages")
+            };
+            let uids = uids.clone();
+            let on_delete = mailbox
+                .delete_forever
+                .reform(move |_: MouseEvent| uids.clone());
+            html! {
+                <Dialog title="Delete for good?" on_close={on_close.clone()}>
+                    <p>{ format!("Delete {what} for good? This cannot be undone.") }</p>
+                    <div class="dialog-actions">
+                        <button type="button" class="button danger" onclick={on_delete}>{ "Delete for good" }</button>
+                        <button type="button" class="button secondary" onclick={on_close.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>
+                    </div>
+                </Dialog>
+            }
+        }
+        Some(Overlay::PickFolder { copy }) => {
+            let copy = *copy;
+            let folders = state.folders.ready().cloned().unwrap_or_default();
+            let current = state.selected.clone();
+            let title = if copy {
+                "Copy to folder"
+            } else {
+                "Move to folder"
+            };
+            html! {
+                <Dialog {title} on_close={on_close.clone()}>
+                    <ul class="folder-picker">
+                        { for folders.into_iter().filter(|f| f.selectable && Some(&f.name) != current.as_ref()).map(|f| {
+                            let name = f.name.clone();
+                            let (run, close) = (mailbox.command.clone(), on_close.clone());
+                            let onclick = Callback::from(move |_: MouseEvent| {
+                                close.emit(());
+                                run.emit(if copy { MessageCommand::CopyTo(name.clone()) } else { MessageCommand::MoveTo(name.clone()) });
+                            });
+                            html! {
+                                <li><button type="button" class={classes!("folder", crate::components::depth_class(f.depth))} {onclick}>
+                                    <span class="folder-label">{ f.path.clone() }</span>
+                                </button></li>
+                            }
+                        }) }
+                    </ul>
+                </Dialog>
+            }
+        }
         Some(Overlay::Shortcuts) => html! {
             <Dialog title="Keyboard shortcuts" {on_close}>
                 <dl class="shortcuts">
@@ -241,6 +353,12 @@ fn overlay(overlay: Option<&Overlay>, on_close: Callback<()>) -> Html {
                         ("/", "Search"),
                         ("g then i", "Go to Inbox"),
                         ("Ctrl+A", "Select all (in the list)"),
+                        ("shift+I / shift+U", "Mark read / unread"),
+                        ("s", "Flag or unflag"),
+                        ("e", "Archive"),
+                        ("#", "Delete (in Trash: for good)"),
+                        ("!", "Mark as junk"),
+                        ("v", "Move to a folder"),
                         ("?", "This list"),
                         ("Escape", "Close a dialog"),
                     ].into_iter().map(|(k, what)| html! { <><dt><kbd>{ k }</kbd></dt><dd>{ what }</dd></> }) }

@@ -116,6 +116,28 @@ pub(crate) fn save_layout(widths: (u32, u32)) {
     }
 }
 
+const MARK_READ_KEY: &str = "webimap.markReadOnOpen";
+
+/// Whether opening a message marks it read (the default) or the user turned that off.
+pub(crate) fn load_mark_read_on_open() -> bool {
+    if !cfg!(target_arch = "wasm32") {
+        return true;
+    }
+    storage()
+        .and_then(|s| s.get_item(MARK_READ_KEY).ok()?)
+        .is_none_or(|v| v != "false")
+}
+
+/// Remembers whether opening a message marks it read.
+pub(crate) fn save_mark_read_on_open(on: bool) {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(MARK_READ_KEY, if on { "true" } else { "false" });
+    }
+}
+
 fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }

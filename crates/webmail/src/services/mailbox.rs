@@ -1,25 +1,32 @@
 //! Folders, message lists and messages.
 
+use std::time::Duration;
+
 use base64::Engine as _;
-use futures::lock::MutexGuard;
+use futures::{FutureExt, channel::oneshot, lock::MutexGuard};
 use webimap_client::{
     model::{DecodedPart, Folder, MessageContent, MessageSummary},
     proto::types::{mailbox::MailboxName, sequence::SequenceSet},
+    sync::MailboxEvent,
 };
 
 use super::{
     Connection, Inner,
     error::{Stage, describe},
 };
-use crate::state::{error::UiError, message::AttachedMessage};
+use crate::state::{
+    actions::{LiveChange, Mark, Undo, flags_change},
+    error::UiError,
+    message::AttachedMessage,
+};
 
 fn session_error(err: &webimap_client::ClientError) -> UiError {
     describe(err, Stage::Session, "the server")
 }
 
-/// All folders, INBOX first.
+/// All folders, INBOX first (with counts where the server lists them: LIST-STATUS).
 pub(crate) async fn list_folders(conn: &Connection) -> Result<Vec<Folder>, UiError> {
-    let mut inner = conn.inner.lock().await;
+    let mut inner = conn.lock().await;
     inner
         .client
         .list_folders()
@@ -27,27 +34,37 @@ pub(crate) async fn list_folders(conn: &Connection) -> Result<Vec<Folder>, UiErr
         .map_err(|e| session_error(&e))
 }
 
-/// Selects `folder` and fetches the summaries of all its messages (in the server's order).
+/// Selects `folder` (resynchronisable: QRESYNC/CONDSTORE) and fetches the summaries of all
+/// its messages (in the server's order). The folder's model is kept for the watch loop,
+/// which is told apart from an older one by the returned generation.
 pub(crate) async fn open_folder(
     conn: &Connection,
     folder: &MailboxName,
-) -> Result<Vec<MessageSummary>, UiError> {
-    let mut inner = conn.inner.lock().await;
+) -> Result<(Vec<MessageSummary>, u64), UiError> {
+    let mut inner = conn.lock().await;
     inner.selected = None;
-    let info = inner
+    inner.model = None;
+    inner.generation += 1;
+    let generation = inner.generation;
+    let (model, _) = inner
         .client
-        .select(folder)
+        .open_mailbox(folder, None)
         .await
         .map_err(|e| session_error(&e))?;
     inner.selected = Some(folder.clone());
-    if info.exists == 0 {
-        return Ok(Vec::new());
-    }
-    inner
-        .client
-        .fetch_summaries(SequenceSet::all())
-        .await
-        .map_err(|e| session_error(&e))
+    let empty = model.is_empty();
+    inner.model = Some(model);
+    let summaries = if empty {
+        Vec::new()
+    } else {
+        inner
+            .client
+            .fetch_summaries(SequenceSet::all())
+            .await
+            .map_err(|e| session_error(&e))?
+    };
+    inner.stale = false;
+    Ok((summaries, generation))
 }
 
 /// Fetches message `uid` of `folder` for reading (selecting the folder again if another
@@ -72,7 +89,7 @@ async fn selected<'a>(
     conn: &'a Connection,
     folder: &MailboxName,
 ) -> Result<MutexGuard<'a, Inner>, UiError> {
-    let mut inner = conn.inner.lock().await;
+    let mut inner = conn.lock().await;
     if inner.selected.as_ref() != Some(folder) {
         inner.selected = None;
         inner
@@ -83,6 +100,196 @@ async fn selected<'a>(
         inner.selected = Some(folder.clone());
     }
     Ok(inner)
+}
+
+/// Sets or clears `\Seen` or `\Flagged` on messages of `folder`.
+pub(crate) async fn mark(
+    conn: &Connection,
+    folder: &MailboxName,
+    uids: &[u32],
+    mark: Mark,
+    on: bool,
+) -> Result<(), UiError> {
+    let mut inner = selected(conn, folder).await?;
+    let result = match mark {
+        Mark::Seen => inner.client.set_seen(uids, on).await,
+        Mark::Flagged => inner.client.set_flagged(uids, on).await,
+    };
+    result.map_err(|e| session_error(&e))
+}
+
+/// Moves messages of `folder` to `target`; returns how to undo it (when the server says
+/// where they landed: UIDPLUS COPYUID).
+pub(crate) async fn move_messages(
+    conn: &Connection,
+    folder: &MailboxName,
+    uids: &[u32],
+    target: &MailboxName,
+) -> Result<Option<Undo>, UiError> {
+    let mut inner = selected(conn, folder).await?;
+    let copied = inner
+        .client
+        .move_messages(uids, target)
+        .await
+        .map_err(|e| session_error(&e))?;
+    Ok(copied.map(|c| Undo {
+        source: folder.clone(),
+        target: target.clone(),
+        target_uids: c.pairs.into_iter().map(|(_, t)| t).collect(),
+    }))
+}
+
+/// Copies messages of `folder` to `target`.
+pub(crate) async fn copy_messages(
+    conn: &Connection,
+    folder: &MailboxName,
+    uids: &[u32],
+    target: &MailboxName,
+) -> Result<(), UiError> {
+    let mut inner = selected(conn, folder).await?;
+    inner
+        .client
+        .copy_messages(uids, target)
+        .await
+        .map(|_| ())
+        .map_err(|e| session_error(&e))
+}
+
+/// Deletes messages of `folder` for good (UID EXPUNGE of exactly these).
+pub(crate) async fn delete_messages(
+    conn: &Connection,
+    folder: &MailboxName,
+    uids: &[u32],
+) -> Result<(), UiError> {
+    let mut inner = selected(conn, folder).await?;
+    inner
+        .client
+        .delete_messages(uids)
+        .await
+        .map_err(|e| session_error(&e))
+}
+
+/// Moves messages back where they came from; returns their summaries there.
+pub(crate) async fn undo_move(
+    conn: &Connection,
+    undo: &Undo,
+) -> Result<Vec<MessageSummary>, UiError> {
+    let mut inner = selected(conn, &undo.target).await?;
+    let back = inner
+        .client
+        .move_messages(&undo.target_uids, &undo.source)
+        .await
+        .map_err(|e| session_error(&e))?;
+    drop(inner);
+    let Some(back) = back else {
+        return Ok(Vec::new());
+    };
+    let uids: Vec<u32> = back.pairs.into_iter().map(|(_, t)| t).collect();
+    let Ok(set) = SequenceSet::from_numbers(uids.iter().copied()) else {
+        return Ok(Vec::new());
+    };
+    let mut inner = selected(conn, &undo.source).await?;
+    inner
+        .client
+        .fetch_summaries(set)
+        .await
+        .map_err(|e| session_error(&e))
+}
+
+/// How one round of watching ended.
+#[derive(Debug)]
+pub(crate) enum Watched {
+    /// Go on (the watch yielded to a user action, renewed its IDLE, or brought new mail).
+    Again,
+    /// The folder was replaced (UIDVALIDITY changed): load it again.
+    Reset,
+    /// Another folder is shown now, or the session ended: stop watching.
+    Over,
+}
+
+/// How long one IDLE lasts before it is renewed (servers end it at about 30 minutes).
+const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
+/// How often a server without IDLE is asked (NOOP).
+const POLL: Duration = Duration::from_secs(30);
+
+/// Watches the folder opened as `generation` once: waits for user actions to finish,
+/// resynchronises if they ran, then IDLEs until new mail arrives, a user action needs the
+/// connection, or it is time to renew. Changes go to `on_change` as they arrive (so they
+/// are never applied after a later user action); new messages' summaries are fetched.
+pub(crate) async fn watch_once(
+    conn: &Connection,
+    generation: u64,
+    on_change: &dyn Fn(LiveChange),
+) -> Result<Watched, UiError> {
+    while conn.idle.waiting.get() > 0 {
+        yew::platform::time::sleep(Duration::from_millis(5)).await;
+    }
+    let mut guard = conn.inner.lock().await;
+    let inner = &mut *guard;
+    if inner.generation != generation {
+        return Ok(Watched::Over);
+    }
+    let Some(mut model) = inner.model.take() else {
+        return Ok(Watched::Over);
+    };
+    let folder = model.name.clone();
+    let mut new_uids = Vec::new();
+    let mut reset = false;
+    let mut on_event = |event: MailboxEvent| match event {
+        MailboxEvent::NewMessages { uids, .. } => new_uids.extend(uids),
+        MailboxEvent::Removed { uids } => on_change(LiveChange::Removed(uids)),
+        MailboxEvent::FlagsChanged { uid, flags } => on_change(flags_change(uid, &flags)),
+        MailboxEvent::Reset => reset = true,
+    };
+    let result: Result<(), webimap_client::ClientError> = async {
+        if inner.stale || inner.selected.as_ref() != Some(&folder) {
+            inner.selected = None;
+            let (fresh, events) = inner
+                .client
+                .open_mailbox(&folder, Some(model.clone()))
+                .await?;
+            model = fresh;
+            inner.selected = Some(folder.clone());
+            inner.stale = false;
+            events.into_iter().for_each(&mut on_event);
+        }
+        // Nothing may await between this check and installing the wake-up: a user action
+        // arriving later finds the sender and ends the IDLE.
+        if conn.idle.waiting.get() > 0 {
+            return Ok(());
+        }
+        let (tx, rx) = oneshot::channel::<()>();
+        conn.idle.wake.replace(Some(tx));
+        let renew = if inner.client.supports("IDLE") {
+            IDLE_RENEW
+        } else {
+            POLL
+        };
+        let timer = Box::pin(yew::platform::time::sleep(renew));
+        let stop = futures::future::select(rx, timer).map(|_| ());
+        let watched = inner.client.watch(&mut model, stop, &mut on_event).await;
+        conn.idle.wake.replace(None);
+        watched
+    }
+    .await;
+    inner.model = Some(model);
+    result.map_err(|e| session_error(&e))?;
+    if reset {
+        return Ok(Watched::Reset);
+    }
+    if !new_uids.is_empty()
+        && let Ok(set) = SequenceSet::from_numbers(new_uids.iter().copied())
+    {
+        let added = inner
+            .client
+            .fetch_summaries(set)
+            .await
+            .map_err(|e| session_error(&e))?;
+        // Its answer may carry other changes the model did not see.
+        inner.stale = true;
+        on_change(LiveChange::Added(added));
+    }
+    Ok(Watched::Again)
 }
 
 /// One part of message `uid` (an attachment, an inline image), decoded.

@@ -71,7 +71,10 @@ pub(crate) async fn sign_in(
 /// the last handle closes the WebSocket.
 pub(crate) async fn sign_out(conn: Connection) {
     let logout = async {
-        let mut inner = conn.inner.lock().await;
+        let mut inner = conn.lock().await;
+        // The watch loop stops.
+        inner.model = None;
+        inner.generation += 1;
         // Errors do not matter: the session ends either way.
         let _ = inner.client.logout().await;
     }

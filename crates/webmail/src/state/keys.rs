@@ -21,6 +21,20 @@ pub(crate) enum Command {
     Close,
     /// Ctrl/Cmd+A in the list: select every message shown.
     SelectAll,
+    /// shift+i: mark read.
+    MarkRead,
+    /// shift+u: mark unread.
+    MarkUnread,
+    /// s: flag or unflag.
+    Flag,
+    /// #: delete.
+    Delete,
+    /// e: archive.
+    Archive,
+    /// !: junk.
+    Junk,
+    /// v: move to a folder.
+    MoveTo,
 }
 
 /// A key press, as much of it as matters.
@@ -62,6 +76,13 @@ pub(crate) fn command_for(press: Press<'_>, g_pending: bool) -> (Option<Command>
         "o" => Command::Open,
         "Enter" if !press.on_control => Command::Open,
         "u" => Command::Back,
+        "U" => Command::MarkUnread,
+        "I" => Command::MarkRead,
+        "s" => Command::Flag,
+        "#" | "Delete" => Command::Delete,
+        "e" => Command::Archive,
+        "!" => Command::Junk,
+        "v" => Command::MoveTo,
         "/" => Command::Search,
         "?" => Command::Help,
         "g" => return (None, true),
@@ -93,6 +114,19 @@ mod tests {
         assert_eq!(command_for(key("/"), false), (Some(Command::Search), false));
         assert_eq!(command_for(key("?"), false), (Some(Command::Help), false));
         assert_eq!(command_for(key("x"), false), (None, false));
+        assert_eq!(
+            command_for(key("U"), false),
+            (Some(Command::MarkUnread), false)
+        );
+        assert_eq!(
+            command_for(key("I"), false),
+            (Some(Command::MarkRead), false)
+        );
+        assert_eq!(command_for(key("#"), false), (Some(Command::Delete), false));
+        assert_eq!(
+            command_for(key("e"), false),
+            (Some(Command::Archive), false)
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use webimap_client::{
 use yew::Reducible;
 
 use super::{
+    actions::{LiveChange, Mark, Toast},
     error::UiError,
     list::{ClickMods, ListView, QuickFilter, Selection, SortKey, step, visible_order},
     loadable::Loadable,
@@ -55,6 +56,10 @@ pub(crate) struct Mailbox {
     pub(crate) pane: Pane,
     /// A dialog, if one is open.
     pub(crate) overlay: Option<Overlay>,
+    /// A note at the bottom (with Undo after moves).
+    pub(crate) toast: Option<Toast>,
+    /// Whether opening a message marks it read.
+    pub(crate) mark_read_on_open: bool,
 }
 
 impl Mailbox {
@@ -67,6 +72,74 @@ impl Mailbox {
     /// The row `delta` rows from the cursor (or the open message), for j/k.
     pub(crate) fn neighbour(&self, delta: isize) -> Option<u32> {
         step(&self.order, self.selection.cursor.or(self.open), delta)
+    }
+
+    /// A message of the selected folder.
+    pub(crate) fn message(&self, uid: u32) -> Option<&MessageSummary> {
+        let messages = self.messages.ready()?;
+        messages
+            .binary_search_by_key(&uid, |m| m.uid)
+            .ok()
+            .map(|i| &messages[i])
+    }
+
+    /// Changes the selected folder's messages (kept sorted by UID), then the rows and the
+    /// folder's counts.
+    fn edit_messages(&mut self, edit: impl FnOnce(&mut Vec<MessageSummary>)) {
+        let Loadable::Ready(messages) = &mut self.messages else {
+            return;
+        };
+        let messages = Rc::make_mut(messages);
+        edit(messages);
+        messages.sort_by_key(|m| m.uid);
+        messages.dedup_by_key(|m| m.uid);
+        self.reorder();
+        self.count();
+    }
+
+    /// The selected folder's counts, from its messages.
+    fn count(&mut self) {
+        let (Some(selected), Some(messages)) = (&self.selected, self.messages.ready()) else {
+            return;
+        };
+        let total = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+        let unseen = u32::try_from(messages.iter().filter(|m| !m.seen).count()).unwrap_or(0);
+        if let Loadable::Ready(folders) = &mut self.folders
+            && let Some(f) = folders.iter_mut().find(|f| &f.name == selected)
+        {
+            f.total = Some(total);
+            f.unseen = Some(unseen);
+        }
+    }
+
+    /// Removes messages: the cursor goes to the row after them, a removed open message
+    /// closes.
+    fn remove(&mut self, uids: &[u32]) {
+        if uids.is_empty() {
+            return;
+        }
+        let gone: std::collections::BTreeSet<u32> = uids.iter().copied().collect();
+        let last = self.order.iter().rposition(|u| gone.contains(u));
+        let next = last.and_then(|i| {
+            self.order[i..]
+                .iter()
+                .chain(self.order[..i].iter().rev())
+                .find(|u| !gone.contains(u))
+                .copied()
+        });
+        let had_selection = self.selection.uids.iter().any(|u| gone.contains(u));
+        self.edit_messages(|m| m.retain(|s| !gone.contains(&s.uid)));
+        if self.open.is_some_and(|u| gone.contains(&u)) {
+            self.open = None;
+            self.message = Loadable::Idle;
+            self.reading = Reading::default();
+            if self.pane == Pane::Message {
+                self.pane = Pane::List;
+            }
+        }
+        if had_selection && let Some(next) = next {
+            self.selection = Selection::single(next);
+        }
     }
 
     fn reorder(&mut self) {
@@ -160,6 +233,44 @@ pub(crate) enum MailboxAction {
     AttachedLoaded(Result<AttachedMessage, UiError>),
     /// The dialog closed.
     OverlayClosed,
+    /// A flag was switched (at once, before the server confirms).
+    Marked {
+        /// The messages.
+        uids: Vec<u32>,
+        /// Which flag.
+        mark: Mark,
+        /// Set or cleared.
+        on: bool,
+    },
+    /// Messages left the selected folder (at once, before the server confirms).
+    Removed {
+        /// The folder.
+        folder: MailboxName,
+        /// The messages.
+        uids: Vec<u32>,
+    },
+    /// Messages are back as they were (the server refused a change), or arrived.
+    Restored {
+        /// The folder.
+        folder: MailboxName,
+        /// The messages as they are.
+        messages: Vec<MessageSummary>,
+    },
+    /// Changes from other clients.
+    Live {
+        /// The folder.
+        folder: MailboxName,
+        /// What changed.
+        changes: Vec<LiveChange>,
+    },
+    /// The folder list again (fresh counts), keeping what is shown.
+    FoldersRefreshed(Vec<Folder>),
+    /// A toast appears (replacing any other).
+    ToastShown(Toast),
+    /// The toast with this id goes away (a later one stays).
+    ToastExpired(u32),
+    /// Whether opening a message marks it read.
+    MarkReadOnOpenSet(bool),
 }
 
 impl Reducible for Mailbox {
@@ -169,7 +280,10 @@ impl Reducible for Mailbox {
         let mut next = (*self).clone();
         match action {
             MailboxAction::FoldersLoading => next.folders = Loadable::Loading,
-            MailboxAction::FoldersLoaded(result) => next.folders = Loadable::from_result(result),
+            MailboxAction::FoldersLoaded(result) => {
+                next.folders = Loadable::from_result(result);
+                next.count();
+            }
             MailboxAction::FolderSelected(name) => {
                 next.selected = Some(name);
                 next.messages = Loadable::Loading;
@@ -189,6 +303,7 @@ impl Reducible for Mailbox {
                     Rc::new(messages)
                 }));
                 next.reorder();
+                next.count();
             }
             MailboxAction::MessageOpened(uid) => {
                 if next.open != Some(uid) {
@@ -268,6 +383,80 @@ impl Reducible for Mailbox {
                 next.overlay = Some(Overlay::Attached(Loadable::from_result(result)));
             }
             MailboxAction::OverlayClosed => next.overlay = None,
+            MailboxAction::Marked { uids, mark, on } => {
+                next.edit_messages(|messages| {
+                    for m in messages.iter_mut().filter(|m| uids.contains(&m.uid)) {
+                        match mark {
+                            Mark::Seen => m.seen = on,
+                            Mark::Flagged => m.flagged = on,
+                        }
+                    }
+                });
+                if let Loadable::Ready(open) = &mut next.message
+                    && uids.contains(&open.summary.uid)
+                {
+                    match mark {
+                        Mark::Seen => open.summary.seen = on,
+                        Mark::Flagged => open.summary.flagged = on,
+                    }
+                }
+            }
+            MailboxAction::Removed { folder, uids } => {
+                if next.selected.as_ref() != Some(&folder) {
+                    return self;
+                }
+                next.remove(&uids);
+            }
+            MailboxAction::Restored { folder, messages } => {
+                if next.selected.as_ref() != Some(&folder) {
+                    return self;
+                }
+                next.edit_messages(|m| {
+                    let fresh: std::collections::BTreeSet<u32> =
+                        messages.iter().map(|s| s.uid).collect();
+                    m.retain(|s| !fresh.contains(&s.uid));
+                    m.extend(messages);
+                });
+            }
+            MailboxAction::Live { folder, changes } => {
+                if next.selected.as_ref() != Some(&folder) {
+                    return self;
+                }
+                for change in changes {
+                    match change {
+                        LiveChange::Added(added) => next.edit_messages(|m| {
+                            let known: std::collections::BTreeSet<u32> =
+                                m.iter().map(|s| s.uid).collect();
+                            m.extend(added.into_iter().filter(|s| !known.contains(&s.uid)));
+                        }),
+                        LiveChange::Removed(uids) => next.remove(&uids),
+                        LiveChange::Flags {
+                            uid,
+                            seen,
+                            flagged,
+                            answered,
+                        } => {
+                            next.edit_messages(|m| {
+                                if let Some(s) = m.iter_mut().find(|s| s.uid == uid) {
+                                    (s.seen, s.flagged, s.answered) = (seen, flagged, answered);
+                                }
+                            });
+                        }
+                    }
+                }
+            }
+            MailboxAction::FoldersRefreshed(folders) => {
+                next.folders = Loadable::Ready(folders);
+                next.count();
+            }
+            MailboxAction::ToastShown(toast) => next.toast = Some(toast),
+            MailboxAction::ToastExpired(id) => {
+                if next.toast.as_ref().map(|t| t.id) != Some(id) {
+                    return self;
+                }
+                next.toast = None;
+            }
+            MailboxAction::MarkReadOnOpenSet(on) => next.mark_read_on_open = on,
         }
         Rc::new(next)
     }

@@ -52,4 +52,13 @@ pub(crate) enum Overlay {
     Attached(Loadable<AttachedMessage>),
     /// The keyboard shortcuts.
     Shortcuts,
+    /// The settings menu.
+    Settings,
+    /// "Delete for good?" for these messages.
+    ConfirmDelete(Vec<u32>),
+    /// Choose a folder to move (or copy) the selected messages to.
+    PickFolder {
+        /// Copy instead of move.
+        copy: bool,
+    },
 }

@@ -1,6 +1,7 @@
 //! Application state: plain data and pure reducers (no markup, no browser APIs), so their
 //! tests run natively.
 
+pub(crate) mod actions;
 pub(crate) mod error;
 pub(crate) mod keys;
 pub(crate) mod list;
