@@ -11,7 +11,9 @@ use futures_util::{
 use rustls::ClientConfig;
 use webimap_proto::{
     sasl::{SaslClient, SaslError},
-    session::{CommandError, CommandHandle, Event, Interrupt, Io, Options, Session},
+    session::{
+        CommandError, CommandHandle, Event, Interrupt, Io, MalformedError, Options, Session,
+    },
     types::{
         command::Command,
         response::{ContinueRequest, Data, StatusResponse},
@@ -219,12 +221,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         let mut data = Vec::new();
         let mut statuses = Vec::new();
         let mut continue_error = None;
+        let mut limit_error = None;
         loop {
             match self.session.next() {
                 Ok(Event::Data {
                     handle: Some(h),
                     data: d,
-                }) if h == handle => data.push(d),
+                }) if h == handle => {
+                    // Size changes belong to the mailbox, not to the command they came with:
+                    // a mailbox model must see them whatever command was running.
+                    if matches!(
+                        d,
+                        Data::Exists(_) | Data::Expunge(_) | Data::Vanished { earlier: false, .. }
+                    ) {
+                        self.unsolicited.push_back(Event::Data {
+                            handle: None,
+                            data: d.clone(),
+                        });
+                    }
+                    data.push(d);
+                }
+                Ok(Event::Malformed {
+                    error: MalformedError::Frame(e),
+                    ..
+                }) => {
+                    // A response over a size limit was dropped; if it was ours, say so.
+                    limit_error.get_or_insert(e);
+                }
                 Ok(Event::Status {
                     handle: Some(h),
                     status,
@@ -237,6 +260,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                 Ok(Event::Completed { handle: h, result }) if h == handle => {
                     if let Some(e) = continue_error {
                         return Err(e.into());
+                    }
+                    if let (Ok(_), Some(e)) = (&result, limit_error) {
+                        return Err(ClientError::LimitExceeded(e.to_string()));
                     }
                     return match result {
                         Ok(completion) => Ok(CommandResponse {

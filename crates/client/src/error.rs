@@ -51,6 +51,13 @@ pub enum ClientError {
     /// The server lacks an extension the operation needs (and there is no safe fallback).
     #[error("not supported by this server: {0}")]
     Unsupported(String),
+    /// A response broke a size limit (line, literal or response size) and was dropped.
+    #[error("a response exceeded a size limit: {0}")]
+    LimitExceeded(String),
+    /// The operation did not finish before its deadline ([`crate::with_deadline`]); the
+    /// connection's state is unknown afterwards: drop it.
+    #[error("the server did not answer in time")]
+    Timeout,
     /// The transport could not be opened (WebSocket refused by the relay, TCP refused).
     #[error("could not connect: {0}")]
     Connect(String),

@@ -27,4 +27,20 @@ pub use client::{
 };
 pub use driver::{CommandResponse, Connection};
 pub use error::ClientError;
+
+/// Runs `operation`, giving up with [`ClientError::Timeout`] when `deadline` completes
+/// first (runtime-agnostic: pass `tokio::time::sleep(..)` natively, a browser timer in
+/// wasm). After a timeout the connection's state is unknown: drop that client.
+pub async fn with_deadline<T>(
+    operation: impl Future<Output = Result<T, ClientError>>,
+    deadline: impl Future<Output = ()>,
+) -> Result<T, ClientError> {
+    use futures_util::future::{Either, select};
+    let operation = std::pin::pin!(operation);
+    let deadline = std::pin::pin!(deadline);
+    match select(operation, deadline).await {
+        Either::Left((result, _)) => result,
+        Either::Right(((), _)) => Err(ClientError::Timeout),
+    }
+}
 pub use webimap_proto as proto;

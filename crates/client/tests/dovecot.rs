@@ -248,3 +248,84 @@ async fn server_closing_mid_session_fails_the_command_without_hanging() {
         "{result:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_server_times_out_instead_of_hanging() {
+    // A "server" that greets and then never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let _ = socket.write_all(b"* OK silent server\r\n").await;
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                drop(socket);
+            });
+        }
+    });
+    let stream = tcp::connect("127.0.0.1", port).await.unwrap();
+    let mut client = within(Client::connect(stream)).await.unwrap();
+    let result = webimap_client::with_deadline(
+        client.list_folders(),
+        tokio::time::sleep(Duration::from_millis(300)),
+    )
+    .await;
+    assert!(matches!(result, Err(ClientError::Timeout)), "{result:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_response_over_the_size_limit_is_a_clear_error() {
+    // A server that answers a FETCH with a literal larger than the client accepts.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write
+            .write_all(b"* OK [CAPABILITY IMAP4rev1] hi\r\n")
+            .await
+            .unwrap();
+        while let Ok(Some(line)) = lines.next_line().await {
+            let tag = line.split(' ').next().unwrap_or("*").to_string();
+            if line.contains("FETCH") {
+                // 200 MiB announced: over the 100 MiB default; the bytes stream past.
+                write
+                    .write_all(b"* 1 FETCH (UID 1 BODY[] {209715200}\r\n")
+                    .await
+                    .unwrap();
+                let chunk = vec![b'x'; 1 << 20];
+                for _ in 0..200 {
+                    write.write_all(&chunk).await.unwrap();
+                }
+                write.write_all(b")\r\n").await.unwrap();
+            }
+            write
+                .write_all(format!("{tag} OK done\r\n").as_bytes())
+                .await
+                .unwrap();
+        }
+    });
+    let stream = tcp::connect("127.0.0.1", port).await.unwrap();
+    let mut client = within(Client::connect(stream)).await.unwrap();
+    let result = within(client.fetch_part(
+        1,
+        webimap_client::proto::types::command::Section::full(),
+        None,
+    ))
+    .await;
+    assert!(
+        matches!(result, Err(ClientError::LimitExceeded(_))),
+        "{result:?}"
+    );
+    // The session goes on after the oversized response.
+    within(
+        client
+            .connection()
+            .execute(webimap_client::proto::types::command::Command::Noop),
+    )
+    .await
+    .unwrap();
+}

@@ -282,3 +282,38 @@ async fn compression_gives_the_same_answers_with_fewer_bytes() {
         results[0].1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_that_arrive_during_other_commands_reach_the_model() {
+    let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
+    let mut me = client(&dovecot, &[]).await;
+    let mut other = client(&dovecot, &[]).await;
+    let (mut model, _) = within(me.open_mailbox(&MailboxName::inbox(), None))
+        .await
+        .unwrap();
+    within(other.select(&MailboxName::inbox())).await.unwrap();
+    let gone = model.uids()[0];
+    within(other.delete_messages(&[gone])).await.unwrap();
+    within(other.append(&MailboxName::inbox(), MESSAGE.to_vec(), vec![], None))
+        .await
+        .unwrap();
+    // Our next command (not IDLE) carries the EXPUNGE and EXISTS along.
+    within(me.fetch_summaries(webimap_client::proto::types::sequence::SequenceSet::all()))
+        .await
+        .unwrap();
+    let mut events = Vec::new();
+    within(me.watch(&mut model, std::future::ready(()), |e| events.push(e)))
+        .await
+        .unwrap();
+    assert!(
+        events.contains(&MailboxEvent::Removed { uids: vec![gone] }),
+        "{events:?}"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, MailboxEvent::NewMessages { uids, .. } if !uids.is_empty())),
+        "{events:?}"
+    );
+    same(&model, &truth(&dovecot).await);
+}

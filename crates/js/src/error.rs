@@ -21,6 +21,8 @@ pub fn error_code(e: &ClientError) -> &'static str {
         ClientError::Unexpected(_) => "UNEXPECTED",
         ClientError::Unsupported(_) => "UNSUPPORTED",
         ClientError::Connect(_) => "CONNECT",
+        ClientError::LimitExceeded(_) => "LIMIT",
+        ClientError::Timeout => "TIMEOUT",
         _ => "UNKNOWN",
     }
 }
