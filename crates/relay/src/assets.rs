@@ -98,9 +98,12 @@ pub fn content_security_policy(
         Some(host) => format!(" ws://{host} wss://{host}"),
         None => String::new(),
     };
+    // img-src admits remote images because HTML mail renders in a sandboxed srcdoc frame,
+    // which inherits this policy on top of its own: the frame's policy blocks remote images
+    // until the user allows them for that message. The app itself loads none.
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'{}; \
-         img-src 'self' data: blob:; font-src 'self'; connect-src 'self'{connect}; \
+         img-src 'self' data: blob: https: http:; font-src 'self'; connect-src 'self'{connect}; \
          manifest-src 'self'; frame-src blob: 'self'; child-src blob:; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'; object-src 'none'",
         join(scripts),

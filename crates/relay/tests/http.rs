@@ -286,7 +286,7 @@ async fn csp_hashes_the_inline_script_and_follows_index_changes() -> TestResult 
     for directive in [
         "default-src 'none'",
         "style-src 'self'",
-        "img-src 'self' data: blob:",
+        "img-src 'self' data: blob: https: http:",
         "font-src 'self'",
         "frame-src blob: 'self'",
         "child-src blob:",
