@@ -1,7 +1,7 @@
 //! Decoding for display, with mail-parser: RFC 2047 encoded words, transfer encodings,
 //! charsets, RFC 2231 parameters. Nothing here is IMAP: it works on header and body bytes.
 
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, MimeHeaders};
 use webimap_proto::types::{
     core::Text,
     fetch::{Address, BodyStructure, SinglePartKind},
@@ -154,6 +154,46 @@ fn param<'a>(params: &'a [(Text, Text)], name: &str) -> Option<&'a Text> {
         .map(|(_, v)| v)
 }
 
+/// A file name from MIME parameters (`filename` of the disposition, or `name` of the
+/// type): RFC 2231 extended and continued values (`filename*=utf-8''%E2%82%AC.pdf`,
+/// `filename*0*=…; filename*1*=…`) and RFC 2047 encoded words, decoded by mail-parser.
+fn file_name(params: &[(Text, Text)], key: &str) -> Option<String> {
+    let extended: Vec<&(Text, Text)> = params
+        .iter()
+        .filter(|(k, _)| {
+            let k = k.to_lossy().to_ascii_lowercase();
+            k.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with('*'))
+        })
+        .collect();
+    if extended.is_empty() {
+        return param(params, key).map(|n| decode_header_text(n.as_bytes()));
+    }
+    // Rebuild the header mail-parser reads; values are tokens or quoted strings.
+    let mut header = String::from("Content-Disposition: attachment");
+    for (k, v) in extended {
+        let k = k.to_lossy();
+        let v = v.to_lossy();
+        if k.ends_with('*') {
+            // Extended (percent-encoded) values are written bare.
+            header.push_str(&format!(
+                "; {}={}",
+                k,
+                v.replace([';', '\r', '\n', '"'], "")
+            ));
+        } else {
+            header.push_str(&format!(
+                "; {}=\"{}\"",
+                k,
+                v.replace(['\\', '"', '\r', '\n'], "")
+            ));
+        }
+    }
+    header.push_str("\r\n\r\n");
+    let message = MessageParser::default().parse(header.as_bytes())?;
+    message.attachment_name().map(str::to_string)
+}
+
 /// The attachments of a structure: parts with a file name or `attachment` disposition,
 /// and non-text leaves (images, PDFs, attached messages).
 pub fn attachments(structure: &BodyStructure) -> Vec<AttachmentInfo> {
@@ -175,9 +215,8 @@ pub fn attachments(structure: &BodyStructure) -> Vec<AttachmentInfo> {
             let filename = extension
                 .as_ref()
                 .and_then(|e| e.disposition.as_ref())
-                .and_then(|(_, p)| param(p, "filename"))
-                .or_else(|| param(&fields.params, "name"))
-                .map(|n| decode_header_text(n.as_bytes()));
+                .and_then(|(_, p)| file_name(p, "filename"))
+                .or_else(|| file_name(&fields.params, "name"));
             let mime_type = format!("{}/{}", part.media_type(), part.subtype());
             let is_text_alt =
                 part.media_type() == "text" && filename.is_none() && !is_attachment(part);
@@ -250,6 +289,39 @@ mod tests {
             decode_html_part(header, b"<p>Gr=C3=BC=C3=9Fe</p>").as_deref(),
             Some("<p>Grüße</p>")
         );
+    }
+
+    #[test]
+    fn rfc2231_and_rfc2047_file_names() {
+        let p = |k: &str, v: &str| (Text::from(k), Text::from(v));
+        assert_eq!(
+            file_name(
+                &[p("filename*", "utf-8''%E2%82%AC%20rates.pdf")],
+                "filename"
+            )
+            .as_deref(),
+            Some("€ rates.pdf")
+        );
+        assert_eq!(
+            file_name(
+                &[
+                    p("filename*0*", "utf-8''Gr%C3%BC"),
+                    p("filename*1*", "%C3%9Fe.txt")
+                ],
+                "filename"
+            )
+            .as_deref(),
+            Some("Grüße.txt")
+        );
+        assert_eq!(
+            file_name(&[p("NAME", "=?utf-8?q?caf=C3=A9.png?=")], "name").as_deref(),
+            Some("café.png")
+        );
+        assert_eq!(
+            file_name(&[p("filename", "plain.txt")], "filename").as_deref(),
+            Some("plain.txt")
+        );
+        assert_eq!(file_name(&[p("charset", "x")], "filename"), None);
     }
 
     #[test]

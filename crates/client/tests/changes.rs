@@ -280,3 +280,31 @@ async fn folder_management_and_counts() {
             .is_err()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rfc2231_attachment_names_are_decoded() {
+    let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
+    let mut c = client_with(&dovecot, &[]).await;
+    let message = b"From: a@example.com\r\nSubject: rates\r\nMIME-Version: 1.0\r\n\
+Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
+--b\r\nContent-Type: application/pdf; name*=utf-8''%E2%82%AC%20rates.pdf\r\n\
+Content-Disposition: attachment;\r\n filename*0*=utf-8''%E2%82%AC%20ra;\r\n filename*1*=tes.pdf\r\n\
+Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--b--\r\n"
+        .to_vec();
+    let appended = within(c.append(&name("INBOX"), message, vec![], None))
+        .await
+        .unwrap()
+        .unwrap();
+    within(c.select(&name("INBOX"))).await.unwrap();
+    let content = within(c.fetch_message(appended.uid)).await.unwrap();
+    assert_eq!(content.attachments.len(), 1, "{:?}", content.attachments);
+    assert_eq!(
+        content.attachments[0].filename.as_deref(),
+        Some("€ rates.pdf")
+    );
+    let part = within(c.fetch_decoded_part(appended.uid, &content.attachments[0].section))
+        .await
+        .unwrap();
+    assert_eq!(part.data, b"%PDF-1.4\n");
+    assert_eq!(part.filename.as_deref(), Some("€ rates.pdf"));
+}
