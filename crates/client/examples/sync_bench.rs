@@ -116,7 +116,8 @@ mod native {
     #[tokio::main(flavor = "current_thread")]
     pub(crate) async fn main() {
         let count: usize = std::env::args()
-            .nth(1)
+            .skip(1)
+            .find(|a| !a.starts_with("--"))
             .map(|a| a.parse().expect("MESSAGES"))
             .unwrap_or(100_000);
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -130,6 +131,18 @@ mod native {
             ..DovecotConfig::default()
         };
         let dovecot = Dovecot::start(config).expect("dovecot");
+        if std::env::args().any(|a| a == "--serve") {
+            // For the browser benchmark: say where the server is, keep it until stdin closes.
+            println!(
+                "{{\"imap_port\":{},\"imaps_port\":{},\"ca_pem_path\":{:?}}}",
+                dovecot.imap_port(),
+                dovecot.imaps_port(),
+                dovecot.ca_pem_path().display().to_string()
+            );
+            let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut Vec::new());
+            dovecot.stop();
+            return;
+        }
         // The server indexes the maildir on first access: not the client's time.
         let started = Instant::now();
         let (_, _, warm) = session(&dovecot, Security::None, false).await;

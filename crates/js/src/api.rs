@@ -203,6 +203,31 @@ impl ImapClient {
         to_js(&summaries)
     }
 
+    /// Just UID, flags and envelope of messages (all when `uids` is omitted): the
+    /// lightest sync of a big folder.
+    #[wasm_bindgen(js_name = fetchHeaders, unchecked_return_type = "MessageSummary[]")]
+    pub async fn fetch_headers(&self, uids: Option<Vec<u32>>) -> Result<JsValue, JsValue> {
+        let set = match uids {
+            Some(u) => uid_set(&u)?,
+            None => SequenceSet::all(),
+        };
+        let headers = self.run(async |c, _| c.fetch_headers(set).await).await?;
+        to_js(&headers)
+    }
+
+    /// Turns on COMPRESS=DEFLATE when the server offers it; resolves to whether it is on.
+    #[wasm_bindgen(js_name = enableCompression)]
+    pub async fn enable_compression(&self) -> Result<bool, JsValue> {
+        self.run(async |c, _| c.enable_compression().await).await
+    }
+
+    /// Bytes `[sent, received]` on this connection so far (compressed where COMPRESS is on).
+    #[wasm_bindgen(js_name = bytesTransferred, unchecked_return_type = "[number, number]")]
+    pub async fn bytes_transferred(&self) -> Result<JsValue, JsValue> {
+        let (sent, received) = self.run(async |c, _| Ok(c.bytes_transferred())).await?;
+        to_js(&(sent, received))
+    }
+
     /// A message for reading: headers, decoded text, HTML (unsanitised!), attachments.
     #[wasm_bindgen(js_name = fetchMessage, unchecked_return_type = "MessageContent")]
     pub async fn fetch_message(&self, uid: u32) -> Result<JsValue, JsValue> {

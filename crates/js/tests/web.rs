@@ -96,6 +96,19 @@ async fn the_js_api_reads_searches_changes_and_watches_mail() {
     assert_eq!(info["exists"], inbox_count);
     let summaries = rs(client.fetch_summaries(None).await.unwrap());
     assert_eq!(summaries.as_array().unwrap().len(), inbox_count);
+    assert!(
+        client.enable_compression().await.unwrap(),
+        "Dovecot offers COMPRESS=DEFLATE"
+    );
+    let before = rs(client.bytes_transferred().await.unwrap())[1]
+        .as_u64()
+        .unwrap();
+    let headers = rs(client.fetch_headers(None).await.unwrap());
+    assert_eq!(headers.as_array().unwrap().len(), inbox_count);
+    let after = rs(client.bytes_transferred().await.unwrap())[1]
+        .as_u64()
+        .unwrap();
+    assert!(after > before, "bytes are counted");
 
     let hits = rs(client
         .search(js(&json!({ "subject": "München" })))

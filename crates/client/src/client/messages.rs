@@ -51,20 +51,45 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         &mut self,
         uids: SequenceSet,
     ) -> Result<Vec<MessageSummary>, ClientError> {
+        self.fetch_summary_items(
+            uids,
+            vec![
+                FetchAttribute::Uid,
+                FetchAttribute::Flags,
+                FetchAttribute::InternalDate,
+                FetchAttribute::Rfc822Size,
+                FetchAttribute::Envelope,
+                FetchAttribute::BodyStructure,
+            ],
+        )
+        .await
+    }
+
+    /// Just the headers a list needs (UID, flags, envelope): the lightest way to sync a big
+    /// folder (no sizes, dates of arrival or attachment markers).
+    pub async fn fetch_headers(
+        &mut self,
+        uids: SequenceSet,
+    ) -> Result<Vec<MessageSummary>, ClientError> {
+        self.fetch_summary_items(
+            uids,
+            vec![
+                FetchAttribute::Uid,
+                FetchAttribute::Flags,
+                FetchAttribute::Envelope,
+            ],
+        )
+        .await
+    }
+
+    async fn fetch_summary_items(
+        &mut self,
+        uids: SequenceSet,
+        items: Vec<FetchAttribute>,
+    ) -> Result<Vec<MessageSummary>, ClientError> {
         let response = self
             .conn
-            .execute(Command::fetch(
-                uids,
-                vec![
-                    FetchAttribute::Uid,
-                    FetchAttribute::Flags,
-                    FetchAttribute::InternalDate,
-                    FetchAttribute::Rfc822Size,
-                    FetchAttribute::Envelope,
-                    FetchAttribute::BodyStructure,
-                ],
-                true,
-            )?)
+            .execute(Command::fetch(uids, items, true)?)
             .await?;
         Ok(response
             .data
