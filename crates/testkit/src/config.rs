@@ -18,6 +18,10 @@ pub struct DovecotConfig {
     pub users: Vec<(String, String)>,
     /// Write [`crate::sample::messages`] into each user's maildir before starting.
     pub seed_sample_mail: bool,
+    /// Also accept OAuth 2.0 bearer tokens (XOAUTH2, OAUTHBEARER), checked by POSTing them
+    /// to this RFC 7662 introspection URL (the test serves it); its JSON answer names the
+    /// user in `username` and says `"active": true`.
+    pub oauth2_introspection_url: Option<String>,
 }
 
 impl Default for DovecotConfig {
@@ -29,6 +33,7 @@ impl Default for DovecotConfig {
             imaps_port: 0,
             users: vec![(DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned())],
             seed_sample_mail: true,
+            oauth2_introspection_url: None,
         }
     }
 }
@@ -46,6 +51,7 @@ impl fmt::Debug for DovecotConfig {
             .field("imaps_port", &self.imaps_port)
             .field("users", &users)
             .field("seed_sample_mail", &self.seed_sample_mail)
+            .field("oauth2_introspection_url", &self.oauth2_introspection_url)
             .finish()
     }
 }
@@ -208,7 +214,39 @@ const SPECIAL_USE: [(&str, &str); 5] = [
 ];
 
 /// One complete `dovecot.conf` (no includes) for an instance in `dir`.
+#[cfg(test)]
 pub(crate) fn render(dir: &str, imap_port: u16, imaps_port: u16, identity: &Identity) -> String {
+    render_with(dir, imap_port, imaps_port, identity, false)
+}
+
+/// The oauth2 passdb's settings file, for [`DovecotConfig::oauth2_introspection_url`].
+pub(crate) const OAUTH2_FILE: &str = "oauth2.conf.ext";
+
+/// Its contents.
+pub(crate) fn oauth2_settings(introspection_url: &str) -> String {
+    format!(
+        "introspection_mode = post\nintrospection_url = {introspection_url}\n\
+         username_attribute = username\nactive_attribute = active\nactive_value = true\n"
+    )
+}
+
+/// The config; with `oauth2`, bearer tokens are accepted too (checked by the oauth2
+/// passdb after the password file fails).
+pub(crate) fn render_with(
+    dir: &str,
+    imap_port: u16,
+    imaps_port: u16,
+    identity: &Identity,
+    oauth2: bool,
+) -> String {
+    let (oauth_mechanisms, oauth_passdb) = if oauth2 {
+        (
+            " xoauth2 oauthbearer",
+            format!("passdb {{\n  driver = oauth2\n  args = {dir}/{OAUTH2_FILE}\n}}\n"),
+        )
+    } else {
+        ("", String::new())
+    };
     use layout::*;
     let mut mailboxes = String::new();
     for (name, special_use) in SPECIAL_USE {
@@ -241,7 +279,7 @@ ssl = yes\n\
 ssl_cert = <{dir}/{TLS}/{cert}\n\
 ssl_key = <{dir}/{TLS}/{key}\n\
 disable_plaintext_auth = no\n\
-auth_mechanisms = plain login scram-sha-256\n\
+auth_mechanisms = plain login scram-sha-256{oauth_mechanisms}\n\
 auth_verbose = yes\n\
 auth_failure_delay = 0\n\
 mail_max_userip_connections = 100\n\
@@ -252,6 +290,7 @@ first_valid_uid = {uid}\n\
 first_valid_gid = {gid}\n\
 mail_location = maildir:~/{MAILDIR}:LAYOUT=fs:INBOX=~/{MAILDIR}/INBOX\n\
 passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {dir}/{PASSWD}\n}}\n\
+{oauth_passdb}\
 userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={dir}/{HOME}/%u\n}}\n\
 namespace inbox {{\n  inbox = yes\n  separator = /\n  prefix =\n{mailboxes}}}\n\
 service imap-login {{\n{unchrooted}  inet_listener imap {{\n    port = {imap_port}\n  }}\n  \

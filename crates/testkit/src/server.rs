@@ -102,6 +102,15 @@ impl Dovecot {
                 fresh
             }
         };
+        if let Some(url) = &config.oauth2_introspection_url {
+            if url.bytes().any(|b| b.is_ascii_whitespace() || b == b'#') {
+                return Err(TestkitError::InvalidConfig(format!(
+                    "bad introspection URL {url:?}"
+                )));
+            }
+            let path = dir.join(config::OAUTH2_FILE);
+            fs::write(&path, config::oauth2_settings(url)).map_err(io_context("writing", &path))?;
+        }
         let passwd = dir.join(layout::PASSWD);
         fs::write(&passwd, config::passwd_file(&config.users))
             .map_err(io_context("writing", &passwd))?;
@@ -132,7 +141,13 @@ impl Dovecot {
             let conf_path = dir.join(layout::CONFIG);
             fs::write(
                 &conf_path,
-                config::render(&dir_text, imap_port, imaps_port, &identity),
+                config::render_with(
+                    &dir_text,
+                    imap_port,
+                    imaps_port,
+                    &identity,
+                    config.oauth2_introspection_url.is_some(),
+                ),
             )
             .map_err(io_context("writing", &conf_path))?;
             let child = spawn(&dir, &conf_path)?;
