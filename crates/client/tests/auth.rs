@@ -3,22 +3,16 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod support;
 
+use support::{tls_options, within};
 use webimap_client::{
-    AuthMechanism, Client, ClientError, ConnectOptions, Credentials, Security, tls, transport::tcp,
+    AuthMechanism, Client, ClientError, ConnectOptions, Credentials, Security, transport::tcp,
 };
 use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig};
 
-async fn within<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), f)
-        .await
-        .expect("no hang")
-}
-
 async fn tls_client(dovecot: &Dovecot) -> Client<tcp::TcpTransport> {
-    let mut options = ConnectOptions::new("localhost", Security::Tls);
-    options.tls = Some(tls::client_config(Some(dovecot.ca_pem())).unwrap());
+    let options = tls_options(dovecot, "localhost", Security::Tls);
     let stream = tcp::connect("127.0.0.1", dovecot.imaps_port())
         .await
         .unwrap();

@@ -5,10 +5,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
-use std::time::Duration;
+mod support;
 
+use support::{logged_in, within};
 use webimap_client::{
-    Client, ConnectOptions, Security,
+    Client,
     proto::types::{
         command::{SearchKey, SortCriterion, SortKey, StoreAction, ThreadAlgorithm},
         core::Flag,
@@ -17,26 +18,7 @@ use webimap_client::{
     },
     transport::tcp,
 };
-use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, sample};
-
-async fn within<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), f)
-        .await
-        .expect("no hang")
-}
-
-async fn client_with(dovecot: &Dovecot, disabled: &[&str]) -> Client<tcp::TcpTransport> {
-    let mut options = ConnectOptions::new("127.0.0.1", Security::None);
-    options.disabled_extensions = disabled.iter().map(|s| s.to_string()).collect();
-    let stream = tcp::connect("127.0.0.1", dovecot.imap_port())
-        .await
-        .unwrap();
-    let mut client = within(Client::open(stream, &options)).await.unwrap();
-    within(client.login(DEMO_USER, DEMO_PASSWORD))
-        .await
-        .unwrap();
-    client
-}
+use webimap_testkit::{Dovecot, DovecotConfig, sample};
 
 fn name(s: &str) -> MailboxName {
     MailboxName::from_display(s).unwrap()
@@ -60,7 +42,7 @@ async fn subjects(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flags_change_and_stick() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut c = client_with(&dovecot, &[]).await;
+    let mut c = logged_in(&dovecot, &[]).await;
     let before = subjects(&mut c, "INBOX").await;
     let (uid, _, seen, flagged) = before[0].clone();
     within(c.set_seen(&[uid], !seen)).await.unwrap();
@@ -76,7 +58,7 @@ async fn flags_change_and_stick() {
         reported[0].1.contains(&Flag::Keyword("$Important".into())),
         "{reported:?}"
     );
-    let mut other = client_with(&dovecot, &[]).await;
+    let mut other = logged_in(&dovecot, &[]).await;
     let after = subjects(&mut other, "INBOX").await;
     assert_eq!(
         (after[0].2, after[0].3),
@@ -89,14 +71,14 @@ async fn flags_change_and_stick() {
 /// leave it in place.
 async fn move_and_delete_leave_others_alone(disabled: &[&str]) {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut other = client_with(&dovecot, &[]).await;
+    let mut other = logged_in(&dovecot, &[]).await;
     let inbox = subjects(&mut other, "INBOX").await;
     let (kept_uid, kept_subject, ..) = inbox[1].clone();
     within(other.store_flags(&[kept_uid], StoreAction::Add, vec![Flag::Deleted]))
         .await
         .unwrap();
 
-    let mut c = client_with(&dovecot, disabled).await;
+    let mut c = logged_in(&dovecot, disabled).await;
     let _ = subjects(&mut c, "INBOX").await;
     let (moved_uid, moved_subject, ..) = inbox[0].clone();
     let copied = within(c.move_messages(&[moved_uid], &name("Archive")))
@@ -137,7 +119,7 @@ async fn move_by_copy_and_uid_expunge() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_uidplus_nothing_is_expunged() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut c = client_with(&dovecot, &["MOVE", "UIDPLUS"]).await;
+    let mut c = logged_in(&dovecot, &["MOVE", "UIDPLUS"]).await;
     let inbox = subjects(&mut c, "INBOX").await;
     assert!(
         within(c.move_messages(&[inbox[0].0], &name("Archive")))
@@ -155,7 +137,7 @@ async fn without_uidplus_nothing_is_expunged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn append_returns_the_new_uid() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut c = client_with(&dovecot, &[]).await;
+    let mut c = logged_in(&dovecot, &[]).await;
     let message = b"From: a@example.com\r\nTo: demo@example.test\r\nSubject: Appended \xc3\xa9\r\n\r\nBody\r\n".to_vec();
     let appended = within(c.append(
         &name("Drafts"),
@@ -175,7 +157,7 @@ async fn append_returns_the_new_uid() {
 async fn search_sort_thread() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
     for disabled in [&[][..], &["ESEARCH"][..]] {
-        let mut c = client_with(&dovecot, disabled).await;
+        let mut c = logged_in(&dovecot, disabled).await;
         let inbox = subjects(&mut c, "INBOX").await;
         let target = sample::messages()
             .into_iter()
@@ -198,7 +180,7 @@ async fn search_sort_thread() {
             .unwrap();
         assert_eq!(body, expected);
     }
-    let mut c = client_with(&dovecot, &[]).await;
+    let mut c = logged_in(&dovecot, &[]).await;
     let inbox = subjects(&mut c, "INBOX").await;
     let sorted = within(c.sort(
         vec![SortCriterion {
@@ -219,7 +201,7 @@ async fn search_sort_thread() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn folder_management_and_counts() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut c = client_with(&dovecot, &[]).await;
+    let mut c = logged_in(&dovecot, &[]).await;
     let folders = within(c.list_folders()).await.unwrap();
     let inbox = folders.iter().find(|f| f.is_inbox()).unwrap();
     let inbox_messages = sample::messages()
@@ -284,7 +266,7 @@ async fn folder_management_and_counts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rfc2231_attachment_names_are_decoded() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut c = client_with(&dovecot, &[]).await;
+    let mut c = logged_in(&dovecot, &[]).await;
     let message = b"From: a@example.com\r\nSubject: rates\r\nMIME-Version: 1.0\r\n\
 Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n\
 --b\r\nContent-Type: application/pdf; name*=utf-8''%E2%82%AC%20rates.pdf\r\n\

@@ -9,7 +9,7 @@ mod support;
 use std::time::Duration;
 
 use futures::io::{AsyncRead, AsyncWrite};
-use support::{Relay, WsIo};
+use support::{Relay, WsIo, within};
 use webimap_client::{
     Client, ClientError,
     proto::types::{
@@ -19,12 +19,6 @@ use webimap_client::{
     transport::tcp,
 };
 use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, sample};
-
-const LIMIT: Duration = Duration::from_secs(30);
-
-async fn within<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, f).await.expect("no hang")
-}
 
 fn dovecot() -> Dovecot {
     Dovecot::start(DovecotConfig::default()).expect("dovecot starts")

@@ -6,8 +6,11 @@
 
 use std::time::Duration;
 
+mod support;
+
+use support::{logged_in, within};
 use webimap_client::{
-    Client, ConnectOptions, Security,
+    Client,
     proto::types::{
         command::{SearchKey, StoreAction},
         core::Flag,
@@ -16,30 +19,13 @@ use webimap_client::{
     sync::{MailboxEvent, MailboxModel},
     transport::tcp,
 };
-use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig};
+use webimap_testkit::{Dovecot, DovecotConfig};
 
 type C = Client<tcp::TcpTransport>;
 
-async fn within<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), f)
-        .await
-        .expect("no hang")
-}
-
-async fn client(dovecot: &Dovecot, disabled: &[&str]) -> C {
-    let mut options = ConnectOptions::new("127.0.0.1", Security::None);
-    options.disabled_extensions = disabled.iter().map(|s| s.to_string()).collect();
-    let stream = tcp::connect("127.0.0.1", dovecot.imap_port())
-        .await
-        .unwrap();
-    let mut c = within(Client::open(stream, &options)).await.unwrap();
-    within(c.login(DEMO_USER, DEMO_PASSWORD)).await.unwrap();
-    c
-}
-
 /// The truth, from a fresh session: UIDs in order and their flags.
 async fn truth(dovecot: &Dovecot) -> MailboxModel {
-    let mut c = client(dovecot, &["QRESYNC", "CONDSTORE"]).await;
+    let mut c = logged_in(dovecot, &["QRESYNC", "CONDSTORE"]).await;
     let (model, _) = within(c.open_mailbox(&MailboxName::inbox(), None))
         .await
         .unwrap();
@@ -75,8 +61,8 @@ async fn watch_until_event(c: &mut C, model: &mut MailboxModel) -> Vec<MailboxEv
 
 async fn live_updates(disabled: &[&str]) {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut me = client(&dovecot, disabled).await;
-    let mut other = client(&dovecot, &[]).await;
+    let mut me = logged_in(&dovecot, disabled).await;
+    let mut other = logged_in(&dovecot, &[]).await;
     let (mut model, _) = within(me.open_mailbox(&MailboxName::inbox(), None))
         .await
         .unwrap();
@@ -138,13 +124,13 @@ async fn live_updates_with_noop_polling() {
 
 async fn reopen_resyncs(disabled: &[&str]) {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut me = client(&dovecot, disabled).await;
+    let mut me = logged_in(&dovecot, disabled).await;
     let (cached, _) = within(me.open_mailbox(&MailboxName::inbox(), None))
         .await
         .unwrap();
     within(me.logout()).await.unwrap();
 
-    let mut other = client(&dovecot, &[]).await;
+    let mut other = logged_in(&dovecot, &[]).await;
     within(other.select(&MailboxName::inbox())).await.unwrap();
     let gone = [cached.uids()[0], cached.uids()[2]];
     within(other.delete_messages(&gone)).await.unwrap();
@@ -166,7 +152,7 @@ async fn reopen_resyncs(disabled: &[&str]) {
     .unwrap()
     .unwrap();
 
-    let mut me = client(&dovecot, disabled).await;
+    let mut me = logged_in(&dovecot, disabled).await;
     let (model, events) = within(me.open_mailbox(&MailboxName::inbox(), Some(cached)))
         .await
         .unwrap();
@@ -226,7 +212,7 @@ async fn reopen_without_either() {
 async fn uidvalidity_change_discards_the_model() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
     let work = MailboxName::from_display("Work").unwrap();
-    let mut me = client(&dovecot, &[]).await;
+    let mut me = logged_in(&dovecot, &[]).await;
     let (cached, _) = within(me.open_mailbox(&work, None)).await.unwrap();
     within(me.select(&MailboxName::inbox())).await.unwrap();
     within(me.delete_folder(&work)).await.unwrap();
@@ -247,7 +233,7 @@ async fn compression_gives_the_same_answers_with_fewer_bytes() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
     let mut results = Vec::new();
     for compress in [false, true] {
-        let mut c = client(&dovecot, &[]).await;
+        let mut c = logged_in(&dovecot, &[]).await;
         if compress {
             assert!(
                 within(c.enable_compression()).await.unwrap(),
@@ -286,8 +272,8 @@ async fn compression_gives_the_same_answers_with_fewer_bytes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_that_arrive_during_other_commands_reach_the_model() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
-    let mut me = client(&dovecot, &[]).await;
-    let mut other = client(&dovecot, &[]).await;
+    let mut me = logged_in(&dovecot, &[]).await;
+    let mut other = logged_in(&dovecot, &[]).await;
     let (mut model, _) = within(me.open_mailbox(&MailboxName::inbox(), None))
         .await
         .unwrap();

@@ -7,28 +7,15 @@
 
 mod support;
 
-use std::{net::SocketAddr, time::Duration};
+use std::net::SocketAddr;
 
-use support::{RecordingHop, Relay, WsIo};
+use support::{RecordingHop, Relay, WsIo, tls_options, within};
 use webimap_client::{
     AuthMechanism, Client, ClientError, ConnectOptions, Credentials, Security,
     proto::types::{mailbox::MailboxName, sequence::SequenceSet},
-    tls,
     transport::tcp,
 };
 use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, sample};
-
-async fn within<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), f)
-        .await
-        .expect("no hang")
-}
-
-fn options(dovecot: &Dovecot, host: &str, security: Security) -> ConnectOptions {
-    let mut o = ConnectOptions::new(host, security);
-    o.tls = Some(tls::client_config(Some(dovecot.ca_pem())).unwrap());
-    o
-}
 
 async fn list_inbox<S: futures::AsyncRead + futures::AsyncWrite + Unpin>(
     client: &mut Client<S>,
@@ -58,7 +45,7 @@ async fn implicit_tls_with_a_private_ca() {
             .unwrap();
         let mut client = within(Client::open(
             stream,
-            &options(&dovecot, host, Security::Tls),
+            &tls_options(&dovecot, host, Security::Tls),
         ))
         .await
         .expect(host);
@@ -75,7 +62,7 @@ async fn starttls_upgrades_before_login() {
         .unwrap();
     let mut client = within(Client::open(
         stream,
-        &options(&dovecot, "localhost", Security::StartTls),
+        &tls_options(&dovecot, "localhost", Security::StartTls),
     ))
     .await
     .unwrap();
@@ -110,7 +97,7 @@ async fn certificate_failures_are_named() {
         .unwrap();
     let err = within(Client::open(
         stream,
-        &options(&dovecot, "mail.example.org", Security::Tls),
+        &tls_options(&dovecot, "mail.example.org", Security::Tls),
     ))
     .await
     .unwrap_err();
@@ -124,7 +111,7 @@ async fn certificate_failures_are_named() {
         .unwrap();
     let err = within(Client::open(
         stream,
-        &options(&dovecot, "localhost", Security::Tls),
+        &tls_options(&dovecot, "localhost", Security::Tls),
     ))
     .await
     .unwrap_err();
@@ -186,7 +173,7 @@ async fn session_through_recording_relay(
     let relay = Relay::start(&[format!("127.0.0.1:{}", hop.port)]).await;
     let url = format!("{}?host=127.0.0.1&port={}", relay.url(), hop.port);
     let stream = WsIo::connect(&url).await.unwrap();
-    let mut options = options(dovecot, "localhost", security);
+    let mut options = tls_options(dovecot, "localhost", security);
     options.allow_plaintext_password = true;
     let mut client = within(Client::open(stream, &options)).await.unwrap();
     // LOGIN puts the password itself on the wire: the strongest check of what TLS hides.

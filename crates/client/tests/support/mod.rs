@@ -21,6 +21,45 @@ use webimap_relay::{
     policy::{AllowRule, Policy},
 };
 
+/// Runs a future with a 30-second limit: a hang is a test failure, not a stuck run.
+pub async fn within<T>(f: impl Future<Output = T>) -> T {
+    tokio::time::timeout(std::time::Duration::from_secs(30), f)
+        .await
+        .expect("no hang")
+}
+
+/// Connection options for the testkit Dovecot's private CA.
+pub fn tls_options(
+    dovecot: &webimap_testkit::Dovecot,
+    host: &str,
+    security: webimap_client::Security,
+) -> webimap_client::ConnectOptions {
+    let mut options = webimap_client::ConnectOptions::new(host, security);
+    options.tls = Some(webimap_client::tls::client_config(Some(dovecot.ca_pem())).expect("CA"));
+    options
+}
+
+/// A plain session on loopback, logged in as the demo user, with some extensions treated
+/// as absent.
+pub async fn logged_in(
+    dovecot: &webimap_testkit::Dovecot,
+    disabled: &[&str],
+) -> webimap_client::Client<webimap_client::transport::tcp::TcpTransport> {
+    let mut options =
+        webimap_client::ConnectOptions::new("127.0.0.1", webimap_client::Security::None);
+    options.disabled_extensions = disabled.iter().map(|s| s.to_string()).collect();
+    let stream = webimap_client::transport::tcp::connect("127.0.0.1", dovecot.imap_port())
+        .await
+        .expect("tcp");
+    let mut client = within(webimap_client::Client::open(stream, &options))
+        .await
+        .expect("greeting");
+    within(client.login(webimap_testkit::DEMO_USER, webimap_testkit::DEMO_PASSWORD))
+        .await
+        .expect("login");
+    client
+}
+
 /// A relay running in this process; stops when dropped.
 pub struct Relay {
     pub addr: SocketAddr,
