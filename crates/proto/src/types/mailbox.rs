@@ -113,6 +113,22 @@ pub enum SpecialUse {
     Important,
 }
 
+impl SpecialUse {
+    /// The attribute's wire form (`\\Sent`).
+    pub fn as_wire(self) -> &'static str {
+        match self {
+            SpecialUse::All => "\\All",
+            SpecialUse::Archive => "\\Archive",
+            SpecialUse::Drafts => "\\Drafts",
+            SpecialUse::Flagged => "\\Flagged",
+            SpecialUse::Junk => "\\Junk",
+            SpecialUse::Sent => "\\Sent",
+            SpecialUse::Trash => "\\Trash",
+            SpecialUse::Important => "\\Important",
+        }
+    }
+}
+
 impl MailboxAttribute {
     /// Parses an attribute (case-insensitive).
     pub fn from_wire(bytes: &[u8]) -> Self {

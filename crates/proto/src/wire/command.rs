@@ -11,7 +11,7 @@ use crate::{
         },
         core::{Flag, Tag, is_astring_char, is_atom_char},
         fetch::DateTime,
-        mailbox::{MailboxName, SpecialUse},
+        mailbox::MailboxName,
     },
 };
 
@@ -216,7 +216,7 @@ pub(crate) fn encode(tag: &Tag, command: &Command, options: &EncodeOptions) -> V
             w.raw(b" ");
             w.mailbox(mailbox);
             if let Some(use_) = special_use {
-                w.raw(format!(" (USE ({}))", special_use_attribute(*use_)).as_bytes());
+                w.raw(format!(" (USE ({}))", use_.as_wire()).as_bytes());
             }
         }
         Command::Delete { mailbox }
@@ -625,19 +625,6 @@ fn status_items(items: &[StatusItem]) -> String {
         .join(" ")
 }
 
-fn special_use_attribute(use_: SpecialUse) -> &'static str {
-    match use_ {
-        SpecialUse::All => "\\All",
-        SpecialUse::Archive => "\\Archive",
-        SpecialUse::Drafts => "\\Drafts",
-        SpecialUse::Flagged => "\\Flagged",
-        SpecialUse::Junk => "\\Junk",
-        SpecialUse::Sent => "\\Sent",
-        SpecialUse::Trash => "\\Trash",
-        SpecialUse::Important => "\\Important",
-    }
-}
-
 /// `dd-Mon-yyyy hh:mm:ss +zzzz` (day space-padded).
 fn date_time(d: &DateTime) -> String {
     const MONTHS: [&str; 12] = [
@@ -921,7 +908,7 @@ mod tests {
         assert_eq!(
             line(Command::Create {
                 mailbox: MailboxName::from_display("Arch").unwrap(),
-                special_use: Some(SpecialUse::Archive)
+                special_use: Some(crate::types::mailbox::SpecialUse::Archive)
             }),
             "A1 CREATE Arch (USE (\\Archive))\r\n"
         );

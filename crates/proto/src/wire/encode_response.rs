@@ -11,7 +11,7 @@ use crate::types::{
         Address, BodyExtension, BodyFields, BodyStructure, DateTime, Envelope, FetchItem,
         SinglePartKind,
     },
-    mailbox::{ListExtendedItem, ListItem, MailboxAttribute, SpecialUse},
+    mailbox::{ListExtendedItem, ListItem, MailboxAttribute},
     response::{
         Code, ContinueRequest, Data, ESearchItem, MetadataCode, MetadataEntries, Namespace,
         Response, StatusItem, StatusResponse, Thread,
@@ -753,17 +753,7 @@ pub(crate) fn attribute_wire(a: &MailboxAttribute) -> String {
         MailboxAttribute::HasNoChildren => "\\HasNoChildren".into(),
         MailboxAttribute::Subscribed => "\\Subscribed".into(),
         MailboxAttribute::Remote => "\\Remote".into(),
-        MailboxAttribute::SpecialUse(s) => match s {
-            SpecialUse::All => "\\All",
-            SpecialUse::Archive => "\\Archive",
-            SpecialUse::Drafts => "\\Drafts",
-            SpecialUse::Flagged => "\\Flagged",
-            SpecialUse::Junk => "\\Junk",
-            SpecialUse::Sent => "\\Sent",
-            SpecialUse::Trash => "\\Trash",
-            SpecialUse::Important => "\\Important",
-        }
-        .into(),
+        MailboxAttribute::SpecialUse(s) => s.as_wire().into(),
         MailboxAttribute::Other(s) => s.clone(),
     }
 }
