@@ -154,11 +154,7 @@ async fn reads_every_sample_message_over_tcp() {
 async fn reads_every_sample_message_through_the_relay() {
     let dovecot = dovecot();
     let relay = Relay::start(&[format!("127.0.0.1:{}", dovecot.imap_port())]).await;
-    let url = format!(
-        "{}?host=127.0.0.1&port={}",
-        relay.url(),
-        dovecot.imap_port()
-    );
+    let url = relay.tunnel_url(dovecot.imap_port());
     let stream = WsIo::connect(&url).await.expect("websocket");
     within(read_whole_mailbox(stream)).await;
 }
@@ -184,11 +180,7 @@ async fn wrong_password_is_an_authentication_failure() {
 async fn relay_refuses_a_target_not_allowed_before_upgrading() {
     let dovecot = dovecot();
     let relay = Relay::start(&[format!("127.0.0.1:{}", dovecot.imap_port())]).await;
-    let url = format!(
-        "{}?host=127.0.0.1&port={}",
-        relay.url(),
-        dovecot.imaps_port()
-    );
+    let url = relay.tunnel_url(dovecot.imaps_port());
     match WsIo::connect(&url).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             assert_eq!(response.status(), 403)
@@ -209,7 +201,7 @@ async fn target_that_closes_the_connection_fails_cleanly() {
         }
     });
     let relay = Relay::start(&[format!("127.0.0.1:{port}")]).await;
-    let url = format!("{}?host=127.0.0.1&port={port}", relay.url());
+    let url = relay.tunnel_url(port);
     let stream = WsIo::connect(&url)
         .await
         .expect("upgrade happens: the target is allowed");
@@ -224,11 +216,7 @@ async fn target_that_closes_the_connection_fails_cleanly() {
 async fn server_closing_mid_session_fails_the_command_without_hanging() {
     let dovecot = dovecot();
     let relay = Relay::start(&[format!("127.0.0.1:{}", dovecot.imap_port())]).await;
-    let url = format!(
-        "{}?host=127.0.0.1&port={}",
-        relay.url(),
-        dovecot.imap_port()
-    );
+    let url = relay.tunnel_url(dovecot.imap_port());
     let mut client = within(Client::connect(WsIo::connect(&url).await.unwrap()))
         .await
         .unwrap();

@@ -9,7 +9,7 @@ mod support;
 
 use std::net::SocketAddr;
 
-use support::{RecordingHop, Relay, WsIo, tls_options, within};
+use support::{RecordingHop, Relay, WsIo, open_tcp, tls_options, within};
 use webimap_client::{
     AuthMechanism, Client, ClientError, ConnectOptions, Credentials, Security,
     proto::types::{mailbox::MailboxName, sequence::SequenceSet},
@@ -78,13 +78,10 @@ async fn starttls_upgrades_before_login() {
 async fn certificate_failures_are_named() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
     // Public roots only: the private CA is unknown.
-    let stream = tcp::connect("127.0.0.1", dovecot.imaps_port())
-        .await
-        .unwrap();
-    let err = within(Client::open(
-        stream,
+    let err = open_tcp(
+        dovecot.imaps_port(),
         &ConnectOptions::new("localhost", Security::Tls),
-    ))
+    )
     .await
     .unwrap_err();
     assert!(
@@ -92,13 +89,10 @@ async fn certificate_failures_are_named() {
         "{err}"
     );
     // The right CA but another name.
-    let stream = tcp::connect("127.0.0.1", dovecot.imaps_port())
-        .await
-        .unwrap();
-    let err = within(Client::open(
-        stream,
+    let err = open_tcp(
+        dovecot.imaps_port(),
         &tls_options(&dovecot, "mail.example.org", Security::Tls),
-    ))
+    )
     .await
     .unwrap_err();
     assert!(
@@ -106,13 +100,10 @@ async fn certificate_failures_are_named() {
         "{err}"
     );
     // TLS to the plain port.
-    let stream = tcp::connect("127.0.0.1", dovecot.imap_port())
-        .await
-        .unwrap();
-    let err = within(Client::open(
-        stream,
+    let err = open_tcp(
+        dovecot.imap_port(),
         &tls_options(&dovecot, "localhost", Security::Tls),
-    ))
+    )
     .await
     .unwrap_err();
     assert!(
@@ -171,7 +162,7 @@ async fn session_through_recording_relay(
     let target: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let hop = RecordingHop::start(target).await;
     let relay = Relay::start(&[format!("127.0.0.1:{}", hop.port)]).await;
-    let url = format!("{}?host=127.0.0.1&port={}", relay.url(), hop.port);
+    let url = relay.tunnel_url(hop.port);
     let stream = WsIo::connect(&url).await.unwrap();
     let mut options = tls_options(dovecot, "localhost", security);
     options.allow_plaintext_password = true;

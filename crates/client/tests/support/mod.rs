@@ -39,6 +39,18 @@ pub fn tls_options(
     options
 }
 
+/// Opens a session on `127.0.0.1:port` with the given options.
+pub async fn open_tcp(
+    port: u16,
+    options: &webimap_client::ConnectOptions,
+) -> Result<
+    webimap_client::Client<webimap_client::transport::tcp::TcpTransport>,
+    webimap_client::ClientError,
+> {
+    let stream = webimap_client::transport::tcp::connect("127.0.0.1", port).await?;
+    within(webimap_client::Client::open(stream, options)).await
+}
+
 /// A plain session on loopback, logged in as the demo user, with some extensions treated
 /// as absent.
 pub async fn logged_in(
@@ -93,6 +105,11 @@ impl Relay {
 
     pub fn url(&self) -> String {
         format!("ws://{}/relay", self.addr)
+    }
+
+    /// The WebSocket URL of a tunnel to `127.0.0.1:port`.
+    pub fn tunnel_url(&self, port: u16) -> String {
+        format!("{}?host=127.0.0.1&port={port}", self.url())
     }
 }
 
