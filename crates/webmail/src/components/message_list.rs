@@ -2,7 +2,7 @@
 //! virtualised listbox that keeps a constant number of rows in the DOM, positioned in a
 //! spacer as tall as the whole list.
 
-use std::rc::Rc;
+use std::{collections::HashMap, rc::Rc};
 
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use webimap_client::model::MessageSummary;
@@ -12,6 +12,7 @@ use super::status::{Loading, PaneError};
 use crate::{
     clock, format,
     state::{
+        conversations::ThreadMark,
         list::{ClickMods, ListView, QuickFilter, Selection, SortKey},
         loadable::Loadable,
         mailbox::{MailboxAction, Pane},
@@ -39,6 +40,8 @@ pub(crate) struct MessageListProps {
     pub(crate) messages: Loadable<Rc<Vec<MessageSummary>>>,
     /// The UIDs shown, top to bottom.
     pub(crate) order: Rc<Vec<u32>>,
+    /// In conversation view, each row's place in its conversation.
+    pub(crate) marks: Rc<HashMap<u32, ThreadMark>>,
     /// How the list is narrowed and sorted.
     pub(crate) view: ListView,
     /// Selected rows and cursor.
@@ -191,9 +194,10 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
                     </button>
                     <h2 id="messages-heading" class="pane-heading">{ folder }</h2>
                     if props.messages.ready().is_some() {
-                        <span class="pane-count">
+                        <span class="pane-count" aria-live="polite">
                             { count }
                             if unread > 0 { { format!(" · {unread} unread") } }
+                            if props.view.searching { { " · searching the server…" } }
                         </span>
                     }
                 </header>
@@ -230,8 +234,9 @@ fn toolbar(props: &MessageListProps) -> Html {
     html! {
         <div class="list-toolbar">
             <div class="search-row" role="search">
-                <input id={SEARCH_ID} type="search" class="search" placeholder="Search subject or sender"
-                    aria-label="Search messages" value={props.view.query.clone()} {oninput} />
+                <input id={SEARCH_ID} type="search" class="search" placeholder="Search mail"
+                    aria-label="Search messages" title="Subject, sender, recipients and text"
+                    value={props.view.query.clone()} {oninput} />
                 <select class="sort" aria-label="Sort by" {onchange}>
                     { for SortKey::ALL.into_iter().map(|k| html! {
                         <option value={k.value()} selected={k == props.view.sort}>{ k.label() }</option>
@@ -242,6 +247,11 @@ fn toolbar(props: &MessageListProps) -> Html {
                 { filter(QuickFilter::Unread, "Unread") }
                 { filter(QuickFilter::Flagged, "Flagged") }
                 { filter(QuickFilter::Attachments, "Attachments") }
+                <button type="button" class={classes!("chip", props.view.conversations.then_some("on"))}
+                    aria-pressed={props.view.conversations.to_string()}
+                    onclick={props.act.reform(|_: MouseEvent| MailboxAction::ConversationsToggled)}>
+                    { "Conversations" }
+                </button>
             </div>
         </div>
     }
@@ -301,8 +311,11 @@ fn row(
             </time>
         }
     });
+    let mark = props.marks.get(&uid).copied();
     let classes = classes!(
         "message-row",
+        mark.filter(|m| m.depth > 0)
+            .map(|m| format!("reply reply-{}", m.depth)),
         (!message.seen).then_some("unread"),
         current.then_some("current"),
         selected.then_some("selected"),
@@ -316,6 +329,11 @@ fn row(
             <span class="message-from">{ from }</span>
             { for date }
             <span class="message-subject">
+                if let Some(n) = mark.map(|m| m.size).filter(|&n| n > 1) {
+                    <span class="thread-size" title={format!("{n} messages in this conversation")}>
+                        { n }<span class="visually-hidden">{ " messages:" }</span>
+                    </span>
+                }
                 { subject }
                 if !message.seen {
                     <span class="visually-hidden">{ ", unread" }</span>

@@ -3,6 +3,7 @@
 
 pub(crate) mod use_keydown;
 pub(crate) mod use_mailbox;
+pub(crate) mod use_server_list;
 pub(crate) mod use_session;
 
 pub(crate) use use_keydown::use_keydown;

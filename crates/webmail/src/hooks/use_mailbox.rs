@@ -9,7 +9,7 @@ use webimap_client::{
 };
 use yew::prelude::*;
 
-use super::use_session::report_lost;
+use super::{use_server_list::use_server_list, use_session::report_lost};
 use crate::{
     mail_html,
     services::{self, Connection, mailbox::Watched},
@@ -109,6 +109,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         connection_lost: connection_lost.clone(),
         toasts,
     };
+    use_server_list(&state, conn, &connection_lost);
 
     {
         let dispatcher = state.dispatcher();

@@ -249,6 +249,7 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     folder={folder_label}
                     messages={state.messages.clone()}
                     order={state.order.clone()}
+                    marks={state.marks.clone()}
                     view={state.view.clone()}
                     selection={state.selection.clone()}
                     open={state.open}

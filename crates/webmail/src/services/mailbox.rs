@@ -20,7 +20,7 @@ use crate::state::{
     message::AttachedMessage,
 };
 
-fn session_error(err: &webimap_client::ClientError) -> UiError {
+pub(super) fn session_error(err: &webimap_client::ClientError) -> UiError {
     describe(err, Stage::Session, "the server")
 }
 
@@ -85,7 +85,7 @@ pub(crate) async fn open_message(
 
 /// Takes the connection with `folder` selected (selecting it again if another one was
 /// selected since).
-async fn selected<'a>(
+pub(super) async fn selected<'a>(
     conn: &'a Connection,
     folder: &MailboxName,
 ) -> Result<MutexGuard<'a, Inner>, UiError> {

@@ -4,6 +4,7 @@
 pub(crate) mod browser;
 pub(crate) mod error;
 pub(crate) mod mailbox;
+pub(crate) mod search;
 pub(crate) mod session;
 
 use std::{

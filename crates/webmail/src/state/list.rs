@@ -1,9 +1,15 @@
-//! The message list as shown: sorted, filtered and searched (client side for now; server
-//! SORT and SEARCH slot in by replacing [`visible_order`]), with a selection and a cursor.
+//! The message list as shown: sorted, filtered and searched, with a selection and a cursor.
+//! The list answers at once from what it has (subjects and senders); the server's answers
+//! (SEARCH over whole messages, SORT, THREAD) refine it when they arrive.
 
-use std::collections::BTreeSet;
+use std::{
+    collections::{BTreeSet, HashMap},
+    rc::Rc,
+};
 
 use webimap_client::model::MessageSummary;
+
+use super::conversations::{self, Conversation, ThreadMark};
 
 /// The order of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -81,8 +87,42 @@ pub(crate) struct ListView {
     pub(crate) flagged: bool,
     /// With attachments only.
     pub(crate) attachments: bool,
-    /// Search text (subject and sender, case-insensitive).
+    /// Search text (subject and sender here; the whole message on the server).
     pub(crate) query: String,
+    /// The server's search hits for the current text.
+    pub(crate) hits: Option<ServerHits>,
+    /// Whether the server is searching for the current text.
+    pub(crate) searching: bool,
+    /// The server's order (SORT) for the current sort key.
+    pub(crate) server_order: Option<ServerOrder>,
+    /// Conversation view.
+    pub(crate) conversations: bool,
+    /// The server's conversations (THREAD), when it offers them.
+    pub(crate) threads: Option<Rc<Vec<Conversation>>>,
+}
+
+/// The UIDs the server found for a search text (SEARCH TEXT of each word: headers and
+/// body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ServerHits {
+    /// The words searched for.
+    pub(crate) words: Vec<String>,
+    /// The messages that contain all of them.
+    pub(crate) uids: Rc<BTreeSet<u32>>,
+}
+
+/// The server's order of the folder for a sort key: each UID's place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ServerOrder {
+    /// The sort key it is for.
+    pub(crate) sort: SortKey,
+    /// UID → place.
+    pub(crate) rank: Rc<HashMap<u32, usize>>,
+}
+
+/// The words of a search text, lower case.
+pub(crate) fn search_words(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
 }
 
 impl ListView {
@@ -110,6 +150,14 @@ impl ListView {
         self.unread || self.flagged || self.attachments || !self.query.trim().is_empty()
     }
 
+    /// The server's hits, if they are for `words`.
+    fn hits_for(&self, words: &[String]) -> Option<&BTreeSet<u32>> {
+        self.hits
+            .as_ref()
+            .filter(|h| h.words == words)
+            .map(|h| &*h.uids)
+    }
+
     fn keeps(&self, m: &MessageSummary, words: &[String]) -> bool {
         if (self.unread && m.seen)
             || (self.flagged && !m.flagged)
@@ -118,6 +166,10 @@ impl ListView {
             return false;
         }
         if words.is_empty() {
+            return true;
+        }
+        // The server searched the whole message; what arrived since is matched here.
+        if self.hits_for(words).is_some_and(|h| h.contains(&m.uid)) {
             return true;
         }
         let mut haystack = m.subject.to_lowercase();
@@ -133,19 +185,45 @@ impl ListView {
     }
 }
 
-/// The indices into `messages` of the rows to show, in order.
+/// The rows to show, in order: indices into `messages`, with their place in a
+/// conversation in conversation view.
+pub(crate) fn visible_rows(
+    messages: &[MessageSummary],
+    view: &ListView,
+) -> Vec<(usize, Option<ThreadMark>)> {
+    let flat = visible_order(messages, view);
+    if !view.conversations {
+        return flat.into_iter().map(|i| (i, None)).collect();
+    }
+    conversations::group(messages, &flat, view.threads.as_deref().map(Vec::as_slice))
+        .into_iter()
+        .map(|(i, mark)| (i, Some(mark)))
+        .collect()
+}
+
+/// The indices into `messages` of the rows to show, in order (without conversations).
 pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec<usize> {
-    let words: Vec<String> = view
-        .query
-        .split_whitespace()
-        .map(str::to_lowercase)
-        .collect();
+    let words = search_words(&view.query);
     let mut order: Vec<usize> = (0..messages.len())
         .filter(|&i| view.keeps(&messages[i], &words))
         .collect();
     let newest = |a: &MessageSummary, b: &MessageSummary| {
         b.received.cmp(&a.received).then_with(|| b.uid.cmp(&a.uid))
     };
+    if let Some(server) = view.server_order.as_ref().filter(|o| o.sort == view.sort) {
+        // The server's order; what arrived since goes first, newest first.
+        let place = |m: &MessageSummary| server.rank.get(&m.uid).copied();
+        order.sort_by(|&a, &b| {
+            let (ma, mb) = (&messages[a], &messages[b]);
+            match (place(ma), place(mb)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (None, Some(_)) => std::cmp::Ordering::Less,
+                (Some(_), None) => std::cmp::Ordering::Greater,
+                (None, None) => newest(ma, mb),
+            }
+        });
+        return order;
+    }
     match view.sort {
         SortKey::Newest => order.sort_by(|&a, &b| newest(&messages[a], &messages[b])),
         SortKey::Oldest => order.sort_by(|&a, &b| newest(&messages[b], &messages[a])),
@@ -183,7 +261,7 @@ fn sender_key(m: &MessageSummary) -> String {
 }
 
 /// A subject without its `Re:`/`Fwd:`/`Aw:` prefixes, lower case.
-fn subject_key(subject: &str) -> String {
+pub(crate) fn subject_key(subject: &str) -> String {
     let mut s = subject.trim();
     loop {
         let lower = s.to_ascii_lowercase();
@@ -371,6 +449,63 @@ mod tests {
         assert_eq!(search("BOB"), [3]);
         assert_eq!(search("alice budget"), [2]);
         assert_eq!(search("nothing"), Vec::<u32>::new());
+    }
+
+    #[test]
+    fn server_hits_add_to_local_matches() {
+        let ms = sample();
+        let mut view = ListView {
+            query: "Tidy".into(),
+            ..ListView::default()
+        };
+        assert!(uids(&ms, &view).is_empty());
+        view.hits = Some(ServerHits {
+            words: search_words("tidy"),
+            uids: Rc::new(BTreeSet::from([2])),
+        });
+        assert_eq!(uids(&ms, &view), [2]);
+        // Hits for another text do not count.
+        view.query = "tidy inbox".into();
+        assert!(uids(&ms, &view).is_empty());
+        // Local matches count too (messages that arrived after the search).
+        view.query = "lunch".into();
+        view.hits = Some(ServerHits {
+            words: search_words("lunch"),
+            uids: Rc::new(BTreeSet::from([3])),
+        });
+        assert_eq!(uids(&ms, &view), [3, 1]);
+    }
+
+    #[test]
+    fn server_order_wins_for_its_key() {
+        let ms = sample();
+        let mut view = ListView {
+            sort: SortKey::Subject,
+            server_order: Some(ServerOrder {
+                sort: SortKey::Subject,
+                rank: Rc::new(HashMap::from([(1, 0), (2, 1)])),
+            }),
+            ..ListView::default()
+        };
+        // 3 is unknown to the server (newer): first.
+        assert_eq!(uids(&ms, &view), [3, 1, 2]);
+        view.sort = SortKey::Size;
+        assert_eq!(uids(&ms, &view), [2, 1, 3]);
+    }
+
+    #[test]
+    fn conversation_rows_carry_marks() {
+        let ms = sample();
+        let view = ListView {
+            conversations: true,
+            threads: Some(Rc::new(vec![vec![(2, 0), (1, 1)]])),
+            ..ListView::default()
+        };
+        let rows: Vec<(u32, Option<u8>)> = visible_rows(&ms, &view)
+            .into_iter()
+            .map(|(i, m)| (ms[i].uid, m.map(|m| m.depth)))
+            .collect();
+        assert_eq!(rows, vec![(2, Some(0)), (1, Some(1)), (3, Some(0))]);
     }
 
     #[test]

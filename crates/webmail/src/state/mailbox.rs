@@ -13,8 +13,12 @@ use yew::Reducible;
 
 use super::{
     actions::{LiveChange, Mark, Toast},
+    conversations::{Conversation, ThreadMark},
     error::UiError,
-    list::{ClickMods, ListView, QuickFilter, Selection, SortKey, step, visible_order},
+    list::{
+        ClickMods, ListView, QuickFilter, Selection, ServerHits, ServerOrder, SortKey,
+        search_words, step, visible_rows,
+    },
     loadable::Loadable,
     message::{AttachedMessage, BodyView, Overlay, Reading},
 };
@@ -44,6 +48,8 @@ pub(crate) struct Mailbox {
     pub(crate) view: ListView,
     /// The UIDs of the rows shown, top to bottom.
     pub(crate) order: Rc<Vec<u32>>,
+    /// In conversation view, each row's place in its conversation.
+    pub(crate) marks: Rc<std::collections::HashMap<u32, ThreadMark>>,
     /// Selected rows and the keyboard cursor.
     pub(crate) selection: Selection,
     /// The UID of the open message.
@@ -143,15 +149,29 @@ impl Mailbox {
     }
 
     fn reorder(&mut self) {
-        let order: Vec<u32> = match self.messages.ready() {
-            Some(messages) => visible_order(messages, &self.view)
+        let rows = match self.messages.ready() {
+            Some(messages) => visible_rows(messages, &self.view)
                 .into_iter()
-                .map(|i| messages[i].uid)
+                .map(|(i, mark)| (messages[i].uid, mark))
                 .collect(),
             None => Vec::new(),
         };
+        let order: Vec<u32> = rows.iter().map(|&(uid, _)| uid).collect();
+        let marks = rows
+            .into_iter()
+            .filter_map(|(uid, mark)| Some((uid, mark?)))
+            .collect();
         self.selection.retain(&order);
         self.order = Rc::new(order);
+        self.marks = Rc::new(marks);
+    }
+
+    /// Forgets the server's answers about the list (another folder is shown).
+    fn forget_server_view(&mut self) {
+        self.view.hits = None;
+        self.view.server_order = None;
+        self.view.threads = None;
+        self.view.searching = !search_words(&self.view.query).is_empty();
     }
 }
 
@@ -210,6 +230,33 @@ pub(crate) enum MailboxAction {
     FilterToggled(QuickFilter),
     /// The search text changed.
     QueryChanged(String),
+    /// The server searched the selected folder for `words`.
+    SearchAnswered {
+        /// The folder searched.
+        folder: MailboxName,
+        /// The words searched for.
+        words: Vec<String>,
+        /// The UIDs found (`None`: the search failed).
+        uids: Option<Vec<u32>>,
+    },
+    /// The server sorted the selected folder.
+    SortAnswered {
+        /// The folder sorted.
+        folder: MailboxName,
+        /// The sort key.
+        sort: SortKey,
+        /// Its UIDs in the server's order.
+        uids: Vec<u32>,
+    },
+    /// Conversation view on or off.
+    ConversationsToggled,
+    /// The server's conversations of the selected folder (THREAD).
+    ThreadsAnswered {
+        /// The folder.
+        folder: MailboxName,
+        /// Its conversations.
+        threads: Vec<Conversation>,
+    },
     /// A narrow screen shows another pane.
     PaneShown(Pane),
     /// HTML or text.
@@ -288,6 +335,8 @@ impl Reducible for Mailbox {
                 next.selected = Some(name);
                 next.messages = Loadable::Loading;
                 next.order = Rc::default();
+                next.marks = Rc::default();
+                next.forget_server_view();
                 next.selection = Selection::default();
                 next.open = None;
                 next.message = Loadable::Idle;
@@ -348,7 +397,51 @@ impl Reducible for Mailbox {
                 next.reorder();
             }
             MailboxAction::QueryChanged(query) => {
+                let words = search_words(&query);
+                if next.view.hits.as_ref().is_none_or(|h| h.words != words) {
+                    next.view.hits = None;
+                    next.view.searching = !words.is_empty();
+                }
                 next.view.query = query;
+                next.reorder();
+            }
+            MailboxAction::SearchAnswered {
+                folder,
+                words,
+                uids,
+            } => {
+                if next.selected.as_ref() != Some(&folder)
+                    || search_words(&next.view.query) != words
+                {
+                    return self;
+                }
+                next.view.searching = false;
+                next.view.hits = uids.map(|uids| ServerHits {
+                    words,
+                    uids: Rc::new(uids.into_iter().collect()),
+                });
+                next.reorder();
+            }
+            MailboxAction::SortAnswered { folder, sort, uids } => {
+                if next.selected.as_ref() != Some(&folder) || next.view.sort != sort {
+                    return self;
+                }
+                let rank = uids.into_iter().enumerate().map(|(i, u)| (u, i)).collect();
+                next.view.server_order = Some(ServerOrder {
+                    sort,
+                    rank: Rc::new(rank),
+                });
+                next.reorder();
+            }
+            MailboxAction::ConversationsToggled => {
+                next.view.conversations = !next.view.conversations;
+                next.reorder();
+            }
+            MailboxAction::ThreadsAnswered { folder, threads } => {
+                if next.selected.as_ref() != Some(&folder) {
+                    return self;
+                }
+                next.view.threads = Some(Rc::new(threads));
                 next.reorder();
             }
             MailboxAction::PaneShown(pane) => next.pane = pane,
@@ -515,6 +608,75 @@ mod tests {
         actions
             .into_iter()
             .fold(Rc::new(Mailbox::default()), Reducible::reduce)
+    }
+
+    #[test]
+    fn server_answers_for_another_text_folder_or_key_are_dropped() {
+        let s = run(vec![
+            MailboxAction::FoldersLoaded(Ok(vec![folder("INBOX", true), folder("Work", true)])),
+            MailboxAction::FolderSelected(MailboxName::inbox()),
+            MailboxAction::MessagesLoaded {
+                folder: MailboxName::inbox(),
+                result: Ok(vec![summary(1, Some(1)), summary(2, Some(2))]),
+            },
+            MailboxAction::QueryChanged("tidy".into()),
+        ]);
+        assert!(s.view.searching);
+        assert!(s.order.is_empty());
+        let answer = |folder: &str, text: &str| MailboxAction::SearchAnswered {
+            folder: name(folder),
+            words: search_words(text),
+            uids: Some(vec![2]),
+        };
+        // Stale: another folder, another text.
+        assert_eq!(s.clone().reduce(answer("Work", "tidy")).view.hits, None);
+        assert_eq!(s.clone().reduce(answer("INBOX", "tid")).view.hits, None);
+        let s = s.reduce(answer("INBOX", "TIDY"));
+        assert!(!s.view.searching);
+        assert_eq!(*s.order, vec![2]);
+        // A failed search leaves the local matches.
+        let failed = s.clone().reduce(MailboxAction::QueryChanged("x".into()));
+        let failed = failed.reduce(MailboxAction::SearchAnswered {
+            folder: MailboxName::inbox(),
+            words: search_words("x"),
+            uids: None,
+        });
+        assert!(!failed.view.searching && failed.order.is_empty());
+        // Another folder forgets the hits and searches again.
+        let s = s.reduce(MailboxAction::FolderSelected(name("Work")));
+        assert!(s.view.hits.is_none() && s.view.searching);
+        // SORT answers only count for the key shown.
+        let s = run(vec![
+            MailboxAction::FolderSelected(MailboxName::inbox()),
+            MailboxAction::MessagesLoaded {
+                folder: MailboxName::inbox(),
+                result: Ok(vec![summary(1, Some(1)), summary(2, Some(2))]),
+            },
+        ]);
+        let sorted = |sort| MailboxAction::SortAnswered {
+            folder: MailboxName::inbox(),
+            sort,
+            uids: vec![1, 2],
+        };
+        assert!(
+            s.clone()
+                .reduce(sorted(SortKey::Subject))
+                .view
+                .server_order
+                .is_none()
+        );
+        let s = s.reduce(MailboxAction::SortChanged(SortKey::Subject));
+        let s = s.reduce(sorted(SortKey::Subject));
+        assert_eq!(*s.order, vec![1, 2]);
+        // Conversations: threads from the server mark the replies.
+        let s = s.reduce(MailboxAction::ConversationsToggled);
+        let s = s.reduce(MailboxAction::ThreadsAnswered {
+            folder: MailboxName::inbox(),
+            threads: vec![vec![(1, 0), (2, 1)]],
+        });
+        assert_eq!(*s.order, vec![1, 2]);
+        assert_eq!(s.marks.get(&2).map(|m| m.depth), Some(1));
+        assert_eq!(s.marks.get(&1).map(|m| m.size), Some(2));
     }
 
     #[test]

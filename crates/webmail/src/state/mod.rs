@@ -2,6 +2,7 @@
 //! tests run natively.
 
 pub(crate) mod actions;
+pub(crate) mod conversations;
 pub(crate) mod error;
 pub(crate) mod keys;
 pub(crate) mod list;
