@@ -238,13 +238,22 @@ async fn folder_management_and_counts() {
     within(c.set_subscribed(&name("Projekte/Klein"), true))
         .await
         .unwrap();
-    let paths: Vec<String> = within(c.list_folders())
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|f| f.path)
-        .collect();
+    let folders = within(c.list_folders()).await.unwrap();
+    let subscribed = |path: &str| {
+        folders
+            .iter()
+            .find(|f| f.path == path)
+            .and_then(|f| f.subscribed)
+    };
+    assert_eq!(subscribed("Projekte/Klein"), Some(true));
+    let paths: Vec<String> = folders.into_iter().map(|f| f.path).collect();
     assert!(paths.contains(&"Projekte/Klein".to_string()), "{paths:?}");
+    within(c.set_subscribed(&name("Projekte/Klein"), false))
+        .await
+        .unwrap();
+    let folders = within(c.list_folders()).await.unwrap();
+    let klein = folders.iter().find(|f| f.path == "Projekte/Klein");
+    assert_eq!(klein.and_then(|f| f.subscribed), Some(false));
     assert!(!paths.contains(&"Projekte/Größe".to_string()));
     within(c.delete_folder(&name("Projekte/Klein")))
         .await

@@ -1,10 +1,10 @@
 //! Folders: listing with roles and counts, creating, renaming, deleting, subscribing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures_util::io::{AsyncRead, AsyncWrite};
 use webimap_proto::types::{
-    command::{Command, ListOptions, StatusItem},
+    command::{Command, ListOptions, ListPattern, StatusItem},
     mailbox::{ListItem, MailboxName, SpecialUse},
     response::{Data, StatusItem as ResponseStatusItem},
 };
@@ -39,11 +39,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 _ => {}
             }
         }
+        let subscribed = self.subscribed_names().await?;
         for folder in &mut folders {
             if let Some(c) = counts.get(&folder.name) {
                 folder.total = c.total;
                 folder.unseen = c.unseen;
             }
+            folder.subscribed = Some(subscribed.contains(&folder.name));
         }
         folders.sort_by(|a, b| {
             folder_rank(a)
@@ -51,6 +53,31 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 .then_with(|| a.path.cmp(&b.path))
         });
         Ok(folders)
+    }
+
+    /// The names of the subscribed folders: `LIST (SUBSCRIBED)` with LIST-EXTENDED, else
+    /// LSUB.
+    async fn subscribed_names(&mut self) -> Result<HashSet<MailboxName>, ClientError> {
+        let command = if self.supports("LIST-EXTENDED") {
+            Command::list_all(ListOptions {
+                subscribed: true,
+                ..ListOptions::default()
+            })
+        } else {
+            Command::Lsub {
+                reference: MailboxName::from_wire(Vec::new()),
+                pattern: ListPattern::all(),
+            }
+        };
+        let response = self.conn.execute(command).await?;
+        Ok(response
+            .data
+            .into_iter()
+            .filter_map(|d| match d {
+                Data::List(item) | Data::Lsub(item) => Some(item.name),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Counts of one folder (STATUS), without selecting it.

@@ -10,7 +10,7 @@ use super::{
     message_list::DRAG_TYPE,
     status::{Loading, PaneError},
 };
-use crate::state::loadable::Loadable;
+use crate::state::{folders::shown_folders, loadable::Loadable};
 
 /// Props of [`FolderList`].
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -23,9 +23,12 @@ pub(crate) struct FolderListProps {
     pub(crate) on_select: Callback<MailboxName>,
     /// Messages (UIDs of the selected folder) were dropped on a folder.
     pub(crate) on_drop: Callback<(MailboxName, Vec<u32>)>,
+    /// "Manage folders" was pressed.
+    pub(crate) on_manage: Callback<()>,
 }
 
-/// `<nav aria-label="Folders">` with one button per folder, indented by depth.
+/// `<nav aria-label="Folders">` with one button per shown (subscribed) folder, indented by
+/// depth, and "Manage folders".
 #[function_component]
 pub(crate) fn FolderList(props: &FolderListProps) -> Html {
     let body = match &props.folders {
@@ -34,7 +37,7 @@ pub(crate) fn FolderList(props: &FolderListProps) -> Html {
         Loadable::Failed(error) => html! { <PaneError error={error.clone()} /> },
         Loadable::Ready(folders) => html! {
             <ul class="folder-list">
-                { for folders.iter().map(|f| folder_item(f, props)) }
+                { for shown_folders(folders).into_iter().map(|f| folder_item(f, props)) }
             </ul>
         },
     };
@@ -42,6 +45,10 @@ pub(crate) fn FolderList(props: &FolderListProps) -> Html {
         <nav class="pane folders" aria-label="Folders">
             <h2 class="pane-title">{ "Folders" }</h2>
             { body }
+            if props.folders.ready().is_some() {
+                <button type="button" class="button secondary manage-folders"
+                    onclick={props.on_manage.reform(|_: MouseEvent| ())}>{ "Manage folders" }</button>
+            }
         </nav>
     }
 }

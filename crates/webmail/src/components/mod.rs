@@ -4,6 +4,7 @@
 pub(crate) mod action_bar;
 pub(crate) mod dialog;
 pub(crate) mod folder_list;
+pub(crate) mod folder_manager;
 pub(crate) mod html_frame;
 pub(crate) mod login_form;
 pub(crate) mod message_list;

@@ -16,6 +16,7 @@ use crate::{
     state::{
         actions::{Mark, MessageCommand, Plan, Toast, Undo, moved_text},
         error::UiError,
+        folders::{FolderChange, FolderOp, plan_folder_change},
         loadable::Loadable,
         mailbox::{Mailbox, MailboxAction, initial_folder},
         message::Overlay,
@@ -50,6 +51,8 @@ pub(crate) struct MailboxHandle {
     pub(crate) undo: Callback<Undo>,
     /// Turns marking read on open on or off (remembered).
     pub(crate) set_mark_read_on_open: Callback<bool>,
+    /// Creates, renames, deletes, shows or hides a folder.
+    pub(crate) manage_folder: Callback<FolderChange>,
 }
 
 /// What the background tasks of the mailbox need.
@@ -444,6 +447,42 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         })
     };
 
+    let manage_folder = {
+        let tasks = tasks.clone();
+        let state = state.clone();
+        Callback::from(move |change: FolderChange| {
+            let folders = state.folders.ready().cloned().unwrap_or_default();
+            let op = match plan_folder_change(&folders, change) {
+                Ok(op) => op,
+                Err(why) => return tasks.toast(why, None, true),
+            };
+            let shown = state.selected.clone();
+            let tasks = tasks.clone();
+            spawn_local(async move {
+                match services::folders::apply(&tasks.conn, &op).await {
+                    Ok(()) => {
+                        tasks.toast(op.done_text(), None, false);
+                        tasks.refresh_folders().await;
+                        // The folder shown was renamed or deleted: show its new name or INBOX.
+                        let reopen = match &op {
+                            FolderOp::Rename { from, to } if shown.as_ref() == Some(from) => {
+                                Some(to.clone())
+                            }
+                            FolderOp::Delete(name) if shown.as_ref() == Some(name) => {
+                                Some(MailboxName::inbox())
+                            }
+                            _ => None,
+                        };
+                        if let Some(folder) = reopen {
+                            load_folder(tasks, folder).await;
+                        }
+                    }
+                    Err(e) => tasks.failed("The folder could not be changed", &e),
+                }
+            });
+        })
+    };
+
     MailboxHandle {
         state,
         act,
@@ -456,6 +495,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         delete_forever,
         undo,
         set_mark_read_on_open,
+        manage_folder,
     }
 }
 

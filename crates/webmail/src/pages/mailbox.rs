@@ -10,6 +10,7 @@ use crate::{
         action_bar::ActionBar,
         dialog::Dialog,
         folder_list::FolderList,
+        folder_manager::FolderManager,
         html_frame::HtmlFrame,
         message_list::{LIST_ID, MessageList, SEARCH_ID},
         message_view::MessageView,
@@ -242,6 +243,7 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     selected={state.selected.clone()}
                     on_select={mailbox.select_folder.clone()}
                     {on_drop}
+                    on_manage={act.reform(|()| MailboxAction::OverlayOpened(Overlay::Folders))}
                 />
                 <Separator label="Resize folders" value={widths.0} min={FOLDERS_WIDTH.0} max={FOLDERS_WIDTH.2}
                     on_change={set_width(0)} />
@@ -315,6 +317,12 @@ fn overlay(mailbox: &MailboxHandle) -> Html {
                 </Dialog>
             }
         }
+        Some(Overlay::Folders) => html! {
+            <Dialog title="Manage folders" wide=true {on_close}>
+                <FolderManager folders={state.folders.ready().cloned().unwrap_or_default()}
+                    on_change={mailbox.manage_folder.clone()} />
+            </Dialog>
+        },
         Some(Overlay::PickFolder { copy }) => {
             let copy = *copy;
             let folders = state.folders.ready().cloned().unwrap_or_default();

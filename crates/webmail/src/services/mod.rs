@@ -3,6 +3,7 @@
 
 pub(crate) mod browser;
 pub(crate) mod error;
+pub(crate) mod folders;
 pub(crate) mod mailbox;
 pub(crate) mod search;
 pub(crate) mod session;

@@ -56,6 +56,8 @@ pub(crate) enum Overlay {
     Settings,
     /// "Delete for good?" for these messages.
     ConfirmDelete(Vec<u32>),
+    /// Folder management: create, rename, delete, show or hide folders.
+    Folders,
     /// Choose a folder to move (or copy) the selected messages to.
     PickFolder {
         /// Copy instead of move.

@@ -4,6 +4,7 @@
 pub(crate) mod actions;
 pub(crate) mod conversations;
 pub(crate) mod error;
+pub(crate) mod folders;
 pub(crate) mod keys;
 pub(crate) mod list;
 pub(crate) mod loadable;
