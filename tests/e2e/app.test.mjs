@@ -125,9 +125,28 @@ async function eventually(check, ms = 5000, what = 'condition') {
   }
 }
 
+// A new, empty folder, subscribed (the folder pane shows subscribed folders).
 async function freshFolder(command, name) {
   await command(`DELETE "${name}"`, { mayFail: true });
   await command(`CREATE "${name}"`);
+  await command(`SUBSCRIBE "${name}"`);
+}
+
+// The server's folders: every name (LIST) and the subscribed ones (LSUB).
+async function serverFolders() {
+  let all = [];
+  let subscribed = [];
+  await imapSession(async (command, output) => {
+    const names = async (cmd) => {
+      const from = output().length;
+      await command(cmd);
+      return [...output().slice(from).matchAll(/^\* (?:LIST|LSUB) \([^)]*\) (?:"[^"]*"|NIL) (?:"([^"]*)"|([^\s"]+))\r$/gm)]
+        .map((m) => m[1] ?? m[2]);
+    };
+    all = await names('LIST "" "*"');
+    subscribed = await names('LSUB "" "*"');
+  });
+  return { all, subscribed };
 }
 
 const crlf = (text) => text.replace(/\r?\n/g, '\r\n');
@@ -556,6 +575,91 @@ test('sorting, quick filters and multi-select', async () => {
   await page.getByLabel('Search messages').fill('message 123');
   await page.getByText('1 of 500').waitFor();
   await page.getByLabel('Search messages').fill('');
+});
+
+test('search finds words in message bodies on the server, and conversations group replies', async () => {
+  await openFolder('INBOX');
+  const digest = inFolder('INBOX').find((m) => m.subject === 'Your weekly digest');
+  assert.ok(digest && digest.body_contains.includes('tidy inbox'), 'the sample has the digest');
+  // Neither subject nor sender says "tidy": only the server's SEARCH TEXT finds it.
+  await page.getByLabel('Search messages').fill('TIDY inbox');
+  await rows().filter({ hasText: 'Your weekly digest' }).waitFor();
+  await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, rowCount);
+  await page.getByLabel('Search messages').fill('zzz-no-such-word');
+  await page.getByText('No messages match.').waitFor();
+  await page.getByLabel('Search messages').fill('');
+  await page.waitForFunction((n) => document.querySelectorAll('[aria-label="Messages"] [role="option"]').length >= Math.min(n, 10), inFolder('INBOX').length);
+
+  // Conversation view: the reply sits right under its parent (THREAD=REFERENCES).
+  const chip = page.getByRole('button', { name: 'Conversations', exact: true });
+  await chip.click();
+  assert.equal(await chip.getAttribute('aria-pressed'), 'true');
+  await page.locator('.message-row.reply').filter({ hasText: 'Re: Team lunch on Friday' }).waitFor();
+  const order = await rows().allInnerTexts();
+  const parent = order.findIndex((t) => t.includes('Team lunch on Friday') && !t.includes('Re: '));
+  assert.ok(parent >= 0, 'the parent is listed');
+  assert.ok(order[parent + 1].includes('Re: Team lunch on Friday'), `the reply follows its parent: ${order.slice(parent, parent + 2)}`);
+  assert.match(order[parent], /^2|\n2/, 'the conversation shows its size');
+  await chip.click();
+  await page.waitForFunction(() => !document.querySelector('.message-row.reply'));
+
+  // Subject order (server SORT): a reply sorts with its base subject.
+  await page.getByLabel('Sort by').selectOption('subject');
+  await page.waitForFunction(() => {
+    const texts = [...document.querySelectorAll('[aria-label="Messages"] [role="option"] .message-subject')].map((e) => e.textContent);
+    const i = texts.findIndex((t) => t.includes('Team lunch on Friday'));
+    return i >= 0 && texts[i + 1]?.includes('Team lunch on Friday');
+  });
+  await page.getByLabel('Sort by').selectOption('newest');
+});
+
+test('folders are created, renamed, hidden and deleted from the app, and the server agrees', async () => {
+  await imapSession(async (command) => {
+    await command('DELETE "E2E Folder/Renamed"', { mayFail: true });
+    await command('DELETE "E2E Folder/Child"', { mayFail: true });
+    await command('DELETE "E2E Folder"', { mayFail: true });
+  });
+  await folders().getByRole('button', { name: 'Manage folders' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Manage folders' });
+  await dialog.waitFor();
+  const create = async (name, inside) => {
+    await dialog.getByLabel('New folder').fill(name);
+    await dialog.getByLabel('Inside').selectOption({ label: inside });
+    await dialog.getByRole('button', { name: 'Create', exact: true }).click();
+  };
+  // Mistakes are explained in the dialog; nothing reaches the server.
+  await create('inbox', '(top level)');
+  await dialog.getByRole('alert').filter({ hasText: 'exists already' }).waitFor();
+
+  await create('E2E Folder', '(top level)');
+  await dialog.getByRole('button', { name: 'Rename E2E Folder', exact: true }).waitFor();
+  await create('Child', 'E2E Folder');
+  await dialog.getByRole('button', { name: 'Rename E2E Folder/Child', exact: true }).waitFor();
+  let server = await serverFolders();
+  assert.ok(server.all.includes('E2E Folder/Child') && server.subscribed.includes('E2E Folder/Child'), JSON.stringify(server));
+
+  await dialog.getByRole('button', { name: 'Rename E2E Folder/Child' }).click();
+  await dialog.getByLabel('New name for E2E Folder/Child').fill('Renamed');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByRole('button', { name: 'Rename E2E Folder/Renamed', exact: true }).waitFor();
+  await folders().getByRole('button', { name: 'Renamed', exact: true }).waitFor();
+  server = await serverFolders();
+  assert.ok(server.all.includes('E2E Folder/Renamed') && !server.all.includes('E2E Folder/Child'), JSON.stringify(server));
+
+  // Hidden: unsubscribed, gone from the folder pane, still on the server.
+  await dialog.getByLabel('Show E2E Folder/Renamed in the folder list').uncheck();
+  await eventually(async () => !(await serverFolders()).subscribed.includes('E2E Folder/Renamed'), 5000, 'unsubscribed');
+  await page.waitForFunction(() => ![...document.querySelectorAll('nav[aria-label="Folders"] .folder-label')].some((e) => e.textContent === 'Renamed'));
+  assert.ok((await serverFolders()).all.includes('E2E Folder/Renamed'));
+
+  for (const name of ['E2E Folder/Renamed', 'E2E Folder']) {
+    await dialog.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+    await dialog.getByRole('button', { name: 'Delete folder' }).click();
+    await eventually(async () => !(await serverFolders()).all.includes(name), 5000, `${name} deleted`);
+  }
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await folders().getByRole('button', { name: 'E2E Folder', exact: true }).waitFor({ state: 'detached' });
 });
 
 // ---------------------------------------------------------------- layout and themes

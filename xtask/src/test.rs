@@ -18,10 +18,26 @@ const WASM_CRATES: [&str; 4] = [
     "webimap-webmail",
 ];
 
+/// Which browser suites run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Browser {
+    /// The wasm client, the app and the npm package.
+    All,
+    /// Only the app end to end (`--only app`, for working on the app).
+    App,
+}
+
 pub(crate) fn run(args: &[String]) -> Result<()> {
-    let skip_install = args.iter().any(|a| a == "--skip-install");
-    if let Some(unknown) = args.iter().find(|a| *a != "--skip-install") {
-        bail!("unknown option {unknown}; usage: cargo xtask test [--skip-install]");
+    let usage = "usage: cargo xtask test [--skip-install] [--only app]";
+    let mut skip_install = false;
+    let mut only_app = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--skip-install" => skip_install = true,
+            "--only" if rest.next().map(String::as_str) == Some("app") => only_app = true,
+            other => bail!("unknown option {other}; {usage}"),
+        }
     }
     let started = Instant::now();
     let root = tools::root();
@@ -30,6 +46,14 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     }
     let cargo = env!("CARGO");
     let path = tools::tool_path();
+    if only_app {
+        browser_tests(&root, &path, Browser::App)?;
+        eprintln!(
+            "\nxtask test --only app: passed in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+        return Ok(());
+    }
 
     run_step(
         Command::new(cargo)
@@ -79,7 +103,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
         "fuzz the protocol crate (decode, roundtrip, session; 20 s each)",
     )?;
 
-    browser_tests(&root, &path)?;
+    browser_tests(&root, &path, Browser::All)?;
 
     eprintln!(
         "\nxtask test: every check passed in {:.0} s",
@@ -88,8 +112,9 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The wasm client in headless Chromium, then the whole app end to end.
-fn browser_tests(root: &Path, path: &str) -> Result<()> {
+/// The wasm client in headless Chromium, then the whole app end to end, then the npm
+/// package's example page (`Browser::App`: only the app).
+fn browser_tests(root: &Path, path: &str, suites: Browser) -> Result<()> {
     let bin = tools::build_binaries(false)?;
     let scratch = root.join("target/xtask");
     fs::create_dir_all(&scratch)?;
@@ -102,63 +127,9 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
     eprintln!("\n==> start Dovecot and the relay for the browser tests");
     let dovecot = Dovecot::start(DovecotConfig::default())?;
     let messages = sample::messages();
-    let inbox_count = messages.iter().filter(|m| m.folder == "INBOX").count();
-    let non_ascii_subject = messages
-        .iter()
-        .find(|m| m.folder == "INBOX" && !m.subject.is_ascii())
-        .map(|m| m.subject.clone())
-        .context("the sample mail has a non-ASCII INBOX subject")?;
-
-    let relay_port = free_port()?;
-    // The test page comes from wasm-bindgen-test-runner's own server: a fixed address, so
-    // the relay can name its origin (the relay refuses foreign origins).
-    let runner_port = free_port()?;
-    let mut relay = Service::start(
-        Command::new(bin.join("webimap-relay"))
-            .args(["--listen", &format!("127.0.0.1:{relay_port}")])
-            .args(["--origin", &format!("http://127.0.0.1:{runner_port}")])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())]),
-        "webimap-relay (browser tests)",
-    )?;
-    wait_for_port(&mut relay, relay_port)?;
-    run_step(
-        Command::new(env!("CARGO"))
-            .current_dir(root)
-            .env("PATH", path)
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &webdriver_json)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
-            .env(
-                "WASM_BINDGEN_TEST_ADDRESS",
-                format!("127.0.0.1:{runner_port}"),
-            )
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
-            .env(
-                "WEBIMAP_TEST_RELAY_URL",
-                format!("ws://127.0.0.1:{relay_port}/relay"),
-            )
-            .env("WEBIMAP_TEST_IMAP_PORT", dovecot.imap_port().to_string())
-            .env("WEBIMAP_TEST_IMAPS_PORT", dovecot.imaps_port().to_string())
-            .env("WEBIMAP_TEST_CA_PEM", dovecot.ca_pem())
-            .env("WEBIMAP_TEST_USER", DEMO_USER)
-            .env("WEBIMAP_TEST_PASSWORD", DEMO_PASSWORD)
-            .env("WEBIMAP_TEST_INBOX_COUNT", inbox_count.to_string())
-            .env("WEBIMAP_TEST_SUBJECT", &non_ascii_subject)
-            .args([
-                "test",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--test",
-                "web",
-            ])
-            .args(["-p", "webimap-client", "-p", "webimap-js"]),
-        "wasm client and JS API in headless Chromium (through the relay, real Dovecot)",
-    )?;
-    drop(relay);
+    if suites == Browser::All {
+        wasm_tests(root, path, &bin, &dovecot, &messages, &webdriver_json)?;
+    }
 
     tools::build_app()?;
     let app_port = free_port()?;
@@ -206,6 +177,10 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
         "the app end to end in headless Chromium (Playwright)",
     )?;
     drop(app_relay);
+    if suites == Browser::App {
+        dovecot.stop();
+        return Ok(());
+    }
 
     // The npm package: build, pack, and its example page against the same Dovecot.
     let tarball = tools::build_js_package()?;
@@ -245,5 +220,74 @@ fn browser_tests(root: &Path, path: &str) -> Result<()> {
     )?;
     drop(pkg_relay);
     dovecot.stop();
+    Ok(())
+}
+
+/// The wasm client and the JS API in headless Chromium, through their own relay.
+fn wasm_tests(
+    root: &Path,
+    path: &str,
+    bin: &Path,
+    dovecot: &Dovecot,
+    messages: &[sample::SampleMessage],
+    webdriver_json: &Path,
+) -> Result<()> {
+    let inbox_count = messages.iter().filter(|m| m.folder == "INBOX").count();
+    let non_ascii_subject = messages
+        .iter()
+        .find(|m| m.folder == "INBOX" && !m.subject.is_ascii())
+        .map(|m| m.subject.clone())
+        .context("the sample mail has a non-ASCII INBOX subject")?;
+
+    let relay_port = free_port()?;
+    // The test page comes from wasm-bindgen-test-runner's own server: a fixed address, so
+    // the relay can name its origin (the relay refuses foreign origins).
+    let runner_port = free_port()?;
+    let mut relay = Service::start(
+        Command::new(bin.join("webimap-relay"))
+            .args(["--listen", &format!("127.0.0.1:{relay_port}")])
+            .args(["--origin", &format!("http://127.0.0.1:{runner_port}")])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
+            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())]),
+        "webimap-relay (browser tests)",
+    )?;
+    wait_for_port(&mut relay, relay_port)?;
+    run_step(
+        Command::new(env!("CARGO"))
+            .current_dir(root)
+            .env("PATH", path)
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", webdriver_json)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .env(
+                "WASM_BINDGEN_TEST_ADDRESS",
+                format!("127.0.0.1:{runner_port}"),
+            )
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env(
+                "WEBIMAP_TEST_RELAY_URL",
+                format!("ws://127.0.0.1:{relay_port}/relay"),
+            )
+            .env("WEBIMAP_TEST_IMAP_PORT", dovecot.imap_port().to_string())
+            .env("WEBIMAP_TEST_IMAPS_PORT", dovecot.imaps_port().to_string())
+            .env("WEBIMAP_TEST_CA_PEM", dovecot.ca_pem())
+            .env("WEBIMAP_TEST_USER", DEMO_USER)
+            .env("WEBIMAP_TEST_PASSWORD", DEMO_PASSWORD)
+            .env("WEBIMAP_TEST_INBOX_COUNT", inbox_count.to_string())
+            .env("WEBIMAP_TEST_SUBJECT", &non_ascii_subject)
+            .args([
+                "test",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--test",
+                "web",
+            ])
+            .args(["-p", "webimap-client", "-p", "webimap-js"]),
+        "wasm client and JS API in headless Chromium (through the relay, real Dovecot)",
+    )?;
+    drop(relay);
     Ok(())
 }
