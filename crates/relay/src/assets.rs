@@ -88,26 +88,24 @@ fn safe_host(host: &str) -> bool {
 
 /// The Content-Security-Policy for the app's HTML pages.
 #[must_use]
-pub fn content_security_policy(
-    scripts: &[String],
-    styles: &[String],
-    host: Option<&str>,
-) -> String {
+pub fn content_security_policy(scripts: &[String], host: Option<&str>) -> String {
     let join = |v: &[String]| v.iter().map(|h| format!(" {h}")).collect::<String>();
     let connect = match host.filter(|h| safe_host(h)) {
         Some(host) => format!(" ws://{host} wss://{host}"),
         None => String::new(),
     };
-    // img-src admits remote images because HTML mail renders in a sandboxed srcdoc frame,
-    // which inherits this policy on top of its own: the frame's policy blocks remote images
-    // until the user allows them for that message. The app itself loads none.
+    // img-src and style-src admit what HTML mail needs (inline styles; remote images and
+    // stylesheets) because mail renders in a sandboxed srcdoc frame, which inherits this
+    // policy on top of its own: the frame's policy (no scripts, nothing remote until the
+    // user allows it for that message) is what holds mail back. The app itself loads no
+    // remote content and sets styles through the CSSOM; scripts stay strict.
     format!(
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'{}; \
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{}; \
+         style-src 'self' 'unsafe-inline' https: http:; \
          img-src 'self' data: blob: https: http:; font-src 'self'; connect-src 'self'{connect}; \
          manifest-src 'self'; frame-src blob: 'self'; child-src blob:; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'; object-src 'none'",
         join(scripts),
-        join(styles),
     )
 }
 
@@ -116,7 +114,6 @@ pub fn content_security_policy(
 struct Hashes {
     stamp: Option<(SystemTime, u64)>,
     scripts: Vec<String>,
-    styles: Vec<String>,
 }
 
 /// The served directory and the CSP hashes of its `index.html`.
@@ -135,7 +132,6 @@ impl Assets {
         let hashes = assets.current();
         tracing::info!(
             scripts = hashes.scripts.len(),
-            styles = hashes.styles.len(),
             "inline hashes of index.html for the Content-Security-Policy"
         );
         assets
@@ -156,7 +152,6 @@ impl Assets {
         let fresh = Arc::new(Hashes {
             stamp,
             scripts: inline_hashes(&html, "script"),
-            styles: inline_hashes(&html, "style"),
         });
         *self.hashes.write().unwrap_or_else(PoisonError::into_inner) = fresh.clone();
         fresh
@@ -183,7 +178,7 @@ pub(crate) async fn headers(
         .is_some_and(|t| t.starts_with("text/html"));
     let csp = is_html.then(|| {
         let hashes = assets.current();
-        content_security_policy(&hashes.scripts, &hashes.styles, host.as_deref())
+        content_security_policy(&hashes.scripts, host.as_deref())
     });
     let status = response.status();
     let headers = response.headers_mut();
@@ -362,11 +357,11 @@ mod tests {
 
     #[test]
     fn csp_names_the_relay_host_and_refuses_odd_hosts() {
-        let csp = content_security_policy(&["'sha256-x'".into()], &[], Some("mail.example.com"));
+        let csp = content_security_policy(&["'sha256-x'".into()], Some("mail.example.com"));
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x';"));
         assert!(csp.contains("connect-src 'self' ws://mail.example.com wss://mail.example.com;"));
         assert!(!csp.contains("unsafe-inline"));
-        let odd = content_security_policy(&[], &[], Some("x; script-src *"));
+        let odd = content_security_policy(&[], Some("x; script-src *"));
         assert!(odd.contains("connect-src 'self';"), "{odd}");
     }
 }
