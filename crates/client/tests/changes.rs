@@ -40,6 +40,35 @@ async fn subjects(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_newest_summaries_come_by_position() {
+    let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
+    let mut c = logged_in(&dovecot, &[]).await;
+    let all = subjects(&mut c, "INBOX").await;
+    let info = within(c.select(&MailboxName::inbox())).await.unwrap();
+    assert_eq!(info.exists as usize, all.len());
+    let newest = within(c.fetch_newest_summaries(info.exists, 3))
+        .await
+        .unwrap();
+    let seqs: Vec<u32> = newest.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, (info.exists - 2..=info.exists).collect::<Vec<_>>());
+    // Sorted by UID, the last three of the folder.
+    let uids: Vec<u32> = newest.iter().map(|m| m.uid).collect();
+    let last: Vec<u32> = all[all.len() - 3..].iter().map(|m| m.0).collect();
+    assert_eq!(uids, last);
+    // More than the folder holds: all of it; none: nothing.
+    let everything = within(c.fetch_newest_summaries(info.exists, 1_000))
+        .await
+        .unwrap();
+    assert_eq!(everything.len(), all.len());
+    assert!(
+        within(c.fetch_newest_summaries(0, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flags_change_and_stick() {
     let dovecot = Dovecot::start(DovecotConfig::default()).unwrap();
     let mut c = logged_in(&dovecot, &[]).await;

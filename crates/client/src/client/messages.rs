@@ -51,18 +51,37 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         &mut self,
         uids: SequenceSet,
     ) -> Result<Vec<MessageSummary>, ClientError> {
-        self.fetch_summary_items(
-            uids,
-            vec![
-                FetchAttribute::Uid,
-                FetchAttribute::Flags,
-                FetchAttribute::InternalDate,
-                FetchAttribute::Rfc822Size,
-                FetchAttribute::Envelope,
-                FetchAttribute::BodyStructure,
-            ],
-        )
-        .await
+        self.fetch_summary_items(uids, summary_attributes()).await
+    }
+
+    /// Summaries of the last `count` messages of the selected mailbox (by position, so
+    /// before any UID is known: a sequence-number FETCH), given it holds `exists`: what a
+    /// list shows first while the rest of a big folder loads.
+    pub async fn fetch_newest_summaries(
+        &mut self,
+        exists: u32,
+        count: u32,
+    ) -> Result<Vec<MessageSummary>, ClientError> {
+        if exists == 0 || count == 0 {
+            return Ok(Vec::new());
+        }
+        let first = exists.saturating_sub(count - 1).max(1);
+        let response = self
+            .conn
+            .execute(Command::fetch(
+                SequenceSet::range(first, exists)?,
+                summary_attributes(),
+                false,
+            )?)
+            .await?;
+        Ok(response
+            .data
+            .into_iter()
+            .filter_map(|d| match d {
+                Data::Fetch { seq, items } => summary_from_items(seq, items).map(|(s, _)| s),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Just the headers a list needs (UID, flags, envelope): the lightest way to sync a big
@@ -372,4 +391,16 @@ fn summary_from_items(
         }
     }
     (summary.uid != 0).then_some((summary, structure))
+}
+
+/// What a [`MessageSummary`] is made of.
+fn summary_attributes() -> Vec<FetchAttribute> {
+    vec![
+        FetchAttribute::Uid,
+        FetchAttribute::Flags,
+        FetchAttribute::InternalDate,
+        FetchAttribute::Rfc822Size,
+        FetchAttribute::Envelope,
+        FetchAttribute::BodyStructure,
+    ]
 }

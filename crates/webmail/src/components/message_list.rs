@@ -38,6 +38,9 @@ pub(crate) struct MessageListProps {
     pub(crate) folder: Option<AttrValue>,
     /// The folder's messages, by UID.
     pub(crate) messages: Loadable<Rc<Vec<MessageSummary>>>,
+    /// While the rest of a big folder loads: how many messages it holds.
+    #[prop_or_default]
+    pub(crate) syncing: Option<usize>,
     /// The UIDs shown, top to bottom.
     pub(crate) order: Rc<Vec<u32>>,
     /// In conversation view, each row's place in its conversation.
@@ -193,7 +196,13 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
                         <span aria-hidden="true">{ "‹ " }</span>{ "Folders" }
                     </button>
                     <h2 id="messages-heading" class="pane-heading">{ folder }</h2>
-                    if props.messages.ready().is_some() {
+                    if let Some(total) = props.syncing {
+                        <span class="pane-count sync-progress" role="status">
+                            <progress max={total.to_string()} value={total_loaded(props).to_string()}
+                                aria-label="Messages loaded"></progress>
+                            { format!(" {} of {total} loaded", total_loaded(props)) }
+                        </span>
+                    } else if props.messages.ready().is_some() {
                         <span class="pane-count" aria-live="polite">
                             { count }
                             if unread > 0 { { format!(" · {unread} unread") } }
@@ -207,6 +216,10 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
             { body }
         </section>
     }
+}
+
+fn total_loaded(props: &MessageListProps) -> usize {
+    props.messages.ready().map_or(0, |m| m.len())
 }
 
 fn toolbar(props: &MessageListProps) -> Html {

@@ -1,6 +1,6 @@
 //! [`use_mailbox`]: folders, message lists and messages of a signed-in connection.
 
-use std::{cell::Cell, rc::Rc, time::Duration};
+use std::{cell::Cell, collections::HashSet, rc::Rc, time::Duration};
 
 use wasm_bindgen_futures::spawn_local;
 use webimap_client::{
@@ -526,24 +526,52 @@ fn inline_images(message: &MessageContent) -> Vec<(String, Vec<u32>)> {
         .collect()
 }
 
+/// Opens `folder`: its newest messages at once, the others in batches (with progress),
+/// then keeps it live.
 async fn load_folder(tasks: Tasks, folder: MailboxName) {
     tasks
         .dispatcher
         .dispatch(MailboxAction::FolderSelected(folder.clone()));
-    let result = services::mailbox::open_folder(&tasks.conn, &folder).await;
-    if let Err(e) = &result {
-        report_lost(e, &tasks.connection_lost);
-    }
-    let (result, generation) = match result {
-        Ok((messages, generation)) => (Ok(messages), Some(generation)),
-        Err(e) => (Err(e), None),
+    let opened = match services::mailbox::open_folder(&tasks.conn, &folder).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            report_lost(&e, &tasks.connection_lost);
+            tasks.dispatcher.dispatch(MailboxAction::MessagesLoaded {
+                folder,
+                result: Err(e),
+            });
+            return;
+        }
     };
+    let have: HashSet<u32> = opened.first.iter().map(|m| m.uid).collect();
+    let generation = opened.generation;
+    let syncing = (opened.total > have.len()).then_some(opened.total);
     tasks.dispatcher.dispatch(MailboxAction::MessagesLoaded {
         folder: folder.clone(),
-        result,
+        result: Ok(opened.first),
     });
-    if let Some(generation) = generation {
-        watch(tasks, folder, generation).await;
+    tasks.dispatcher.dispatch(MailboxAction::Syncing {
+        folder: folder.clone(),
+        total: syncing,
+    });
+    let on_batch = |messages| {
+        tasks.dispatcher.dispatch(MailboxAction::Restored {
+            folder: folder.clone(),
+            messages,
+        });
+    };
+    let loaded =
+        services::mailbox::load_rest(&tasks.conn, &folder, generation, &have, &on_batch).await;
+    if !matches!(loaded, Ok(false)) {
+        tasks.dispatcher.dispatch(MailboxAction::Syncing {
+            folder: folder.clone(),
+            total: None,
+        });
+    }
+    match loaded {
+        Ok(true) => watch(tasks, folder, generation).await,
+        Ok(false) => {}
+        Err(e) => tasks.failed("Not every message of the folder could be listed", &e),
     }
 }
 

@@ -250,6 +250,7 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                 <MessageList
                     folder={folder_label}
                     messages={state.messages.clone()}
+                    syncing={state.syncing}
                     order={state.order.clone()}
                     marks={state.marks.clone()}
                     view={state.view.clone()}

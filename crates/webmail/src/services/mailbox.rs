@@ -34,37 +34,120 @@ pub(crate) async fn list_folders(conn: &Connection) -> Result<Vec<Folder>, UiErr
         .map_err(|e| session_error(&e))
 }
 
-/// Selects `folder` (resynchronisable: QRESYNC/CONDSTORE) and fetches the summaries of all
-/// its messages (in the server's order). The folder's model is kept for the watch loop,
-/// which is told apart from an older one by the returned generation.
+/// How many of the newest messages a folder shows first.
+const FIRST_ROWS: u32 = 100;
+/// The batches after them: the first this big, each next one twice as big, up to the
+/// second (few list updates on big folders, the connection free between batches).
+const BATCH: (usize, usize) = (1_000, 16_000);
+
+/// A folder just opened: its newest messages, and how many it holds.
+#[derive(Debug)]
+pub(crate) struct Opened {
+    /// The newest messages (by position), in the server's order.
+    pub(crate) first: Vec<MessageSummary>,
+    /// How many messages the folder holds.
+    pub(crate) total: usize,
+    /// Tells this opening apart from later ones (the watch and the loading stop when
+    /// another folder is opened).
+    pub(crate) generation: u64,
+}
+
+/// Selects `folder` and fetches its newest messages, so the list shows at once;
+/// [`load_rest`] brings the others.
 pub(crate) async fn open_folder(
     conn: &Connection,
     folder: &MailboxName,
-) -> Result<(Vec<MessageSummary>, u64), UiError> {
+) -> Result<Opened, UiError> {
     let mut inner = conn.lock().await;
     inner.selected = None;
     inner.model = None;
     inner.generation += 1;
     let generation = inner.generation;
-    let (model, _) = inner
+    let info = inner
         .client
-        .open_mailbox(folder, None)
+        .select(folder)
         .await
         .map_err(|e| session_error(&e))?;
     inner.selected = Some(folder.clone());
-    let empty = model.is_empty();
-    inner.model = Some(model);
-    let summaries = if empty {
-        Vec::new()
-    } else {
-        inner
+    let first = inner
+        .client
+        .fetch_newest_summaries(info.exists, FIRST_ROWS)
+        .await
+        .map_err(|e| session_error(&e))?;
+    Ok(Opened {
+        first,
+        total: usize::try_from(info.exists).unwrap_or(usize::MAX),
+        generation,
+    })
+}
+
+/// Loads the rest of the folder opened as `generation`: its model (UIDs and flags, kept
+/// for the watch; resynchronisable with QRESYNC/CONDSTORE), then the summaries of the
+/// messages not in `have`, newest first, in growing batches handed to `on_batch`. The
+/// connection is free between batches, so the user's actions do not wait for a big
+/// folder. Returns `false` if another folder was opened meanwhile.
+pub(crate) async fn load_rest(
+    conn: &Connection,
+    folder: &MailboxName,
+    generation: u64,
+    have: &std::collections::HashSet<u32>,
+    on_batch: &dyn Fn(Vec<MessageSummary>),
+) -> Result<bool, UiError> {
+    let pending: Vec<u32> = {
+        let mut inner = conn.lock().await;
+        if inner.generation != generation {
+            return Ok(false);
+        }
+        inner.selected = None;
+        let (model, _) = inner
             .client
-            .fetch_summaries(SequenceSet::all())
+            .open_mailbox(folder, None)
             .await
-            .map_err(|e| session_error(&e))?
+            .map_err(|e| session_error(&e))?;
+        inner.selected = Some(folder.clone());
+        let pending = model
+            .uids()
+            .iter()
+            .rev()
+            .filter(|u| !have.contains(u))
+            .copied()
+            .collect();
+        inner.model = Some(model);
+        inner.stale = false;
+        pending
     };
-    inner.stale = false;
-    Ok((summaries, generation))
+    let mut size = BATCH.0;
+    let mut rest = &pending[..];
+    while !rest.is_empty() {
+        let (now, later) = rest.split_at(size.min(rest.len()));
+        let Ok(set) = SequenceSet::from_numbers(now.iter().copied()) else {
+            break;
+        };
+        let batch = {
+            let mut inner = conn.lock().await;
+            if inner.generation != generation {
+                return Ok(false);
+            }
+            if inner.selected.as_ref() != Some(folder) {
+                inner.selected = None;
+                inner
+                    .client
+                    .select(folder)
+                    .await
+                    .map_err(|e| session_error(&e))?;
+                inner.selected = Some(folder.clone());
+            }
+            inner
+                .client
+                .fetch_summaries(set)
+                .await
+                .map_err(|e| session_error(&e))?
+        };
+        on_batch(batch);
+        rest = later;
+        size = (size * 2).min(BATCH.1);
+    }
+    Ok(true)
 }
 
 /// Fetches message `uid` of `folder` for reading (selecting the folder again if another

@@ -44,6 +44,9 @@ pub(crate) struct Mailbox {
     pub(crate) selected: Option<MailboxName>,
     /// Its messages, by UID (shared: lists can be long).
     pub(crate) messages: Loadable<Rc<Vec<MessageSummary>>>,
+    /// While a big folder's messages arrive in batches after its newest ones: how many
+    /// it holds.
+    pub(crate) syncing: Option<usize>,
     /// How the list is sorted, filtered and searched.
     pub(crate) view: ListView,
     /// The UIDs of the rows shown, top to bottom.
@@ -103,11 +106,14 @@ impl Mailbox {
         self.count();
     }
 
-    /// The selected folder's counts, from its messages.
+    /// The selected folder's counts, from its messages (once all have arrived).
     fn count(&mut self) {
         let (Some(selected), Some(messages)) = (&self.selected, self.messages.ready()) else {
             return;
         };
+        if self.syncing.is_some() {
+            return;
+        }
         let total = u32::try_from(messages.len()).unwrap_or(u32::MAX);
         let unseen = u32::try_from(messages.iter().filter(|m| !m.seen).count()).unwrap_or(0);
         if let Loadable::Ready(folders) = &mut self.folders
@@ -193,6 +199,13 @@ pub(crate) enum MailboxAction {
     FoldersLoaded(Result<Vec<Folder>, UiError>),
     /// The user (or the start-up) selected a folder: its messages are loading.
     FolderSelected(MailboxName),
+    /// The rest of a big folder is loading (`Some(total)`), or has loaded (`None`).
+    Syncing {
+        /// The folder.
+        folder: MailboxName,
+        /// How many messages it holds.
+        total: Option<usize>,
+    },
     /// A folder's messages arrived (or failed).
     MessagesLoaded {
         /// The folder they are for.
@@ -336,6 +349,7 @@ impl Reducible for Mailbox {
                 next.messages = Loadable::Loading;
                 next.order = Rc::default();
                 next.marks = Rc::default();
+                next.syncing = None;
                 next.forget_server_view();
                 next.selection = Selection::default();
                 next.open = None;
@@ -352,6 +366,13 @@ impl Reducible for Mailbox {
                     Rc::new(messages)
                 }));
                 next.reorder();
+                next.count();
+            }
+            MailboxAction::Syncing { folder, total } => {
+                if next.selected.as_ref() != Some(&folder) {
+                    return self;
+                }
+                next.syncing = total;
                 next.count();
             }
             MailboxAction::MessageOpened(uid) => {
@@ -677,6 +698,44 @@ mod tests {
         assert_eq!(*s.order, vec![1, 2]);
         assert_eq!(s.marks.get(&2).map(|m| m.depth), Some(1));
         assert_eq!(s.marks.get(&1).map(|m| m.size), Some(2));
+    }
+
+    #[test]
+    fn a_big_folder_arrives_in_batches_and_counts_once_complete() {
+        let mut inbox = folder("INBOX", true);
+        (inbox.total, inbox.unseen) = (Some(3), Some(3));
+        let s = run(vec![
+            MailboxAction::FoldersLoaded(Ok(vec![inbox])),
+            MailboxAction::FolderSelected(MailboxName::inbox()),
+            MailboxAction::MessagesLoaded {
+                folder: MailboxName::inbox(),
+                result: Ok(vec![summary(3, Some(3))]),
+            },
+            MailboxAction::Syncing {
+                folder: MailboxName::inbox(),
+                total: Some(3),
+            },
+        ]);
+        assert_eq!(s.syncing, Some(3));
+        // The server's counts stay while the list is incomplete.
+        assert_eq!(s.selected_folder().and_then(|f| f.total), Some(3));
+        let s = s.reduce(MailboxAction::Restored {
+            folder: MailboxName::inbox(),
+            messages: vec![summary(2, Some(2)), summary(1, Some(1))],
+        });
+        assert_eq!(*s.order, vec![3, 2, 1]);
+        let s = s.reduce(MailboxAction::Syncing {
+            folder: MailboxName::inbox(),
+            total: None,
+        });
+        assert_eq!(s.syncing, None);
+        assert_eq!(s.selected_folder().and_then(|f| f.total), Some(3));
+        // Progress for a folder no longer shown is dropped.
+        let s = s.reduce(MailboxAction::Syncing {
+            folder: name("Work"),
+            total: Some(9),
+        });
+        assert_eq!(s.syncing, None);
     }
 
     #[test]
