@@ -546,13 +546,14 @@ async fn load_folder(tasks: Tasks, folder: MailboxName) {
     let have: HashSet<u32> = opened.first.iter().map(|m| m.uid).collect();
     let generation = opened.generation;
     let syncing = (opened.total > have.len()).then_some(opened.total);
-    tasks.dispatcher.dispatch(MailboxAction::MessagesLoaded {
-        folder: folder.clone(),
-        result: Ok(opened.first),
-    });
+    // Progress first, so the incomplete list does not count for the folder's counts.
     tasks.dispatcher.dispatch(MailboxAction::Syncing {
         folder: folder.clone(),
         total: syncing,
+    });
+    tasks.dispatcher.dispatch(MailboxAction::MessagesLoaded {
+        folder: folder.clone(),
+        result: Ok(opened.first),
     });
     let on_batch = |messages| {
         tasks.dispatcher.dispatch(MailboxAction::Restored {

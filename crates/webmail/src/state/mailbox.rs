@@ -707,13 +707,13 @@ mod tests {
         let s = run(vec![
             MailboxAction::FoldersLoaded(Ok(vec![inbox])),
             MailboxAction::FolderSelected(MailboxName::inbox()),
-            MailboxAction::MessagesLoaded {
-                folder: MailboxName::inbox(),
-                result: Ok(vec![summary(3, Some(3))]),
-            },
             MailboxAction::Syncing {
                 folder: MailboxName::inbox(),
                 total: Some(3),
+            },
+            MailboxAction::MessagesLoaded {
+                folder: MailboxName::inbox(),
+                result: Ok(vec![summary(3, Some(3))]),
             },
         ]);
         assert_eq!(s.syncing, Some(3));
