@@ -128,15 +128,7 @@ pub(crate) async fn load_rest(
             if inner.generation != generation {
                 return Ok(false);
             }
-            if inner.selected.as_ref() != Some(folder) {
-                inner.selected = None;
-                inner
-                    .client
-                    .select(folder)
-                    .await
-                    .map_err(|e| session_error(&e))?;
-                inner.selected = Some(folder.clone());
-            }
+            select_if_needed(&mut inner, folder).await?;
             inner
                 .client
                 .fetch_summaries(set)
@@ -173,6 +165,12 @@ pub(super) async fn selected<'a>(
     folder: &MailboxName,
 ) -> Result<MutexGuard<'a, Inner>, UiError> {
     let mut inner = conn.lock().await;
+    select_if_needed(&mut inner, folder).await?;
+    Ok(inner)
+}
+
+/// Selects `folder` unless it is the selected one.
+async fn select_if_needed(inner: &mut Inner, folder: &MailboxName) -> Result<(), UiError> {
     if inner.selected.as_ref() != Some(folder) {
         inner.selected = None;
         inner
@@ -182,7 +180,7 @@ pub(super) async fn selected<'a>(
             .map_err(|e| session_error(&e))?;
         inner.selected = Some(folder.clone());
     }
-    Ok(inner)
+    Ok(())
 }
 
 /// Sets or clears `\Seen` or `\Flagged` on messages of `folder`.
