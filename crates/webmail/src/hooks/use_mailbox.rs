@@ -456,6 +456,12 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                 Ok(op) => op,
                 Err(why) => return tasks.toast(why, None, true),
             };
+            if let FolderOp::Subscribe { name, on } = &op {
+                tasks.dispatcher.dispatch(MailboxAction::FolderShown {
+                    folder: name.clone(),
+                    on: *on,
+                });
+            }
             let shown = state.selected.clone();
             let tasks = tasks.clone();
             spawn_local(async move {
@@ -477,7 +483,10 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                             load_folder(tasks, folder).await;
                         }
                     }
-                    Err(e) => tasks.failed("The folder could not be changed", &e),
+                    Err(e) => {
+                        tasks.failed("The folder could not be changed", &e);
+                        tasks.refresh_folders().await;
+                    }
                 }
             });
         })

@@ -323,6 +323,14 @@ pub(crate) enum MailboxAction {
         /// What changed.
         changes: Vec<LiveChange>,
     },
+    /// A folder is shown in the folder pane (subscribed) or hidden, at once (the server
+    /// is asked; a refusal brings the list back as the server has it).
+    FolderShown {
+        /// The folder.
+        folder: MailboxName,
+        /// Shown.
+        on: bool,
+    },
     /// The folder list again (fresh counts), keeping what is shown.
     FoldersRefreshed(Vec<Folder>),
     /// A toast appears (replacing any other).
@@ -559,6 +567,15 @@ impl Reducible for Mailbox {
                     }
                 }
             }
+            MailboxAction::FolderShown { folder, on } => {
+                let Loadable::Ready(folders) = &mut next.folders else {
+                    return self;
+                };
+                let Some(f) = folders.iter_mut().find(|f| f.name == folder) else {
+                    return self;
+                };
+                f.subscribed = Some(on);
+            }
             MailboxAction::FoldersRefreshed(folders) => {
                 next.folders = Loadable::Ready(folders);
                 next.count();
@@ -736,6 +753,28 @@ mod tests {
             total: Some(9),
         });
         assert_eq!(s.syncing, None);
+    }
+
+    #[test]
+    fn folders_hide_at_once() {
+        let s = run(vec![MailboxAction::FoldersLoaded(Ok(vec![
+            folder("INBOX", true),
+            folder("Old", true),
+        ]))]);
+        let s = s.reduce(MailboxAction::FolderShown {
+            folder: name("Old"),
+            on: false,
+        });
+        let old = s
+            .folders
+            .ready()
+            .and_then(|f| f.iter().find(|f| f.path == "Old"));
+        assert_eq!(old.and_then(|f| f.subscribed), Some(false));
+        let same = s.clone().reduce(MailboxAction::FolderShown {
+            folder: name("Gone"),
+            on: true,
+        });
+        assert_eq!(same, s);
     }
 
     #[test]
