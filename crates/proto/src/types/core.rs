@@ -42,38 +42,100 @@ impl fmt::Display for Tag {
 
 /// Bytes a server sent as text or a string: kept exactly (8-bit, not necessarily UTF-8),
 /// with a lossy display form.
-#[derive(Clone, PartialEq, Eq, Hash, Default)]
-pub struct Text(Vec<u8>);
+///
+/// Short texts (up to 22 bytes: most names, addresses, media types and parameters) are
+/// stored inline, without a heap allocation; longer ones in one exact-size allocation.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+/// Bytes stored inline at most: 22, so that a `Text` (and an `Option<Text>`) is 24 bytes.
+const INLINE: usize = 22;
+
+#[derive(Clone)]
+enum Repr {
+    /// `len` <= `INLINE` bytes in `buf`.
+    Inline {
+        len: u8,
+        buf: [u8; INLINE],
+    },
+    Heap(Box<[u8]>),
+}
 
 impl Text {
     /// Wraps bytes.
-    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        Self(bytes.into())
+    pub fn new<B: AsRef<[u8]> + Into<Vec<u8>>>(bytes: B) -> Self {
+        let slice = bytes.as_ref();
+        if slice.len() <= INLINE {
+            Self::from_slice(slice)
+        } else {
+            Self(Repr::Heap(bytes.into().into_boxed_slice()))
+        }
+    }
+
+    /// Copies bytes (inline when short: no allocation).
+    pub(crate) fn from_slice(bytes: &[u8]) -> Self {
+        match u8::try_from(bytes.len()) {
+            Ok(len) if bytes.len() <= INLINE => {
+                let mut buf = [0; INLINE];
+                buf[..bytes.len()].copy_from_slice(bytes);
+                Self(Repr::Inline { len, buf })
+            }
+            _ => Self(Repr::Heap(bytes.into())),
+        }
     }
 
     /// The exact bytes.
     pub fn as_bytes(&self) -> &[u8] {
-        &self.0
+        match &self.0 {
+            Repr::Inline { len, buf } => &buf[..usize::from(*len)],
+            Repr::Heap(b) => b,
+        }
     }
 
     /// The bytes as UTF-8, if they are.
     pub fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.0).ok()
+        std::str::from_utf8(self.as_bytes()).ok()
     }
 
     /// A display form: invalid UTF-8 becomes U+FFFD.
     pub fn to_lossy(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.0)
+        String::from_utf8_lossy(self.as_bytes())
     }
 
     /// Takes the bytes.
     pub fn into_bytes(self) -> Vec<u8> {
-        self.0
+        match self.0 {
+            Repr::Inline { .. } => self.as_bytes().to_vec(),
+            Repr::Heap(b) => b.into_vec(),
+        }
     }
 
     /// Whether there are no bytes.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.as_bytes().is_empty()
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Self(Repr::Inline {
+            len: 0,
+            buf: [0; INLINE],
+        })
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
     }
 }
 
@@ -85,7 +147,7 @@ impl fmt::Debug for Text {
 
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
-        Self(s.as_bytes().to_vec())
+        Self::from_slice(s.as_bytes())
     }
 }
 
@@ -264,5 +326,21 @@ mod tests {
         assert_eq!(t.as_bytes(), b"caf\xe9");
         assert!(t.as_str().is_none());
         assert_eq!(t.to_lossy(), "caf\u{FFFD}");
+    }
+
+    #[test]
+    fn text_inline_and_heap_are_the_same_value() {
+        assert_eq!(std::mem::size_of::<Text>(), 24);
+        assert_eq!(std::mem::size_of::<Option<Text>>(), 24);
+        for n in [0, 1, 21, 22, 23, 100] {
+            let bytes: Vec<u8> = (0..n).map(|b| b as u8).collect();
+            let a = Text::new(bytes.clone());
+            let b = Text::from_slice(&bytes);
+            assert_eq!(a, b);
+            assert_eq!(a.as_bytes(), &bytes[..]);
+            assert_eq!(a.is_empty(), n == 0);
+            assert_eq!(a.clone().into_bytes(), bytes);
+        }
+        assert_eq!(Text::default(), Text::new(Vec::new()));
     }
 }

@@ -6,11 +6,13 @@
 
 use nom::{
     IResult, Parser,
-    bytes::complete::{tag, tag_no_case, take, take_while1},
+    bytes::complete::{tag, take, take_while1},
     error::{Error, ErrorKind},
 };
 
-use crate::types::core::is_atom_char;
+use std::borrow::Cow;
+
+use crate::types::core::{Text, is_atom_char};
 
 pub(crate) type In<'a> = &'a [u8];
 pub(crate) type R<'a, T> = IResult<In<'a>, T>;
@@ -81,7 +83,7 @@ pub(crate) fn line_rest(i: In<'_>) -> R<'_, In<'_>> {
 
 /// Leading decimal digits as a `u64`: `None` if there are none or the value overflows.
 #[inline]
-fn digits_value(i: In<'_>) -> Option<(usize, u64)> {
+pub(crate) fn digits_value(i: In<'_>) -> Option<(usize, u64)> {
     let mut n: u64 = 0;
     let mut len = 0;
     for &b in i {
@@ -112,17 +114,6 @@ pub(crate) fn number64(i: In<'_>) -> R<'_, u64> {
     match digits_value(i) {
         Some((len, n)) => Ok((&i[len..], n)),
         None => fail(i),
-    }
-}
-
-/// A size or line count: QUIRK: negative values (`-1` from Dovecot and Exchange for
-/// unknown sizes) read as `None`.
-pub(crate) fn size_or_negative(i: In<'_>) -> R<'_, Option<u64>> {
-    if let Some(rest) = i.strip_prefix(b"-") {
-        let (rest, _) = number64(rest)?;
-        Ok((rest, None))
-    } else {
-        number64.map(Some).parse(i)
     }
 }
 
@@ -164,23 +155,44 @@ pub(crate) fn objectid(i: In<'_>) -> R<'_, Vec<u8>> {
 }
 
 /// `NIL` (case-insensitive), not followed by an atom character.
+#[inline]
 pub(crate) fn nil(i: In<'_>) -> R<'_, ()> {
-    let (rest, _) = tag_no_case("NIL").parse(i)?;
-    match rest.first() {
-        Some(&b) if is_atom_char(b) => fail(i),
-        _ => Ok((rest, ())),
+    match i {
+        [b'N' | b'n', b'I' | b'i', b'L' | b'l', rest @ ..] => match rest.first() {
+            Some(&b) if is_atom_char(b) => fail(i),
+            _ => Ok((rest, ())),
+        },
+        _ => fail(i),
     }
 }
 
-/// `quoted`. QUIRK: 8-bit bytes inside (raw UTF-8 or Latin-1 from many servers); a
-/// backslash before any byte escapes it.
+/// Text from a parsed string: borrowed bytes are copied once (inline when short), owned
+/// ones (unescaped) are moved.
+#[inline]
+pub(crate) fn text(s: Cow<'_, [u8]>) -> Text {
+    match s {
+        Cow::Borrowed(b) => Text::from_slice(b),
+        Cow::Owned(v) => Text::new(v),
+    }
+}
+
+/// `quoted`, as owned bytes.
 pub(crate) fn quoted(i: In<'_>) -> R<'_, Vec<u8>> {
-    let (mut rest, _) = tag("\"").parse(i)?;
-    // Fast path: no escapes, one allocation of the exact size.
-    if let Some(n) = memchr::memchr3(b'"', b'\\', b'\n', rest)
+    quoted_raw(i).map(|(r, s)| (r, s.into_owned()))
+}
+
+/// `quoted`. QUIRK: 8-bit bytes inside (raw UTF-8 or Latin-1 from many servers); a
+/// backslash before any byte escapes it. Borrows the input unless there are escapes.
+#[inline]
+pub(crate) fn quoted_raw(i: In<'_>) -> R<'_, Cow<'_, [u8]>> {
+    let Some(mut rest) = i.strip_prefix(b"\"") else {
+        return fail(i);
+    };
+    // Fast path: no escapes, the bytes as they are.
+    if let Some(n) = find_quote_end(rest)
         && rest[n] == b'"'
     {
-        return Ok((&rest[n + 1..], rest[..n].to_vec()));
+        return Ok((&rest[n + 1..], Cow::Borrowed(&rest[..n])));
     }
     let mut out = Vec::new();
     loop {
@@ -189,7 +201,7 @@ pub(crate) fn quoted(i: In<'_>) -> R<'_, Vec<u8>> {
         };
         out.extend_from_slice(&rest[..n]);
         match rest[n] {
-            b'"' => return Ok((&rest[n + 1..], out)),
+            b'"' => return Ok((&rest[n + 1..], Cow::Owned(out))),
             b'\\' if rest.len() > n + 1 && rest[n + 1] != b'\n' => {
                 out.push(rest[n + 1]);
                 rest = &rest[n + 2..];
@@ -197,6 +209,39 @@ pub(crate) fn quoted(i: In<'_>) -> R<'_, Vec<u8>> {
             _ => return fail(i),
         }
     }
+}
+
+/// The first `"`, `\` or line feed. Most strings are short: eight bytes at a time in a
+/// register finds their end sooner than a vectorised search would start; long ones use it.
+#[inline]
+pub(crate) fn find_quote_end(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = s.chunks_exact(8);
+    for (n, chunk) in chunks.by_ref().take(6).enumerate() {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // A zero byte in `x ^ c` is a byte equal to `c`; the lowest flagged byte is exact.
+        let zero = |c: u8| {
+            let y = x ^ (ONES * u64::from(c));
+            y.wrapping_sub(ONES) & !y & HIGH
+        };
+        let hits = zero(b'"') | zero(b'\\') | zero(b'\n');
+        if hits != 0 {
+            return Some(n * 8 + (hits.trailing_zeros() / 8) as usize);
+        }
+    }
+    let scanned = s.len() - chunks.len() * 8 - chunks.remainder().len();
+    if scanned < 48 {
+        // Fewer than eight bytes left.
+        let tail = &s[scanned..];
+        return tail
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))
+            .map(|n| n + scanned);
+    }
+    memchr::memchr3(b'"', b'\\', b'\n', &s[scanned..]).map(|n| n + scanned)
 }
 
 /// `literal` / `literal8`: `{n}` (or `{n+}`, `~{n}`), a line end, then n bytes.
@@ -224,9 +269,15 @@ pub(crate) fn string_start(i: In<'_>) -> bool {
 
 /// `string`: quoted or literal.
 pub(crate) fn string(i: In<'_>) -> R<'_, Vec<u8>> {
+    string_raw(i).map(|(r, s)| (r, s.into_owned()))
+}
+
+/// `string`: quoted or literal, borrowed unless a quoted string has escapes.
+#[inline]
+pub(crate) fn string_raw(i: In<'_>) -> R<'_, Cow<'_, [u8]>> {
     match i.first() {
-        Some(b'"') => quoted(i),
-        Some(b'{' | b'~') => literal.map(<[u8]>::to_vec).parse(i),
+        Some(b'"') => quoted_raw(i),
+        Some(b'{' | b'~') => literal.map(Cow::Borrowed).parse(i),
         _ => fail(i),
     }
 }
@@ -243,13 +294,18 @@ pub(crate) fn nstring(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
 /// A string where the grammar wants one. QUIRK: NIL there (mail.ru, several others)
 /// reads as empty; a bare atom reads as its text.
 pub(crate) fn lenient_string(i: In<'_>) -> R<'_, Vec<u8>> {
+    lenient_raw(i).map(|(r, s)| (r, s.into_owned()))
+}
+
+#[inline]
+fn lenient_raw(i: In<'_>) -> R<'_, Cow<'_, [u8]>> {
     match string_start(i) {
-        true => string(i),
+        true => string_raw(i),
         false => {
             if let Ok((rest, ())) = nil(i) {
-                return Ok((rest, Vec::new()));
+                return Ok((rest, Cow::Borrowed(&[])));
             }
-            atom.map(<[u8]>::to_vec).parse(i)
+            atom.map(Cow::Borrowed).parse(i)
         }
     }
 }
@@ -323,6 +379,16 @@ mod tests {
         );
         assert_eq!(quoted(b"\"caf\xc3\xa9\"").unwrap().1, "café".as_bytes());
         assert!(quoted(b"\"unterminated").is_err());
+        // Every length and position of the end, across the word-at-a-time boundaries.
+        for len in 0..120 {
+            for end in [b'"', b'\\', b'\n'] {
+                let mut s = vec![b'a'; len];
+                s.push(end);
+                s.extend_from_slice(b"\"x\\");
+                assert_eq!(find_quote_end(&s), Some(len), "{len} {end}");
+            }
+            assert_eq!(find_quote_end(&vec![0xff; len]), None);
+        }
         assert_eq!(literal(b"{3}\r\nabcd").unwrap(), (&b"d"[..], &b"abc"[..]));
         assert_eq!(literal(b"{0}\r\n)").unwrap(), (&b")"[..], &b""[..]));
         assert_eq!(literal(b"~{2}\nxyz").unwrap(), (&b"z"[..], &b"xy"[..]));
@@ -339,7 +405,6 @@ mod tests {
         assert_eq!(number(b"42 ").unwrap(), (&b" "[..], 42));
         assert!(number(b"99999999999").is_err(), "over 32 bits");
         assert_eq!(number64(b"99999999999").unwrap().1, 99_999_999_999);
-        assert_eq!(size_or_negative(b"-1 ").unwrap().1, None);
     }
 
     #[test]

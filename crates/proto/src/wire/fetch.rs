@@ -6,16 +6,13 @@ use nom::{
 };
 
 use super::core::{
-    In, R, abort, any_value, atom, crlf, fail, lenient_string, nil, nstring, number, number64,
-    objectid, osp, paren_list, quoted, size_or_negative, sp, string_start, upper,
+    In, R, abort, any_value, crlf, fail, nil, nstring, number, number64, objectid, osp, paren_list,
+    quoted, quoted_raw, sp, string_start, upper,
 };
 use crate::types::{
     command::{Section, SectionKind},
     core::{Flag, Text},
-    fetch::{
-        Address, BodyExtension, BodyFields, BodyStructure, DateTime, Disposition, Envelope,
-        FetchItem, SinglePartKind,
-    },
+    fetch::{BodyStructure, DateTime, Envelope, FetchItem},
 };
 
 /// `(` item *(SP item) `)` after `* n FETCH `.
@@ -88,7 +85,7 @@ fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem>
         b"UID" => number.map(FetchItem::Uid).parse(v),
         b"FLAGS" => flag_list.map(FetchItem::Flags).parse(v),
         b"INTERNALDATE" => {
-            let (rest, q) = quoted(v)?;
+            let (rest, q) = quoted_raw(v)?;
             match parse_date_time(&q) {
                 Some(d) => Ok((rest, FetchItem::InternalDate(d))),
                 None => fail(v),
@@ -291,299 +288,591 @@ pub(crate) fn flag_list(i: In<'_>) -> R<'_, Vec<Flag>> {
 
 /// `envelope`.
 pub(crate) fn envelope(i: In<'_>) -> R<'_, Envelope> {
-    let (i, _) = tag("(").parse(i)?;
-    let (i, ()) = osp(i)?;
-    let (i, date) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, subject) = nstring(i)?;
-    let mut lists: [Vec<Address>; 6] = Default::default();
-    let mut i = i;
-    for list in &mut lists {
-        let (r, ()) = sp(i)?;
-        let (r, l) = address_list(r)?;
-        *list = l;
-        i = r;
+    let mut c = i;
+    match cur::envelope(&mut c) {
+        Ok(e) => Ok((c, e)),
+        Err(stop) => stop.into_nom(c),
     }
-    let (i, ()) = sp(i)?;
-    let (i, in_reply_to) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, message_id) = nstring(i)?;
-    let (i, ()) = osp(i)?;
-    let (i, _) = tag(")").parse(i)?;
-    let [from, sender, reply_to, to, cc, bcc] = lists;
-    Ok((
-        i,
-        Envelope {
-            date: date.map(Text::new),
-            subject: subject.map(Text::new),
+}
+
+/// `body`: BODYSTRUCTURE or BODY, to `max_depth` levels of nesting.
+pub(crate) fn body(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStructure> {
+    let mut c = i;
+    match cur::body(&mut c, depth, max_depth) {
+        Ok(b) => Ok((c, b)),
+        Err(stop) => stop.into_nom(c),
+    }
+}
+
+/// The envelope and body structure grammars, written against a cursor: each function
+/// advances `i` past what it read and returns the value, or stops (leaving `i` where it
+/// stopped). Values are built where they end up, without nom's `(rest, value)` tuples.
+/// The grammar and its tolerances are those of the rest of the parser (`super::core`).
+mod cur {
+    use super::super::core::{
+        In, R, any_value, digits_value, find_quote_end, literal, quoted_raw, string_start, text,
+    };
+    use crate::types::{
+        core::{Text, is_atom_char},
+        fetch::{
+            Address, BodyExtension, BodyFields, BodyStructure, Disposition, Envelope,
+            SinglePartKind,
+        },
+    };
+
+    /// Why parsing stopped.
+    #[derive(Debug, Clone, Copy)]
+    pub(super) enum Stop {
+        /// Not this grammar (alternatives may be tried).
+        Error,
+        /// The nesting limit: stops everything.
+        TooDeep,
+    }
+
+    impl Stop {
+        pub(super) fn into_nom<T>(self, at: In<'_>) -> R<'_, T> {
+            match self {
+                Stop::Error => super::fail(at),
+                Stop::TooDeep => super::abort(at),
+            }
+        }
+    }
+
+    pub(super) type P<T> = Result<T, Stop>;
+
+    /// Runs a nom parser at the cursor.
+    #[inline]
+    fn nom<'a, T>(i: &mut In<'a>, r: R<'a, T>) -> P<T> {
+        match r {
+            Ok((rest, v)) => {
+                *i = rest;
+                Ok(v)
+            }
+            Err(nom::Err::Failure(_)) => Err(Stop::TooDeep),
+            Err(_) => Err(Stop::Error),
+        }
+    }
+
+    /// One or more spaces. QUIRK: doubled spaces.
+    #[inline]
+    fn sp(i: &mut In<'_>) -> P<()> {
+        match *i {
+            [b' ', rest @ ..] => {
+                *i = rest;
+                osp(i);
+                Ok(())
+            }
+            _ => Err(Stop::Error),
+        }
+    }
+
+    /// Whether a space follows (consumed) and then something other than `)`.
+    #[inline]
+    fn sp_then_value(i: &mut In<'_>) -> bool {
+        let save = *i;
+        if sp(i).is_ok() && i.first() != Some(&b')') {
+            true
+        } else {
+            *i = save;
+            false
+        }
+    }
+
+    /// Zero or more spaces.
+    #[inline]
+    fn osp(i: &mut In<'_>) {
+        while let [b' ', rest @ ..] = *i {
+            *i = rest;
+        }
+    }
+
+    #[inline]
+    fn byte(i: &mut In<'_>, b: u8) -> P<()> {
+        match i.split_first() {
+            Some((&first, rest)) if first == b => {
+                *i = rest;
+                Ok(())
+            }
+            _ => Err(Stop::Error),
+        }
+    }
+
+    /// `NIL`, not followed by an atom character: consumed if there.
+    #[inline]
+    fn nil(i: &mut In<'_>) -> bool {
+        match *i {
+            [b'N' | b'n', b'I' | b'i', b'L' | b'l', rest @ ..]
+                if !rest.first().is_some_and(|&b| is_atom_char(b)) =>
+            {
+                *i = rest;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// `string`: quoted or literal.
+    #[inline]
+    fn string(i: &mut In<'_>) -> P<Text> {
+        match i.first() {
+            Some(b'"') => {
+                let rest = &i[1..];
+                if let Some(n) = find_quote_end(rest)
+                    && rest[n] == b'"'
+                {
+                    *i = &rest[n + 1..];
+                    return Ok(Text::from_slice(&rest[..n]));
+                }
+                nom(i, quoted_raw(i)).map(text)
+            }
+            Some(b'{' | b'~') => nom(i, literal(i)).map(Text::from_slice),
+            _ => Err(Stop::Error),
+        }
+    }
+
+    /// `nstring`.
+    #[inline]
+    fn nstring(i: &mut In<'_>) -> P<Option<Text>> {
+        if string_start(i) {
+            string(i).map(Some)
+        } else if nil(i) {
+            Ok(None)
+        } else {
+            Err(Stop::Error)
+        }
+    }
+
+    #[inline]
+    fn atom<'a>(i: &mut In<'a>) -> P<In<'a>> {
+        let n = i.iter().position(|&b| !is_atom_char(b)).unwrap_or(i.len());
+        if n == 0 {
+            return Err(Stop::Error);
+        }
+        let (a, rest) = i.split_at(n);
+        *i = rest;
+        Ok(a)
+    }
+
+    /// A string where the grammar wants one. QUIRK: NIL reads as empty, a bare atom as
+    /// its text.
+    #[inline]
+    fn lenient(i: &mut In<'_>) -> P<Text> {
+        if string_start(i) {
+            string(i)
+        } else if nil(i) {
+            Ok(Text::default())
+        } else {
+            atom(i).map(Text::from_slice)
+        }
+    }
+
+    /// QUIRK: an atom where an nstring belongs (`NIL` encoding from maddy is the nstring).
+    fn nstring_or_atom(i: &mut In<'_>) -> P<Option<Text>> {
+        let save = *i;
+        match nstring(i) {
+            Ok(v) => Ok(v),
+            Err(_) => {
+                *i = save;
+                atom(i).map(|a| Some(Text::from_slice(a)))
+            }
+        }
+    }
+
+    fn number64(i: &mut In<'_>) -> P<u64> {
+        let (len, n) = digits_value(i).ok_or(Stop::Error)?;
+        *i = &i[len..];
+        Ok(n)
+    }
+
+    /// QUIRK: negative sizes (`-1`) read as `None`.
+    fn size_or_negative(i: &mut In<'_>) -> P<Option<u64>> {
+        if let [b'-', rest @ ..] = *i {
+            *i = rest;
+            number64(i)?;
+            Ok(None)
+        } else {
+            number64(i).map(Some)
+        }
+    }
+
+    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`.
+    fn paren_list<'a, T>(
+        i: &mut In<'a>,
+        capacity: usize,
+        mut item: impl FnMut(&mut In<'a>) -> P<T>,
+    ) -> P<Vec<T>> {
+        byte(i, b'(')?;
+        let mut out = Vec::with_capacity(capacity);
+        loop {
+            osp(i);
+            if let [b')', rest @ ..] = *i {
+                *i = rest;
+                return Ok(out);
+            }
+            out.push(item(i)?);
+            // QUIRK: no space between members.
+            if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
+                return Err(Stop::Error);
+            }
+        }
+    }
+
+    pub(super) fn envelope(i: &mut In<'_>) -> P<Envelope> {
+        byte(i, b'(')?;
+        osp(i);
+        let date = nstring(i)?;
+        sp(i)?;
+        let subject = nstring(i)?;
+        let mut lists: [Vec<Address>; 6] = Default::default();
+        for list in &mut lists {
+            sp(i)?;
+            *list = address_list(i)?;
+        }
+        sp(i)?;
+        let in_reply_to = nstring(i)?;
+        sp(i)?;
+        let message_id = nstring(i)?;
+        osp(i);
+        byte(i, b')')?;
+        let [from, sender, reply_to, to, cc, bcc] = lists;
+        Ok(Envelope {
+            date,
+            subject,
             from,
             sender,
             reply_to,
             to,
             cc,
             bcc,
-            in_reply_to: in_reply_to.map(Text::new),
-            message_id: message_id.map(Text::new),
-        },
-    ))
-}
-
-fn address_list(i: In<'_>) -> R<'_, Vec<Address>> {
-    if let Ok((r, ())) = nil(i) {
-        return Ok((r, Vec::new()));
+            in_reply_to,
+            message_id,
+        })
     }
-    paren_list(i, address)
-}
 
-fn address(i: In<'_>) -> R<'_, Address> {
-    let (i, _) = tag("(").parse(i)?;
-    let (i, ()) = osp(i)?;
-    let (i, name) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, adl) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, mailbox) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, host) = nstring(i)?;
-    let (i, ()) = osp(i)?;
-    let (i, _) = tag(")").parse(i)?;
-    let t = |v: Option<Vec<u8>>| v.map(Text::new);
-    Ok((
-        i,
-        Address {
-            name: t(name),
-            adl: t(adl),
-            mailbox: t(mailbox),
-            host: t(host),
-        },
-    ))
-}
-
-/// `body`: BODYSTRUCTURE or BODY, to `max_depth` levels of nesting.
-pub(crate) fn body(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStructure> {
-    if depth > max_depth {
-        return abort(i);
-    }
-    let (i, _) = tag("(").parse(i)?;
-    let (i, ()) = osp(i)?;
-    if i.first() == Some(&b'(') {
-        multipart(i, depth, max_depth)
-    } else {
-        single_part(i, depth, max_depth)
-    }
-}
-
-fn multipart(mut i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStructure> {
-    let mut parts = Vec::new();
-    while i.first() == Some(&b'(') {
-        let (r, part) = body(i, depth + 1, max_depth)?;
-        parts.push(part);
-        // QUIRK: a space between the parts of a multipart (the grammar has none).
-        (i, ()) = osp(r)?;
-    }
-    let (i, subtype) = lenient_string(i)?;
-    let (i, params, extension) = match sp(i) {
-        Ok((r, ())) if r.first() != Some(&b')') => {
-            let (r, params) = body_params(r)?;
-            let (r, ext) = body_extension_tail(r, None, max_depth)?;
-            (r, params, Some(ext))
+    fn address_list(i: &mut In<'_>) -> P<Vec<Address>> {
+        if nil(i) {
+            return Ok(Vec::new());
         }
-        _ => (i, Vec::new(), None),
-    };
-    let (i, ()) = osp(i)?;
-    let (i, _) = tag(")").parse(i)?;
-    Ok((
-        i,
-        BodyStructure::Multi {
+        paren_list(i, 1, address)
+    }
+
+    fn address(i: &mut In<'_>) -> P<Address> {
+        byte(i, b'(')?;
+        osp(i);
+        let name = nstring(i)?;
+        sp(i)?;
+        let adl = nstring(i)?;
+        sp(i)?;
+        let mailbox = nstring(i)?;
+        sp(i)?;
+        let host = nstring(i)?;
+        osp(i);
+        byte(i, b')')?;
+        Ok(Address {
+            name,
+            adl,
+            mailbox,
+            host,
+        })
+    }
+
+    pub(super) fn body(i: &mut In<'_>, depth: usize, max_depth: usize) -> P<BodyStructure> {
+        if depth > max_depth {
+            return Err(Stop::TooDeep);
+        }
+        byte(i, b'(')?;
+        osp(i);
+        if i.first() == Some(&b'(') {
+            multipart(i, depth, max_depth)
+        } else {
+            single_part(i, depth, max_depth)
+        }
+    }
+
+    fn multipart(i: &mut In<'_>, depth: usize, max_depth: usize) -> P<BodyStructure> {
+        let mut parts = Vec::with_capacity(2);
+        while i.first() == Some(&b'(') {
+            parts.push(body(i, depth + 1, max_depth)?);
+            // QUIRK: a space between the parts of a multipart (the grammar has none).
+            osp(i);
+        }
+        let subtype = lenient(i)?;
+        let (params, extension) = if sp_then_value(i) {
+            let params = body_params(i)?;
+            let ext = body_extension_tail(i, None, max_depth)?;
+            (params, Some(ext))
+        } else {
+            (Vec::new(), None)
+        };
+        osp(i);
+        byte(i, b')')?;
+        Ok(BodyStructure::Multi {
             parts,
-            subtype: Text::new(subtype),
+            subtype,
             params,
             extension,
-        },
-    ))
-}
-
-fn single_part(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStructure> {
-    let (i, media_type) = lenient_string(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, subtype) = lenient_string(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, params) = body_params(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, id) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    let (i, description) = nstring(i)?;
-    let (i, ()) = sp(i)?;
-    // QUIRK: NIL encoding (maddy).
-    let (i, encoding) = nstring_or_atom(i)?;
-    let (i, ()) = sp(i)?;
-    let (mut i, size) = size_or_negative(i)?;
-    let fields = BodyFields {
-        media_type: Text::new(media_type),
-        subtype: Text::new(subtype),
-        params,
-        id: id.map(Text::new),
-        description: description.map(Text::new),
-        encoding: encoding.map(Text::new),
-        size,
-    };
-    let mtype = fields.media_type.as_bytes();
-    let msub = fields.subtype.as_bytes();
-    let mut specific = SinglePartKind::Basic;
-    if mtype.eq_ignore_ascii_case(b"text") {
-        if let Ok((r, lines)) = sp(i).and_then(|(r, ())| size_or_negative(r)) {
-            specific = SinglePartKind::Text { lines };
-            i = r;
-        }
-    } else if mtype.eq_ignore_ascii_case(b"message")
-        && (msub.eq_ignore_ascii_case(b"rfc822") || msub.eq_ignore_ascii_case(b"global"))
-    {
-        let inner = |x| -> R<'_, SinglePartKind> {
-            let (x, ()) = sp(x)?;
-            let (x, env) = envelope(x)?;
-            let (x, ()) = sp(x)?;
-            let (x, b) = body(x, depth + 1, max_depth)?;
-            let (x, ()) = sp(x)?;
-            let (x, lines) = size_or_negative(x)?;
-            Ok((
-                x,
-                SinglePartKind::Message {
-                    envelope: Box::new(env),
-                    body: Box::new(b),
-                    lines,
-                },
-            ))
-        };
-        match inner(i) {
-            Ok((r, k)) => {
-                specific = k;
-                i = r;
-            }
-            Err(nom::Err::Failure(e)) => return Err(nom::Err::Failure(e)),
-            Err(_) => {}
-        }
+        })
     }
-    let (i, extension) = match sp(i) {
-        Ok((r, ())) if r.first() != Some(&b')') => {
-            let (r, md5) = nstring_or_atom(r)?;
-            let (r, ext) = body_extension_tail(r, md5.map(Text::new), max_depth)?;
-            (r, Some(ext))
+
+    fn single_part(i: &mut In<'_>, depth: usize, max_depth: usize) -> P<BodyStructure> {
+        let media_type = lenient(i)?;
+        sp(i)?;
+        let subtype = lenient(i)?;
+        sp(i)?;
+        let params = body_params(i)?;
+        sp(i)?;
+        let id = nstring(i)?;
+        sp(i)?;
+        let description = nstring(i)?;
+        sp(i)?;
+        // QUIRK: NIL encoding (maddy).
+        let encoding = nstring_or_atom(i)?;
+        sp(i)?;
+        let size = size_or_negative(i)?;
+        let mut specific = SinglePartKind::Basic;
+        let mtype = media_type.as_bytes();
+        let msub = subtype.as_bytes();
+        if mtype.eq_ignore_ascii_case(b"text") {
+            let save = *i;
+            match sp(i).and_then(|()| size_or_negative(i)) {
+                Ok(lines) => specific = SinglePartKind::Text { lines },
+                Err(_) => *i = save,
+            }
+        } else if mtype.eq_ignore_ascii_case(b"message")
+            && (msub.eq_ignore_ascii_case(b"rfc822") || msub.eq_ignore_ascii_case(b"global"))
+        {
+            let save = *i;
+            let mut inner = || -> P<SinglePartKind> {
+                sp(i)?;
+                let envelope = Box::new(envelope(i)?);
+                sp(i)?;
+                let body = Box::new(body(i, depth + 1, max_depth)?);
+                sp(i)?;
+                let lines = size_or_negative(i)?;
+                Ok(SinglePartKind::Message {
+                    envelope,
+                    body,
+                    lines,
+                })
+            };
+            match inner() {
+                Ok(k) => specific = k,
+                Err(Stop::TooDeep) => return Err(Stop::TooDeep),
+                Err(Stop::Error) => *i = save,
+            }
         }
-        _ => (i, None),
-    };
-    let (i, ()) = osp(i)?;
-    let (i, _) = tag(")").parse(i)?;
-    Ok((
-        i,
-        BodyStructure::Single {
-            fields,
+        let extension = if sp_then_value(i) {
+            let md5 = nstring_or_atom(i)?;
+            Some(body_extension_tail(i, md5, max_depth)?)
+        } else {
+            None
+        };
+        osp(i);
+        byte(i, b')')?;
+        Ok(BodyStructure::Single {
+            fields: BodyFields {
+                media_type,
+                subtype,
+                params,
+                id,
+                description,
+                encoding,
+                size,
+            },
             specific,
             extension,
-        },
-    ))
-}
+        })
+    }
 
-fn nstring_or_atom(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
-    match nstring(i) {
-        Ok(ok) => Ok(ok),
-        Err(_) => atom.map(|a| Some(a.to_vec())).parse(i),
-    }
-}
-
-/// `body-fld-param`. QUIRK: NIL values (`("boundary" NIL)`, mail.ru); `()`.
-fn body_params(i: In<'_>) -> R<'_, Vec<(Text, Text)>> {
-    if let Ok((r, ())) = nil(i) {
-        return Ok((r, Vec::new()));
-    }
-    let (i, flat) = paren_list(i, lenient_string)?;
-    let mut pairs = Vec::with_capacity(flat.len() / 2);
-    let mut it = flat.into_iter();
-    while let Some(k) = it.next() {
-        let v = it.next().unwrap_or_default();
-        pairs.push((Text::new(k), Text::new(v)));
-    }
-    Ok((i, pairs))
-}
-
-/// `[SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`.
-fn body_extension_tail(i: In<'_>, md5: Option<Text>, max_depth: usize) -> R<'_, BodyExtension> {
-    let mut ext = BodyExtension {
-        md5,
-        ..Default::default()
-    };
-    let Ok((r, ())) = sp(i) else {
-        return Ok((i, ext));
-    };
-    if r.first() == Some(&b')') {
-        return Ok((r, ext));
-    }
-    let (r, dsp) = disposition(r)?;
-    ext.disposition = dsp;
-    let Ok((r2, ())) = sp(r) else {
-        return Ok((r, ext));
-    };
-    if r2.first() == Some(&b')') {
-        return Ok((r2, ext));
-    }
-    let (r, lang) = language(r2)?;
-    ext.language = lang;
-    let Ok((r2, ())) = sp(r) else {
-        return Ok((r, ext));
-    };
-    if r2.first() == Some(&b')') {
-        return Ok((r2, ext));
-    }
-    let (r, loc) = nstring_or_atom(r2)?;
-    ext.location = loc.map(Text::new);
-    // Anything further: keep raw.
-    let start = r;
-    let mut cur = r;
-    while let Ok((r2, ())) = sp(cur) {
-        if r2.first() == Some(&b')') {
-            cur = r2;
-            break;
+    /// `body-fld-param`. QUIRK: NIL values (`("boundary" NIL)`, mail.ru); `()`; an odd
+    /// number of strings (the last value reads as empty).
+    fn body_params(i: &mut In<'_>) -> P<Vec<(Text, Text)>> {
+        if nil(i) {
+            return Ok(Vec::new());
         }
-        let (r3, _) = any_value(r2, 0, max_depth)?;
-        cur = r3;
+        byte(i, b'(')?;
+        let mut pairs = Vec::with_capacity(1);
+        let mut key: Option<Text> = None;
+        loop {
+            osp(i);
+            if let [b')', rest @ ..] = *i {
+                *i = rest;
+                if let Some(k) = key {
+                    pairs.push((k, Text::default()));
+                }
+                return Ok(pairs);
+            }
+            let v = lenient(i)?;
+            match key.take() {
+                Some(k) => pairs.push((k, v)),
+                None => key = Some(v),
+            }
+            if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
+                return Err(Stop::Error);
+            }
+        }
     }
-    let extra = &start[..start.len() - cur.len()];
-    let extra = extra.trim_ascii();
-    if !extra.is_empty() {
-        ext.extra = Some(Text::new(extra));
-    }
-    Ok((cur, ext))
-}
 
-fn disposition(i: In<'_>) -> R<'_, Option<Disposition>> {
-    if let Ok((r, ())) = nil(i) {
-        return Ok((r, None));
+    /// `[SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`.
+    /// A space before the closing `)` is consumed.
+    fn body_extension_tail(
+        i: &mut In<'_>,
+        md5: Option<Text>,
+        max_depth: usize,
+    ) -> P<BodyExtension> {
+        let mut ext = BodyExtension {
+            md5,
+            ..Default::default()
+        };
+        // Each step: a space, then the value unless the list ends there.
+        let more = |i: &mut In<'_>| {
+            let save = *i;
+            if sp(i).is_err() {
+                *i = save;
+                return false;
+            }
+            i.first() != Some(&b')')
+        };
+        if !more(i) {
+            return Ok(ext);
+        }
+        ext.disposition = disposition(i)?;
+        if !more(i) {
+            return Ok(ext);
+        }
+        ext.language = language(i)?;
+        if !more(i) {
+            return Ok(ext);
+        }
+        ext.location = nstring_or_atom(i)?;
+        // Anything further: keep raw.
+        let start = *i;
+        loop {
+            let save = *i;
+            if sp(i).is_err() {
+                *i = save;
+                break;
+            }
+            if i.first() == Some(&b')') {
+                break;
+            }
+            nom(i, any_value(i, 0, max_depth))?;
+        }
+        let extra = start[..start.len() - i.len()].trim_ascii();
+        if !extra.is_empty() {
+            ext.extra = Some(Text::from_slice(extra));
+        }
+        Ok(ext)
     }
-    let (i, _) = tag("(").parse(i)?;
-    let (i, ()) = osp(i)?;
-    let (i, kind) = lenient_string(i)?;
-    let (i, ()) = osp(i)?;
-    let (i, params) = if i.first() == Some(&b')') {
-        (i, Vec::new())
-    } else {
-        body_params(i)?
-    };
-    let (i, ()) = osp(i)?;
-    let (i, _) = tag(")").parse(i)?;
-    Ok((i, Some((Text::new(kind), params))))
-}
 
-fn language(i: In<'_>) -> R<'_, Vec<Text>> {
-    if i.first() == Some(&b'(') {
-        let (r, l) = paren_list(i, lenient_string)?;
-        Ok((r, l.into_iter().map(Text::new).collect()))
-    } else {
-        let (r, l) = nstring(i)?;
-        Ok((r, l.map(Text::new).into_iter().collect()))
+    fn disposition(i: &mut In<'_>) -> P<Option<Disposition>> {
+        if nil(i) {
+            return Ok(None);
+        }
+        byte(i, b'(')?;
+        osp(i);
+        let kind = lenient(i)?;
+        osp(i);
+        let params = if i.first() == Some(&b')') {
+            Vec::new()
+        } else {
+            body_params(i)?
+        };
+        osp(i);
+        byte(i, b')')?;
+        Ok(Some((kind, params)))
+    }
+
+    fn language(i: &mut In<'_>) -> P<Vec<Text>> {
+        if i.first() == Some(&b'(') {
+            paren_list(i, 1, lenient)
+        } else {
+            Ok(nstring(i)?.into_iter().collect())
+        }
     }
 }
 
 /// `date-time` contents: `17-Jul-1996 02:44:25 -0700` (day may be space-padded).
 pub(crate) fn parse_date_time(s: &[u8]) -> Option<DateTime> {
+    // The usual form is read directly; anything else (or anything it rejects) takes the
+    // general way.
+    parse_date_time_usual(s).or_else(|| parse_date_time_general(s))
+}
+
+/// `dd-Mon-yyyy hh:mm:ss ±zzzz` exactly (day zero- or space-padded).
+fn parse_date_time_usual(s: &[u8]) -> Option<DateTime> {
+    match s {
+        [
+            d1,
+            d2,
+            b'-',
+            m1,
+            m2,
+            m3,
+            b'-',
+            y1,
+            y2,
+            y3,
+            y4,
+            b' ',
+            h1,
+            h2,
+            b':',
+            n1,
+            n2,
+            b':',
+            s1,
+            s2,
+            b' ',
+            sign @ (b'+' | b'-'),
+            z1,
+            z2,
+            z3,
+            z4,
+        ] => {
+            let digit = |b: u8| b.is_ascii_digit().then(|| b - b'0');
+            let two = |a: u8, b: u8| Some(digit(a)? * 10 + digit(b)?);
+            let day = if *d1 == b' ' {
+                digit(*d2)?
+            } else {
+                two(*d1, *d2)?
+            };
+            let month = month_number_bytes([*m1, *m2, *m3])?;
+            let year = [*y1, *y2, *y3, *y4]
+                .iter()
+                .try_fold(0u16, |y, &b| Some(y * 10 + u16::from(digit(b)?)))?;
+            let (hour, minute, second) = (two(*h1, *h2)?, two(*n1, *n2)?, two(*s1, *s2)?);
+            let (hh, mm) = (i16::from(two(*z1, *z2)?), i16::from(two(*z3, *z4)?));
+            let sign = if *sign == b'+' { 1 } else { -1 };
+            let valid =
+                (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60 && mm < 60;
+            valid.then_some(DateTime {
+                year,
+                month,
+                day,
+                hour,
+                minute,
+                second,
+                offset_minutes: sign * (hh * 60 + mm),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn month_number_bytes(name: [u8; 3]) -> Option<u8> {
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    let lower = name.map(|b| b.to_ascii_lowercase());
+    MONTHS
+        .iter()
+        .position(|m| **m == lower)
+        .and_then(|p| u8::try_from(p + 1).ok())
+}
+
+fn parse_date_time_general(s: &[u8]) -> Option<DateTime> {
     let s = std::str::from_utf8(s).ok()?.trim();
     let (date, rest) = s.split_once(' ')?;
     let (time, zone) = rest.trim_start().split_once(' ')?;
