@@ -84,6 +84,20 @@ impl Text {
         }
     }
 
+    /// The first `n` bytes of `src` (`n <= src.len()`). When `src` extends far enough, a
+    /// short text is copied as a fixed-size block (the inline buffer's bytes past `n` then
+    /// hold whatever followed in `src`; only the first `n` are ever read): no call to
+    /// `memcpy` and no stall reloading bytes just written in pieces.
+    #[inline]
+    pub(crate) fn from_prefix(src: &[u8], n: usize) -> Self {
+        if let (Ok(len), Some(block)) = (u8::try_from(n), src.first_chunk::<INLINE>())
+            && n <= INLINE
+        {
+            return Self(Repr::Inline { len, buf: *block });
+        }
+        Self::from_slice(src.get(..n).unwrap_or(src))
+    }
+
     /// The exact bytes.
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
@@ -342,5 +356,10 @@ mod tests {
             assert_eq!(a.clone().into_bytes(), bytes);
         }
         assert_eq!(Text::default(), Text::new(Vec::new()));
+        let src: Vec<u8> = (0..40).collect();
+        for n in 0..=40 {
+            assert_eq!(Text::from_prefix(&src, n), Text::from_slice(&src[..n]));
+            assert_eq!(Text::from_prefix(&src[..n], n).as_bytes(), &src[..n]);
+        }
     }
 }

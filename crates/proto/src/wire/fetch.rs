@@ -354,7 +354,7 @@ mod cur {
     }
 
     /// One or more spaces. QUIRK: doubled spaces.
-    #[inline]
+    #[inline(always)]
     fn sp(i: &mut In<'_>) -> P<()> {
         match *i {
             [b' ', rest @ ..] => {
@@ -367,7 +367,7 @@ mod cur {
     }
 
     /// Whether a space follows (consumed) and then something other than `)`.
-    #[inline]
+    #[inline(always)]
     fn sp_then_value(i: &mut In<'_>) -> bool {
         let save = *i;
         if sp(i).is_ok() && i.first() != Some(&b')') {
@@ -379,14 +379,14 @@ mod cur {
     }
 
     /// Zero or more spaces.
-    #[inline]
+    #[inline(always)]
     fn osp(i: &mut In<'_>) {
         while let [b' ', rest @ ..] = *i {
             *i = rest;
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn byte(i: &mut In<'_>, b: u8) -> P<()> {
         match i.split_first() {
             Some((&first, rest)) if first == b => {
@@ -398,7 +398,7 @@ mod cur {
     }
 
     /// `NIL`, not followed by an atom character: consumed if there.
-    #[inline]
+    #[inline(always)]
     fn nil(i: &mut In<'_>) -> bool {
         match *i {
             [b'N' | b'n', b'I' | b'i', b'L' | b'l', rest @ ..]
@@ -412,7 +412,7 @@ mod cur {
     }
 
     /// `string`: quoted or literal.
-    #[inline]
+    #[inline(always)]
     fn string(i: &mut In<'_>) -> P<Text> {
         match i.first() {
             Some(b'"') => {
@@ -421,7 +421,7 @@ mod cur {
                     && rest[n] == b'"'
                 {
                     *i = &rest[n + 1..];
-                    return Ok(Text::from_slice(&rest[..n]));
+                    return Ok(Text::from_prefix(rest, n));
                 }
                 nom(i, quoted_raw(i)).map(text)
             }
@@ -431,7 +431,7 @@ mod cur {
     }
 
     /// `nstring`.
-    #[inline]
+    #[inline(always)]
     fn nstring(i: &mut In<'_>) -> P<Option<Text>> {
         if string_start(i) {
             string(i).map(Some)
@@ -442,42 +442,45 @@ mod cur {
         }
     }
 
-    #[inline]
-    fn atom<'a>(i: &mut In<'a>) -> P<In<'a>> {
+    /// An atom as [`Text`].
+    #[inline(always)]
+    fn atom_text(i: &mut In<'_>) -> P<Text> {
         let n = i.iter().position(|&b| !is_atom_char(b)).unwrap_or(i.len());
         if n == 0 {
             return Err(Stop::Error);
         }
-        let (a, rest) = i.split_at(n);
-        *i = rest;
-        Ok(a)
+        let t = Text::from_prefix(i, n);
+        *i = &i[n..];
+        Ok(t)
     }
 
     /// A string where the grammar wants one. QUIRK: NIL reads as empty, a bare atom as
     /// its text.
-    #[inline]
+    #[inline(always)]
     fn lenient(i: &mut In<'_>) -> P<Text> {
         if string_start(i) {
             string(i)
         } else if nil(i) {
             Ok(Text::default())
         } else {
-            atom(i).map(Text::from_slice)
+            atom_text(i)
         }
     }
 
     /// QUIRK: an atom where an nstring belongs (`NIL` encoding from maddy is the nstring).
+    #[inline(always)]
     fn nstring_or_atom(i: &mut In<'_>) -> P<Option<Text>> {
         let save = *i;
         match nstring(i) {
             Ok(v) => Ok(v),
             Err(_) => {
                 *i = save;
-                atom(i).map(|a| Some(Text::from_slice(a)))
+                atom_text(i).map(Some)
             }
         }
     }
 
+    #[inline(always)]
     fn number64(i: &mut In<'_>) -> P<u64> {
         let (len, n) = digits_value(i).ok_or(Stop::Error)?;
         *i = &i[len..];
@@ -485,6 +488,7 @@ mod cur {
     }
 
     /// QUIRK: negative sizes (`-1`) read as `None`.
+    #[inline(always)]
     fn size_or_negative(i: &mut In<'_>) -> P<Option<u64>> {
         if let [b'-', rest @ ..] = *i {
             *i = rest;
