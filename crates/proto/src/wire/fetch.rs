@@ -92,7 +92,7 @@ fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem>
             }
         }
         b"RFC822.SIZE" => number64.map(FetchItem::Rfc822Size).parse(v),
-        b"ENVELOPE" => envelope.map(|e| FetchItem::Envelope(Box::new(e))).parse(v),
+        b"ENVELOPE" => envelope.map(FetchItem::Envelope).parse(v),
         b"BODYSTRUCTURE" => body(v, 0, max_depth).map(|(r, b)| (r, FetchItem::BodyStructure(b))),
         b"BODY" => body(v, 0, max_depth).map(|(r, b)| (r, FetchItem::Body(b))),
         b"MODSEQ" => {
@@ -287,7 +287,7 @@ pub(crate) fn flag_list(i: In<'_>) -> R<'_, Vec<Flag>> {
 }
 
 /// `envelope`.
-pub(crate) fn envelope(i: In<'_>) -> R<'_, Envelope> {
+pub(crate) fn envelope(i: In<'_>) -> R<'_, Box<Envelope>> {
     let mut c = i;
     match cur::envelope(&mut c) {
         Ok(e) => Ok((c, e)),
@@ -298,16 +298,19 @@ pub(crate) fn envelope(i: In<'_>) -> R<'_, Envelope> {
 /// `body`: BODYSTRUCTURE or BODY, to `max_depth` levels of nesting.
 pub(crate) fn body(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStructure> {
     let mut c = i;
-    match cur::body(&mut c, depth, max_depth) {
-        Ok(b) => Ok((c, b)),
+    let mut out = cur::placeholder();
+    match cur::body_to(&mut c, depth, max_depth, &mut out) {
+        Ok(()) => Ok((c, out)),
         Err(stop) => stop.into_nom(c),
     }
 }
 
 /// The envelope and body structure grammars, written against a cursor: each function
-/// advances `i` past what it read and returns the value, or stops (leaving `i` where it
-/// stopped). Values are built where they end up, without nom's `(rest, value)` tuples.
-/// The grammar and its tolerances are those of the rest of the parser (`super::core`).
+/// advances `i` past what it read, or stops (leaving `i` where it stopped). The `…_to`
+/// functions write their value where it ends up (a field of a structure already in its
+/// `Vec` or `Box`), so nothing is copied after it is built; this also avoids nom's
+/// `(rest, value)` tuples. The grammar and its tolerances are those of the rest of the
+/// parser (`super::core`).
 mod cur {
     use super::super::core::{
         In, R, any_value, digits_value, find_quote_end, literal, quoted_raw, string_start, text,
@@ -411,9 +414,9 @@ mod cur {
         }
     }
 
-    /// `string`: quoted or literal.
+    /// `string`: quoted or literal, into `out`.
     #[inline(always)]
-    fn string(i: &mut In<'_>) -> P<Text> {
+    fn string_to(i: &mut In<'_>, out: &mut Text) -> P<()> {
         match i.first() {
             Some(b'"') => {
                 let rest = &i[1..];
@@ -421,61 +424,66 @@ mod cur {
                     && rest[n] == b'"'
                 {
                     *i = &rest[n + 1..];
-                    return Ok(Text::from_prefix(rest, n));
+                    *out = Text::from_prefix(rest, n);
+                    return Ok(());
                 }
-                nom(i, quoted_raw(i)).map(text)
+                *out = nom(i, quoted_raw(i)).map(text)?;
             }
-            Some(b'{' | b'~') => nom(i, literal(i)).map(Text::from_slice),
-            _ => Err(Stop::Error),
+            Some(b'{' | b'~') => *out = nom(i, literal(i)).map(Text::from_slice)?,
+            _ => return Err(Stop::Error),
         }
+        Ok(())
     }
 
-    /// `nstring`.
+    /// `nstring`, into `out` (left `None` for NIL).
     #[inline(always)]
-    fn nstring(i: &mut In<'_>) -> P<Option<Text>> {
+    fn nstring_to(i: &mut In<'_>, out: &mut Option<Text>) -> P<()> {
         if string_start(i) {
-            string(i).map(Some)
+            string_to(i, out.insert(Text::default()))
         } else if nil(i) {
-            Ok(None)
+            *out = None;
+            Ok(())
         } else {
             Err(Stop::Error)
         }
     }
 
-    /// An atom as [`Text`].
+    /// An atom, into `out`.
     #[inline(always)]
-    fn atom_text(i: &mut In<'_>) -> P<Text> {
+    fn atom_to(i: &mut In<'_>, out: &mut Text) -> P<()> {
         let n = i.iter().position(|&b| !is_atom_char(b)).unwrap_or(i.len());
         if n == 0 {
             return Err(Stop::Error);
         }
-        let t = Text::from_prefix(i, n);
+        *out = Text::from_prefix(i, n);
         *i = &i[n..];
-        Ok(t)
+        Ok(())
     }
 
-    /// A string where the grammar wants one. QUIRK: NIL reads as empty, a bare atom as
-    /// its text.
+    /// A string where the grammar wants one, into `out`. QUIRK: NIL reads as empty, a
+    /// bare atom as its text.
     #[inline(always)]
-    fn lenient(i: &mut In<'_>) -> P<Text> {
+    fn lenient_to(i: &mut In<'_>, out: &mut Text) -> P<()> {
         if string_start(i) {
-            string(i)
+            string_to(i, out)
         } else if nil(i) {
-            Ok(Text::default())
+            *out = Text::default();
+            Ok(())
         } else {
-            atom_text(i)
+            atom_to(i, out)
         }
     }
 
-    /// QUIRK: an atom where an nstring belongs (`NIL` encoding from maddy is the nstring).
+    /// QUIRK: an atom where an nstring belongs (`NIL` encoding from maddy is the
+    /// nstring), into `out`.
     #[inline(always)]
-    fn nstring_or_atom(i: &mut In<'_>) -> P<Option<Text>> {
+    fn nstring_or_atom_to(i: &mut In<'_>, out: &mut Option<Text>) -> P<()> {
         let save = *i;
-        match nstring(i) {
-            Ok(v) => Ok(v),
+        match nstring_to(i, out) {
+            Ok(()) => Ok(()),
             Err(_) => {
                 *i = save;
-                atom_text(i).map(Some)
+                atom_to(i, out.insert(Text::default()))
             }
         }
     }
@@ -499,21 +507,24 @@ mod cur {
         }
     }
 
-    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`.
-    fn paren_list<'a, T>(
+    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`: each member is
+    /// parsed into a default value already in the `Vec`.
+    fn list_to<'a, T: Default>(
         i: &mut In<'a>,
-        capacity: usize,
-        mut item: impl FnMut(&mut In<'a>) -> P<T>,
-    ) -> P<Vec<T>> {
+        out: &mut Vec<T>,
+        mut item: impl FnMut(&mut In<'a>, &mut T) -> P<()>,
+    ) -> P<()> {
         byte(i, b'(')?;
-        let mut out = Vec::with_capacity(capacity);
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
-                return Ok(out);
+                return Ok(());
             }
-            out.push(item(i)?);
+            out.push(T::default());
+            if let Some(last) = out.last_mut() {
+                item(i, last)?;
+            }
             // QUIRK: no space between members.
             if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
                 return Err(Stop::Error);
@@ -521,125 +532,160 @@ mod cur {
         }
     }
 
-    pub(super) fn envelope(i: &mut In<'_>) -> P<Envelope> {
+    pub(super) fn envelope(i: &mut In<'_>) -> P<Box<Envelope>> {
+        let mut e = Box::<Envelope>::default();
+        envelope_to(i, &mut e)?;
+        Ok(e)
+    }
+
+    fn envelope_to(i: &mut In<'_>, e: &mut Envelope) -> P<()> {
         byte(i, b'(')?;
         osp(i);
-        let date = nstring(i)?;
+        nstring_to(i, &mut e.date)?;
         sp(i)?;
-        let subject = nstring(i)?;
-        let mut lists: [Vec<Address>; 6] = Default::default();
-        for list in &mut lists {
+        nstring_to(i, &mut e.subject)?;
+        for list in [
+            &mut e.from,
+            &mut e.sender,
+            &mut e.reply_to,
+            &mut e.to,
+            &mut e.cc,
+            &mut e.bcc,
+        ] {
             sp(i)?;
-            *list = address_list(i)?;
+            address_list_to(i, list)?;
         }
         sp(i)?;
-        let in_reply_to = nstring(i)?;
+        nstring_to(i, &mut e.in_reply_to)?;
         sp(i)?;
-        let message_id = nstring(i)?;
+        nstring_to(i, &mut e.message_id)?;
         osp(i);
-        byte(i, b')')?;
-        let [from, sender, reply_to, to, cc, bcc] = lists;
-        Ok(Envelope {
-            date,
-            subject,
-            from,
-            sender,
-            reply_to,
-            to,
-            cc,
-            bcc,
-            in_reply_to,
-            message_id,
-        })
+        byte(i, b')')
     }
 
-    fn address_list(i: &mut In<'_>) -> P<Vec<Address>> {
+    fn address_list_to(i: &mut In<'_>, out: &mut Vec<Address>) -> P<()> {
         if nil(i) {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        paren_list(i, 1, address)
+        out.reserve_exact(1);
+        list_to(i, out, address_to)
     }
 
-    fn address(i: &mut In<'_>) -> P<Address> {
+    fn address_to(i: &mut In<'_>, a: &mut Address) -> P<()> {
         byte(i, b'(')?;
         osp(i);
-        let name = nstring(i)?;
+        nstring_to(i, &mut a.name)?;
         sp(i)?;
-        let adl = nstring(i)?;
+        nstring_to(i, &mut a.adl)?;
         sp(i)?;
-        let mailbox = nstring(i)?;
+        nstring_to(i, &mut a.mailbox)?;
         sp(i)?;
-        let host = nstring(i)?;
+        nstring_to(i, &mut a.host)?;
         osp(i);
-        byte(i, b')')?;
-        Ok(Address {
-            name,
-            adl,
-            mailbox,
-            host,
-        })
+        byte(i, b')')
     }
 
-    pub(super) fn body(i: &mut In<'_>, depth: usize, max_depth: usize) -> P<BodyStructure> {
+    /// A cheap value to parse a body structure into.
+    pub(super) fn placeholder() -> BodyStructure {
+        BodyStructure::Multi {
+            parts: Vec::new(),
+            subtype: Text::default(),
+            params: Vec::new(),
+            extension: None,
+        }
+    }
+
+    pub(super) fn body_to(
+        i: &mut In<'_>,
+        depth: usize,
+        max_depth: usize,
+        out: &mut BodyStructure,
+    ) -> P<()> {
         if depth > max_depth {
             return Err(Stop::TooDeep);
         }
         byte(i, b'(')?;
         osp(i);
         if i.first() == Some(&b'(') {
-            multipart(i, depth, max_depth)
+            multipart_to(i, depth, max_depth, out)
         } else {
-            single_part(i, depth, max_depth)
+            single_part_to(i, depth, max_depth, out)
         }
     }
 
-    fn multipart(i: &mut In<'_>, depth: usize, max_depth: usize) -> P<BodyStructure> {
-        let mut parts = Vec::with_capacity(2);
-        while i.first() == Some(&b'(') {
-            parts.push(body(i, depth + 1, max_depth)?);
-            // QUIRK: a space between the parts of a multipart (the grammar has none).
-            osp(i);
-        }
-        let subtype = lenient(i)?;
-        let (params, extension) = if sp_then_value(i) {
-            let params = body_params(i)?;
-            let ext = body_extension_tail(i, None, max_depth)?;
-            (params, Some(ext))
-        } else {
-            (Vec::new(), None)
-        };
-        osp(i);
-        byte(i, b')')?;
-        Ok(BodyStructure::Multi {
+    fn multipart_to(
+        i: &mut In<'_>,
+        depth: usize,
+        max_depth: usize,
+        out: &mut BodyStructure,
+    ) -> P<()> {
+        *out = placeholder();
+        let BodyStructure::Multi {
             parts,
             subtype,
             params,
             extension,
-        })
+        } = out
+        else {
+            return Err(Stop::Error);
+        };
+        parts.reserve_exact(2);
+        while i.first() == Some(&b'(') {
+            parts.push(placeholder());
+            if let Some(part) = parts.last_mut() {
+                body_to(i, depth + 1, max_depth, part)?;
+            }
+            // QUIRK: a space between the parts of a multipart (the grammar has none).
+            osp(i);
+        }
+        lenient_to(i, subtype)?;
+        if sp_then_value(i) {
+            body_params_to(i, params)?;
+            body_extension_tail_to(i, extension.insert(BodyExtension::default()), max_depth)?;
+        }
+        osp(i);
+        byte(i, b')')
     }
 
-    fn single_part(i: &mut In<'_>, depth: usize, max_depth: usize) -> P<BodyStructure> {
-        let media_type = lenient(i)?;
+    fn single_part_to(
+        i: &mut In<'_>,
+        depth: usize,
+        max_depth: usize,
+        out: &mut BodyStructure,
+    ) -> P<()> {
+        *out = BodyStructure::Single {
+            fields: BodyFields::default(),
+            specific: SinglePartKind::Basic,
+            extension: None,
+        };
+        let BodyStructure::Single {
+            fields,
+            specific,
+            extension,
+        } = out
+        else {
+            return Err(Stop::Error);
+        };
+        lenient_to(i, &mut fields.media_type)?;
         sp(i)?;
-        let subtype = lenient(i)?;
+        lenient_to(i, &mut fields.subtype)?;
         sp(i)?;
-        let params = body_params(i)?;
+        body_params_to(i, &mut fields.params)?;
         sp(i)?;
-        let id = nstring(i)?;
+        nstring_to(i, &mut fields.id)?;
         sp(i)?;
-        let description = nstring(i)?;
+        nstring_to(i, &mut fields.description)?;
         sp(i)?;
         // QUIRK: NIL encoding (maddy).
-        let encoding = nstring_or_atom(i)?;
+        nstring_or_atom_to(i, &mut fields.encoding)?;
         sp(i)?;
-        let size = size_or_negative(i)?;
-        let mut specific = SinglePartKind::Basic;
-        let mtype = media_type.as_bytes();
-        let msub = subtype.as_bytes();
+        fields.size = size_or_negative(i)?;
+        let mtype = fields.media_type.as_bytes();
+        let msub = fields.subtype.as_bytes();
         if mtype.eq_ignore_ascii_case(b"text") {
             let save = *i;
             match sp(i).and_then(|()| size_or_negative(i)) {
-                Ok(lines) => specific = SinglePartKind::Text { lines },
+                Ok(lines) => *specific = SinglePartKind::Text { lines },
                 Err(_) => *i = save,
             }
         } else if mtype.eq_ignore_ascii_case(b"message")
@@ -648,9 +694,10 @@ mod cur {
             let save = *i;
             let mut inner = || -> P<SinglePartKind> {
                 sp(i)?;
-                let envelope = Box::new(envelope(i)?);
+                let envelope = envelope(i)?;
                 sp(i)?;
-                let body = Box::new(body(i, depth + 1, max_depth)?);
+                let mut body = Box::new(placeholder());
+                body_to(i, depth + 1, max_depth, &mut body)?;
                 sp(i)?;
                 let lines = size_or_negative(i)?;
                 Ok(SinglePartKind::Message {
@@ -660,74 +707,56 @@ mod cur {
                 })
             };
             match inner() {
-                Ok(k) => specific = k,
+                Ok(k) => *specific = k,
                 Err(Stop::TooDeep) => return Err(Stop::TooDeep),
                 Err(Stop::Error) => *i = save,
             }
         }
-        let extension = if sp_then_value(i) {
-            let md5 = nstring_or_atom(i)?;
-            Some(body_extension_tail(i, md5, max_depth)?)
-        } else {
-            None
-        };
+        if sp_then_value(i) {
+            let ext = extension.insert(BodyExtension::default());
+            nstring_or_atom_to(i, &mut ext.md5)?;
+            body_extension_tail_to(i, ext, max_depth)?;
+        }
         osp(i);
-        byte(i, b')')?;
-        Ok(BodyStructure::Single {
-            fields: BodyFields {
-                media_type,
-                subtype,
-                params,
-                id,
-                description,
-                encoding,
-                size,
-            },
-            specific,
-            extension,
-        })
+        byte(i, b')')
     }
 
-    /// `body-fld-param`. QUIRK: NIL values (`("boundary" NIL)`, mail.ru); `()`; an odd
-    /// number of strings (the last value reads as empty).
-    fn body_params(i: &mut In<'_>) -> P<Vec<(Text, Text)>> {
+    /// `body-fld-param`, into an empty `out`. QUIRK: NIL values (`("boundary" NIL)`,
+    /// mail.ru); `()`; an odd number of strings (the last value reads as empty).
+    fn body_params_to(i: &mut In<'_>, out: &mut Vec<(Text, Text)>) -> P<()> {
         if nil(i) {
-            return Ok(Vec::new());
+            return Ok(());
         }
         byte(i, b'(')?;
-        let mut pairs = Vec::with_capacity(1);
-        let mut key: Option<Text> = None;
+        out.reserve_exact(1);
+        // Whether the last pair still waits for its value.
+        let mut key_only = false;
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
-                if let Some(k) = key {
-                    pairs.push((k, Text::default()));
+                return Ok(());
+            }
+            if key_only {
+                if let Some(pair) = out.last_mut() {
+                    lenient_to(i, &mut pair.1)?;
                 }
-                return Ok(pairs);
+            } else {
+                out.push(Default::default());
+                if let Some(pair) = out.last_mut() {
+                    lenient_to(i, &mut pair.0)?;
+                }
             }
-            let v = lenient(i)?;
-            match key.take() {
-                Some(k) => pairs.push((k, v)),
-                None => key = Some(v),
-            }
+            key_only = !key_only;
             if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
                 return Err(Stop::Error);
             }
         }
     }
 
-    /// `[SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`.
-    /// A space before the closing `)` is consumed.
-    fn body_extension_tail(
-        i: &mut In<'_>,
-        md5: Option<Text>,
-        max_depth: usize,
-    ) -> P<BodyExtension> {
-        let mut ext = BodyExtension {
-            md5,
-            ..Default::default()
-        };
+    /// `[SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]]`,
+    /// into `ext` (its `md5` already set). A space before the closing `)` is consumed.
+    fn body_extension_tail_to(i: &mut In<'_>, ext: &mut BodyExtension, max_depth: usize) -> P<()> {
         // Each step: a space, then the value unless the list ends there.
         let more = |i: &mut In<'_>| {
             let save = *i;
@@ -738,17 +767,17 @@ mod cur {
             i.first() != Some(&b')')
         };
         if !more(i) {
-            return Ok(ext);
+            return Ok(());
         }
-        ext.disposition = disposition(i)?;
+        disposition_to(i, &mut ext.disposition)?;
         if !more(i) {
-            return Ok(ext);
+            return Ok(());
         }
-        ext.language = language(i)?;
+        language_to(i, &mut ext.language)?;
         if !more(i) {
-            return Ok(ext);
+            return Ok(());
         }
-        ext.location = nstring_or_atom(i)?;
+        nstring_or_atom_to(i, &mut ext.location)?;
         // Anything further: keep raw.
         let start = *i;
         loop {
@@ -766,32 +795,34 @@ mod cur {
         if !extra.is_empty() {
             ext.extra = Some(Text::from_slice(extra));
         }
-        Ok(ext)
+        Ok(())
     }
 
-    fn disposition(i: &mut In<'_>) -> P<Option<Disposition>> {
+    fn disposition_to(i: &mut In<'_>, out: &mut Option<Disposition>) -> P<()> {
         if nil(i) {
-            return Ok(None);
+            return Ok(());
         }
         byte(i, b'(')?;
         osp(i);
-        let kind = lenient(i)?;
+        let (kind, params) = out.insert(Default::default());
+        lenient_to(i, kind)?;
         osp(i);
-        let params = if i.first() == Some(&b')') {
-            Vec::new()
-        } else {
-            body_params(i)?
-        };
+        if i.first() != Some(&b')') {
+            body_params_to(i, params)?;
+        }
         osp(i);
-        byte(i, b')')?;
-        Ok(Some((kind, params)))
+        byte(i, b')')
     }
 
-    fn language(i: &mut In<'_>) -> P<Vec<Text>> {
+    fn language_to(i: &mut In<'_>, out: &mut Vec<Text>) -> P<()> {
         if i.first() == Some(&b'(') {
-            paren_list(i, 1, lenient)
+            out.reserve_exact(1);
+            list_to(i, out, lenient_to)
         } else {
-            Ok(nstring(i)?.into_iter().collect())
+            let mut l = None;
+            nstring_to(i, &mut l)?;
+            out.extend(l);
+            Ok(())
         }
     }
 }
