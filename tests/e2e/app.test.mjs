@@ -634,6 +634,7 @@ test('folders are created, renamed, hidden and deleted from the app, and the ser
 
   await create('E2E Folder', '(top level)');
   await dialog.getByRole('button', { name: 'Rename E2E Folder', exact: true }).waitFor();
+  await audit('the folder manager');
   await create('Child', 'E2E Folder');
   await dialog.getByRole('button', { name: 'Rename E2E Folder/Child', exact: true }).waitFor();
   let server = await serverFolders();
@@ -902,6 +903,13 @@ async function audit(name) {
 test('axe-core finds no serious or critical problems on any screen', async () => {
   await openMessage(inFolder('INBOX').find((m) => m.has_attachment).subject);
   await audit('an open message');
+  // The list in conversation view, with a search running.
+  await page.getByRole('button', { name: 'Conversations', exact: true }).click();
+  await page.getByLabel('Search messages').fill('lunch');
+  await page.locator('.message-row.reply').first().waitFor();
+  await audit('conversations and search');
+  await page.getByLabel('Search messages').fill('');
+  await page.getByRole('button', { name: 'Conversations', exact: true }).click();
   await page.locator('#message-list').focus();
   await page.keyboard.press('u');
   await audit('the mailbox');
