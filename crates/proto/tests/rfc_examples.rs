@@ -48,6 +48,12 @@ const KNOWN_GAPS: &[(&str, &str, &str)] = &[
         "response code USEATTR (RFC 6154 section 3) falls back to Code::Other",
     ),
     (
+        "rfc9051",
+        "* OK [UIDVALIDITY 9877410381] UIDs valid",
+        "the RFC's own value exceeds u32 (UIDVALIDITY is an nz-number, 32 bits): Code::Other; \
+         decide whether to widen Code::UidValidity or keep this raw",
+    ),
+    (
         "rfc9208",
         "* STATUS INBOX (MESSAGES 12 DELETED 4 DELETED-STORAGE 8)",
         "STATUS item DELETED-STORAGE (RFC 9208 section 4.1.4) falls back to StatusItem::Other",
