@@ -179,7 +179,18 @@ const hostile = [
 
 // A 1×1 PNG.
 const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const fromNews = (mail) => mail.replace('From: Mallory <mallory@evil.test>', 'From: News <news@remote.test>');
 const specimens = [
+  fromNews(htmlMail('Newsletter one', `<p>First issue</p><img src="http://remote.test/news1.png" alt="n1" width="10" height="10">`)),
+  fromNews(htmlMail('Newsletter two', `<p>Second issue, see https://example.org/two</p><img src="http://remote.test/news2.png" alt="n2" width="10" height="10">`)),
+  crlf(`From: Ann <ann@example.com>
+To: demo@example.com
+Subject: Plain links
+Date: Mon, 2 Jun 2025 13:00:00 +0000
+Content-Type: text/plain; charset=utf-8
+
+Read https://example.org/read-me. Or write to mailto:ann@example.com, but not javascript:alert(1).
+`),
   htmlMail('Styled mail', `<style>.sheet{color:rgb(1, 2, 3)}</style><p class="sheet">Styled by a sheet</p><p style="color: rgb(4, 5, 6)">Styled inline</p>`),
   htmlMail('Remote image', `<p>Hello remote</p><img src="http://remote.test/pixel.png" alt="pixel" width="10" height="10">`),
   crlf(`From: Ann <ann@example.com>
@@ -314,6 +325,18 @@ test('a wrong password is reported in words, and nothing is remembered', async (
   assert.match((await alert.innerText()).toLowerCase(), /password|user name|username|credentials/);
   const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
   assert.ok(!stored.includes('not-the-password'), `the password reached localStorage: ${stored}`);
+});
+
+test('a provider preset fills in the server settings and says what to know', async () => {
+  await page.goto(url);
+  await page.getByLabel('Provider').selectOption({ label: 'Gmail' });
+  assert.equal(await page.getByLabel('Server', { exact: true }).inputValue(), 'imap.gmail.com');
+  assert.equal(await page.getByLabel('Port', { exact: true }).inputValue(), '993');
+  assert.equal(await page.getByLabel('Security', { exact: true }).inputValue(), 'tls');
+  await page.getByText('app password').waitFor();
+  // Typing another server turns the choice back to "Other".
+  await page.getByLabel('Server', { exact: true }).fill('mail.example.net');
+  assert.equal(await page.getByLabel('Provider').inputValue(), '');
 });
 
 test('sign in shows the folders and the INBOX, newest first, unread in bold', async () => {
@@ -480,6 +503,36 @@ test('remote images stay blocked until allowed for that message', async () => {
   await page.getByRole('status').filter({ hasText: 'blocked' }).waitFor();
   await page.waitForTimeout(300);
   assert.deepEqual(remoteHits, hitsBefore, 'allowing one message allowed only that one');
+});
+
+test('remote content allowed for a sender loads in all of their mail, and is remembered', async () => {
+  await openMessage('Newsletter one');
+  const bar = page.getByRole('status').filter({ hasText: 'blocked' });
+  await bar.waitFor();
+  assert.ok(!remoteHits.some((h) => h.startsWith('/remote/news')), 'nothing loaded before allowing');
+  await page.getByRole('button', { name: 'Always from news@remote.test' }).click();
+  await bar.waitFor({ state: 'detached' });
+  await eventually(() => remoteHits.includes('/remote/news1.png'), 10_000, 'news1 loaded');
+  await openMessage('Newsletter two');
+  await eventually(() => remoteHits.includes('/remote/news2.png'), 10_000, 'news2 loaded without asking');
+  assert.equal(await bar.count(), 0, 'no blocked bar for a trusted sender');
+  const stored = await page.evaluate(() => localStorage.getItem('webimap.trusted-senders'));
+  assert.deepEqual(JSON.parse(stored), ['news@remote.test']);
+  // Mail from anyone else stays blocked.
+  await openMessage('Remote image');
+  await bar.waitFor();
+});
+
+test('links in plain text mail are clickable, and only web and mail links', async () => {
+  await openMessage('Plain links');
+  const body = page.getByRole('article').locator('pre.message-body');
+  await body.waitFor();
+  const hrefs = await body.locator('a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')]));
+  assert.deepEqual(hrefs, [
+    ['https://example.org/read-me', 'https://example.org/read-me', 'noopener noreferrer nofollow'],
+    ['mailto:ann@example.com', 'mailto:ann@example.com', 'noopener noreferrer nofollow'],
+  ]);
+  assert.match(await body.innerText(), /not javascript:alert\(1\)\./);
 });
 
 test('inline cid: images are shown from the message, and HTML can be switched to text', async () => {

@@ -15,6 +15,7 @@ mod clock;
 mod components;
 mod format;
 mod hooks;
+mod links;
 mod mail_html;
 mod pages;
 mod services;

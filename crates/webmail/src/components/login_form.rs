@@ -3,7 +3,10 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::state::settings::{Security, Settings};
+use crate::state::{
+    presets::{self, PRESETS},
+    settings::{Security, Settings},
+};
 
 /// Props of [`LoginForm`].
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -65,6 +68,17 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
             }
         })
     };
+    let on_preset = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(preset) = presets::by_id(&value) {
+                let mut next = (*form).clone();
+                preset.apply(&mut next);
+                form.set(next);
+            }
+        })
+    };
     let on_password = {
         let password = password.clone();
         Callback::from(move |e: InputEvent| {
@@ -89,10 +103,24 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
     };
 
     let security = form.security;
+    let preset = presets::matching(&form);
     html! {
         <form class="login-form" {onsubmit} novalidate=true aria-busy={props.busy.to_string()}>
             <fieldset disabled={props.busy}>
                 <legend class="visually-hidden">{ "Sign in to your IMAP server" }</legend>
+                <div class="field">
+                    <label for="provider">{ "Provider" }</label>
+                    <select id="provider" name="provider" onchange={on_preset}
+                        aria-describedby={preset.is_some().then_some("provider-note")}>
+                        <option value="" selected={preset.is_none()}>{ "Other: enter the server below" }</option>
+                        { for PRESETS.iter().map(|p| html! {
+                            <option value={p.id} selected={preset == Some(p)}>{ p.label }</option>
+                        }) }
+                    </select>
+                    if let Some(p) = preset {
+                        <p class="hint" id="provider-note">{ p.note }</p>
+                    }
+                </div>
                 <div class="field">
                     <label for="server">{ "Server" }</label>
                     <input id="server" name="server" type="text" autocomplete="off" spellcheck="false"

@@ -9,7 +9,7 @@ use super::{
     status::{Loading, PaneError},
 };
 use crate::{
-    clock, format, mail_html,
+    clock, format, links, mail_html,
     state::{
         loadable::Loadable,
         message::{BodyView, Reading},
@@ -27,6 +27,10 @@ pub(crate) struct MessageViewProps {
     pub(crate) on_view: Callback<BodyView>,
     /// "Show remote content" (the message's UID).
     pub(crate) on_allow_remote: Callback<u32>,
+    /// Senders whose mail always loads remote content.
+    pub(crate) trusted_senders: std::rc::Rc<std::collections::BTreeSet<String>>,
+    /// Remote content was allowed for every message from this address.
+    pub(crate) on_trust_sender: Callback<String>,
     /// An attachment's download button.
     pub(crate) on_download: Callback<AttachmentInfo>,
     /// An attached message's "View" button (its section).
@@ -77,14 +81,17 @@ fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
         (None, None) => None,
     };
     let reading = &props.reading;
+    let sender = s.from.first().map(|a| a.email.to_lowercase());
+    let trusted = sender
+        .as_ref()
+        .is_some_and(|a| props.trusted_senders.contains(a));
+    let remote = reading.remote_allowed == Some(uid) || trusted;
     let show_html = message.html.is_some() && reading.view == BodyView::Html;
-    let safe = message.html.as_ref().filter(|_| show_html).map(|h| {
-        mail_html::prepare(
-            h,
-            &reading.inline_images,
-            reading.remote_allowed == Some(uid),
-        )
-    });
+    let safe = message
+        .html
+        .as_ref()
+        .filter(|_| show_html)
+        .map(|h| mail_html::prepare(h, &reading.inline_images, remote));
     let view_button = |view: BodyView, label: &'static str| {
         let on = reading.view == view;
         html! {
@@ -96,10 +103,10 @@ fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
         (Some(safe), _) => html! {
             // A new frame for each message and each remote-content choice: no document
             // state carries over.
-            <HtmlFrame key={format!("{uid}-{}", reading.remote_allowed == Some(uid))}
+            <HtmlFrame key={format!("{uid}-{remote}")}
                 document={AttrValue::from(safe.document.clone())} title="Message content" />
         },
-        (None, Some(text)) => html! { <pre class="message-body">{ text.clone() }</pre> },
+        (None, Some(text)) => plain_text(text),
         (None, None) => html! { <p class="pane-empty">{ "This message has no text to show." }</p> },
     };
     html! {
@@ -129,6 +136,12 @@ fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
                     <button type="button" class="button secondary" onclick={props.on_allow_remote.reform(move |_: MouseEvent| uid)}>
                         { "Show remote content" }
                     </button>
+                    if let Some(address) = sender.filter(|a| !a.is_empty()) {
+                        <button type="button" class="button secondary"
+                            onclick={props.on_trust_sender.reform(move |_: MouseEvent| address.clone())}>
+                            { format!("Always from {}", s.from[0].email) }
+                        </button>
+                    }
                 </div>
             }
             { body }
@@ -141,6 +154,20 @@ fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
                 </section>
             }
         </article>
+    }
+}
+
+/// Plain text with its links clickable (opened in a new tab, without a referrer).
+fn plain_text(text: &str) -> Html {
+    html! {
+        <pre class="message-body">
+            { for links::pieces(text).into_iter().map(|piece| match piece {
+                links::Piece::Text(t) => html! { { t } },
+                links::Piece::Link { text, href } => html! {
+                    <a {href} target="_blank" rel="noopener noreferrer nofollow">{ text }</a>
+                },
+            }) }
+        </pre>
     }
 }
 

@@ -53,6 +53,8 @@ pub(crate) struct MailboxHandle {
     pub(crate) set_mark_read_on_open: Callback<bool>,
     /// Creates, renames, deletes, shows or hides a folder.
     pub(crate) manage_folder: Callback<FolderChange>,
+    /// Lets every message from this address load remote content (remembered).
+    pub(crate) trust_sender: Callback<String>,
 }
 
 /// What the background tasks of the mailbox need.
@@ -103,6 +105,7 @@ impl Tasks {
 pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> MailboxHandle {
     let state = use_reducer(|| Mailbox {
         mark_read_on_open: services::browser::load_mark_read_on_open(),
+        trusted_senders: Rc::new(services::browser::load_trusted_senders()),
         ..Mailbox::default()
     });
     let toasts: Rc<Cell<u32>> = (*use_memo((), |()| Rc::new(Cell::new(0_u32)))).clone();
@@ -439,6 +442,17 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         })
     };
 
+    let trust_sender = {
+        let dispatcher = state.dispatcher();
+        let trusted = state.trusted_senders.clone();
+        Callback::from(move |address: String| {
+            let mut all = (*trusted).clone();
+            all.insert(address.to_lowercase());
+            services::browser::save_trusted_senders(&all);
+            dispatcher.dispatch(MailboxAction::SenderTrusted(address));
+        })
+    };
+
     let set_mark_read_on_open = {
         let dispatcher = state.dispatcher();
         Callback::from(move |on: bool| {
@@ -505,6 +519,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         undo,
         set_mark_read_on_open,
         manage_folder,
+        trust_sender,
     }
 }
 

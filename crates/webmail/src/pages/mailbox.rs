@@ -267,6 +267,8 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     reading={state.reading.clone()}
                     on_view={act.reform(MailboxAction::BodyViewChanged)}
                     on_allow_remote={act.reform(MailboxAction::RemoteAllowed)}
+                    trusted_senders={state.trusted_senders.clone()}
+                    on_trust_sender={mailbox.trust_sender.clone()}
                     on_download={mailbox.download.clone()}
                     on_view_attached={mailbox.view_attached.clone()}
                     on_view_source={mailbox.view_source.clone()}

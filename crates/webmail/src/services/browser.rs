@@ -117,6 +117,8 @@ pub(crate) fn save_layout(widths: (u32, u32)) {
 }
 
 const MARK_READ_KEY: &str = "webimap.markReadOnOpen";
+/// Where the senders trusted with remote content are remembered.
+const TRUSTED_SENDERS_KEY: &str = "webimap.trusted-senders";
 
 /// Whether opening a message marks it read (the default) or the user turned that off.
 pub(crate) fn load_mark_read_on_open() -> bool {
@@ -135,6 +137,27 @@ pub(crate) fn save_mark_read_on_open(on: bool) {
     }
     if let Some(storage) = storage() {
         let _ = storage.set_item(MARK_READ_KEY, if on { "true" } else { "false" });
+    }
+}
+
+/// The senders whose mail may load remote content (addresses, lower case).
+pub(crate) fn load_trusted_senders() -> std::collections::BTreeSet<String> {
+    if !cfg!(target_arch = "wasm32") {
+        return Default::default();
+    }
+    storage()
+        .and_then(|s| s.get_item(TRUSTED_SENDERS_KEY).ok()?)
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default()
+}
+
+/// Remembers the senders whose mail may load remote content.
+pub(crate) fn save_trusted_senders(senders: &std::collections::BTreeSet<String>) {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(senders)) {
+        let _ = storage.set_item(TRUSTED_SENDERS_KEY, &json);
     }
 }
 

@@ -69,6 +69,8 @@ pub(crate) struct Mailbox {
     pub(crate) toast: Option<Toast>,
     /// Whether opening a message marks it read.
     pub(crate) mark_read_on_open: bool,
+    /// Senders (addresses, lower case) whose mail always loads remote content.
+    pub(crate) trusted_senders: Rc<std::collections::BTreeSet<String>>,
 }
 
 impl Mailbox {
@@ -276,6 +278,8 @@ pub(crate) enum MailboxAction {
     BodyViewChanged(BodyView),
     /// The user allowed remote content for message `uid`.
     RemoteAllowed(u32),
+    /// The user allowed remote content for every message from this address.
+    SenderTrusted(String),
     /// An inline image of message `uid` arrived.
     InlineImageLoaded {
         /// The message.
@@ -480,6 +484,9 @@ impl Reducible for Mailbox {
                     return self;
                 }
                 next.reading.remote_allowed = Some(uid);
+            }
+            MailboxAction::SenderTrusted(address) => {
+                Rc::make_mut(&mut next.trusted_senders).insert(address.to_lowercase());
             }
             MailboxAction::InlineImageLoaded {
                 uid,
@@ -753,6 +760,16 @@ mod tests {
             total: Some(9),
         });
         assert_eq!(s.syncing, None);
+    }
+
+    #[test]
+    fn trusted_senders_are_kept_in_lower_case_across_messages() {
+        let s = run(vec![
+            MailboxAction::SenderTrusted("News@Remote.test".into()),
+            MailboxAction::MessageOpened(1),
+            MailboxAction::MessageOpened(2),
+        ]);
+        assert!(s.trusted_senders.contains("news@remote.test"));
     }
 
     #[test]

@@ -10,5 +10,6 @@ pub(crate) mod list;
 pub(crate) mod loadable;
 pub(crate) mod mailbox;
 pub(crate) mod message;
+pub(crate) mod presets;
 pub(crate) mod session;
 pub(crate) mod settings;
