@@ -84,18 +84,29 @@ impl Text {
         }
     }
 
-    /// The first `n` bytes of `src` (`n <= src.len()`). When `src` extends far enough, a
-    /// short text is copied as a fixed-size block (the inline buffer's bytes past `n` then
-    /// hold whatever followed in `src`; only the first `n` are ever read): no call to
-    /// `memcpy` and no stall reloading bytes just written in pieces.
-    #[inline]
-    pub(crate) fn from_prefix(src: &[u8], n: usize) -> Self {
-        if let (Ok(len), Some(block)) = (u8::try_from(n), src.first_chunk::<INLINE>())
+    /// Sets this text to the first `n` bytes of `src` (`n <= src.len()`), writing an inline
+    /// text in place (the parser fills texts already in their structure). When `src`
+    /// extends far enough, a short text is copied as one fixed-size block: the inline
+    /// buffer's bytes past `n` then hold whatever followed in `src` (only the first `n` are
+    /// ever read), and there is no call to `memcpy` nor a stall reloading bytes just
+    /// written in pieces.
+    #[inline(always)]
+    pub(crate) fn set_prefix(&mut self, src: &[u8], n: usize) {
+        if let (Ok(new_len), Some(block)) = (u8::try_from(n), src.first_chunk::<INLINE>())
             && n <= INLINE
         {
-            return Self(Repr::Inline { len, buf: *block });
+            if let Repr::Inline { len, buf } = &mut self.0 {
+                *len = new_len;
+                *buf = *block;
+            } else {
+                self.0 = Repr::Inline {
+                    len: new_len,
+                    buf: *block,
+                };
+            }
+            return;
         }
-        Self::from_slice(src.get(..n).unwrap_or(src))
+        *self = Self::from_slice(src.get(..n).unwrap_or(src));
     }
 
     /// The exact bytes.
@@ -358,8 +369,12 @@ mod tests {
         assert_eq!(Text::default(), Text::new(Vec::new()));
         let src: Vec<u8> = (0..40).collect();
         for n in 0..=40 {
-            assert_eq!(Text::from_prefix(&src, n), Text::from_slice(&src[..n]));
-            assert_eq!(Text::from_prefix(&src[..n], n).as_bytes(), &src[..n]);
+            for mut t in [Text::default(), Text::new(vec![7; 30])] {
+                t.set_prefix(&src, n);
+                assert_eq!(t.as_bytes(), &src[..n]);
+                t.set_prefix(&src[..n], n);
+                assert_eq!(t.as_bytes(), &src[..n]);
+            }
         }
     }
 }

@@ -128,6 +128,17 @@ pub(crate) fn word(i: In<'_>) -> R<'_, In<'_>> {
     take_while1(|b| !matches!(b, b' ' | b'(' | b')' | b']' | b'\r' | b'\n')).parse(i)
 }
 
+/// The entry of `names` (upper case) that `name` equals ignoring ASCII case, else empty.
+/// Unlike [`upper`] nothing is copied: the comparisons that follow read the constant.
+#[inline]
+pub(crate) fn known<'k>(name: &[u8], names: &[&'k [u8]]) -> &'k [u8] {
+    names
+        .iter()
+        .copied()
+        .find(|n| name.eq_ignore_ascii_case(n))
+        .unwrap_or(&[])
+}
+
 /// Upper-cases a short name into `buf` without allocating (names longer than the buffer
 /// come back empty, matching no known name).
 pub(crate) fn upper<'b>(name: &[u8], buf: &'b mut [u8; 24]) -> &'b [u8] {

@@ -6,8 +6,8 @@ use nom::{
 };
 
 use super::core::{
-    In, R, abort, any_value, crlf, fail, nil, nstring, number, number64, objectid, osp, paren_list,
-    quoted, quoted_raw, sp, string_start, upper,
+    In, R, abort, any_value, crlf, fail, known, nil, nstring, number, number64, objectid, osp,
+    paren_list, quoted, quoted_raw, sp, string_start,
 };
 use crate::types::{
     command::{Section, SectionKind},
@@ -18,7 +18,7 @@ use crate::types::{
 /// `(` item *(SP item) `)` after `* n FETCH `.
 pub(crate) fn fetch_items(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> {
     let (mut i, _) = tag("(").parse(i)?;
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(8);
     loop {
         (i, ()) = osp(i)?;
         if let Some(rest) = i.strip_prefix(b")") {
@@ -78,9 +78,30 @@ fn fetch_item(i: In<'_>, max_depth: usize) -> R<'_, FetchItem> {
     }
 }
 
+/// The FETCH item names `typed_item` knows without a section.
+const ITEM_NAMES: [&[u8]; 18] = [
+    b"UID",
+    b"FLAGS",
+    b"INTERNALDATE",
+    b"RFC822.SIZE",
+    b"ENVELOPE",
+    b"BODYSTRUCTURE",
+    b"BODY",
+    b"MODSEQ",
+    b"RFC822",
+    b"RFC822.HEADER",
+    b"RFC822.TEXT",
+    b"X-GM-MSGID",
+    b"X-GM-THRID",
+    b"X-GM-LABELS",
+    b"PREVIEW",
+    b"EMAILID",
+    b"THREADID",
+    b"SAVEDATE",
+];
+
 fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem> {
-    let mut buf = [0; 24];
-    let upper = upper(name, &mut buf);
+    let upper = known(name, &ITEM_NAMES);
     match upper {
         b"UID" => number.map(FetchItem::Uid).parse(v),
         b"FLAGS" => flag_list.map(FetchItem::Flags).parse(v),
@@ -424,7 +445,7 @@ mod cur {
                     && rest[n] == b'"'
                 {
                     *i = &rest[n + 1..];
-                    *out = Text::from_prefix(rest, n);
+                    out.set_prefix(rest, n);
                     return Ok(());
                 }
                 *out = nom(i, quoted_raw(i)).map(text)?;
@@ -455,7 +476,7 @@ mod cur {
         if n == 0 {
             return Err(Stop::Error);
         }
-        *out = Text::from_prefix(i, n);
+        out.set_prefix(i, n);
         *i = &i[n..];
         Ok(())
     }

@@ -7,8 +7,8 @@ use nom::{
 
 use super::{
     core::{
-        In, R, any_value, astring, crlf, fail, lenient_string, line_rest, nil, nstring, number,
-        number64, objectid, osp, paren_list, quoted, sp, string_start, upper, word,
+        In, R, any_value, astring, crlf, fail, known, lenient_string, line_rest, nil, nstring,
+        number, number64, objectid, osp, paren_list, quoted, sp, string_start, upper, word,
     },
     fetch::{fetch_tail, flag_list},
 };
@@ -372,8 +372,7 @@ fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
     let (r, n) = number(i)?;
     let (r, ()) = sp(r)?;
     let (after, w) = take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'-').parse(r)?;
-    let mut buf = [0; 24];
-    let parsed = match upper(w, &mut buf) {
+    let parsed = match known(w, &[b"EXISTS", b"RECENT", b"EXPUNGE", b"FETCH"]) {
         b"EXISTS" => end(after, Data::Exists(n)),
         b"RECENT" => end(after, Data::Recent(n)),
         b"EXPUNGE" => end(after, Data::Expunge(n)),
