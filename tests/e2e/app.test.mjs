@@ -710,7 +710,15 @@ test('folders are created, renamed, hidden and deleted from the app, and the ser
   for (const name of ['E2E Folder/Renamed', 'E2E Folder']) {
     await dialog.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
     await dialog.getByRole('button', { name: 'Delete folder' }).click();
-    await eventually(async () => !(await serverFolders()).all.includes(name), 5000, `${name} deleted`);
+    // The app says it is done (or why not) before the server is asked.
+    await eventually(async () => {
+      const toast = await page.locator('.toast-region').innerText();
+      if (toast.includes('could not')) throw new Error(toast);
+      return toast.includes(`Folder ${name} deleted`);
+    }, 10_000, `the app deleting ${name}`);
+    const server = await serverFolders();
+    assert.ok(!server.all.includes(name), JSON.stringify(server));
+    assert.ok(!server.subscribed.includes(name), `no subscription left: ${JSON.stringify(server)}`);
   }
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });

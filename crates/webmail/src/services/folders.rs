@@ -36,11 +36,22 @@ pub(crate) async fn apply(conn: &Connection, op: &FolderOp) -> Result<(), UiErro
             Err(e) => Err(e),
         },
         FolderOp::Rename { from, to } => match client.rename_folder(from, to).await {
-            // Servers differ on whether subscriptions follow a rename: make it so.
-            Ok(()) => client.set_subscribed(to, true).await,
+            // Servers differ on whether subscriptions follow a rename: make it so, and
+            // leave no subscription to the old name behind.
+            Ok(()) => {
+                let _ = client.set_subscribed(from, false).await;
+                client.set_subscribed(to, true).await
+            }
             Err(e) => Err(e),
         },
-        FolderOp::Delete(name) => client.delete_folder(name).await,
+        FolderOp::Delete(name) => match client.delete_folder(name).await {
+            // A deleted folder's subscription would linger (RFC 3501 6.3.4).
+            Ok(()) => {
+                let _ = client.set_subscribed(name, false).await;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        },
         FolderOp::Subscribe { name, on } => client.set_subscribed(name, *on).await,
     };
     result.map_err(|e| session_error(&e))
