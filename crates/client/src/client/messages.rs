@@ -51,7 +51,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         &mut self,
         uids: SequenceSet,
     ) -> Result<Vec<MessageSummary>, ClientError> {
-        self.fetch_summary_items(uids, summary_attributes()).await
+        self.fetch_summary_items(uids, summary_attributes(), true)
+            .await
     }
 
     /// Summaries of the last `count` messages of the selected mailbox (by position, so
@@ -66,22 +67,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             return Ok(Vec::new());
         }
         let first = exists.saturating_sub(count - 1).max(1);
-        let response = self
-            .conn
-            .execute(Command::fetch(
-                SequenceSet::range(first, exists)?,
-                summary_attributes(),
-                false,
-            )?)
-            .await?;
-        Ok(response
-            .data
-            .into_iter()
-            .filter_map(|d| match d {
-                Data::Fetch { seq, items } => summary_from_items(seq, items).map(|(s, _)| s),
-                _ => None,
-            })
-            .collect())
+        self.fetch_summary_items(
+            SequenceSet::range(first, exists)?,
+            summary_attributes(),
+            false,
+        )
+        .await
     }
 
     /// Just the headers a list needs (UID, flags, envelope): the lightest way to sync a big
@@ -97,19 +88,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 FetchAttribute::Flags,
                 FetchAttribute::Envelope,
             ],
+            true,
         )
         .await
     }
 
+    /// Summaries from a FETCH of `set` (UIDs, or sequence numbers if not `uid`).
     async fn fetch_summary_items(
         &mut self,
-        uids: SequenceSet,
+        set: SequenceSet,
         items: Vec<FetchAttribute>,
+        uid: bool,
     ) -> Result<Vec<MessageSummary>, ClientError> {
-        let response = self
-            .conn
-            .execute(Command::fetch(uids, items, true)?)
-            .await?;
+        let response = self.conn.execute(Command::fetch(set, items, uid)?).await?;
         Ok(response
             .data
             .into_iter()

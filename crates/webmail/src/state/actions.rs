@@ -278,12 +278,8 @@ mod tests {
 
     fn folder(path: &str, special_use: Option<SpecialUse>) -> Folder {
         Folder {
-            name: MailboxName::from_display(path).unwrap(),
-            path: path.into(),
-            label: path.into(),
             special_use,
-            selectable: true,
-            ..Folder::default()
+            ..crate::state::fixtures::folder(path)
         }
     }
 

@@ -198,22 +198,13 @@ pub(crate) fn shown_folders(folders: &[Folder]) -> Vec<&Folder> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::fixtures::name;
 
     fn folder(path: &str, subscribed: Option<bool>) -> Folder {
         Folder {
-            name: MailboxName::from_display(path).unwrap(),
-            path: path.into(),
-            label: path.rsplit('/').next().unwrap().into(),
-            depth: path.matches('/').count(),
-            delimiter: Some('/'),
-            selectable: true,
             subscribed,
-            ..Folder::default()
+            ..crate::state::fixtures::folder(path)
         }
-    }
-
-    fn name(path: &str) -> MailboxName {
-        MailboxName::from_display(path).unwrap()
     }
 
     fn folders() -> Vec<Folder> {

@@ -604,16 +604,12 @@ impl Reducible for Mailbox {
 mod tests {
     use super::*;
 
+    use crate::state::fixtures::name;
+
     fn folder(path: &str, selectable: bool) -> Folder {
         Folder {
-            name: MailboxName::from_display(path).unwrap(),
-            path: path.into(),
-            label: path.rsplit('/').next().unwrap().into(),
-            depth: path.matches('/').count(),
-            delimiter: Some('/'),
-            special_use: None,
             selectable,
-            ..Folder::default()
+            ..crate::state::fixtures::folder(path)
         }
     }
 
@@ -643,10 +639,6 @@ mod tests {
             text_section: Some(vec![1]),
             ..MessageContent::default()
         }
-    }
-
-    fn name(path: &str) -> MailboxName {
-        MailboxName::from_display(path).unwrap()
     }
 
     fn run(actions: Vec<MailboxAction>) -> Rc<Mailbox> {

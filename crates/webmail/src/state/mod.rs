@@ -4,6 +4,8 @@
 pub(crate) mod actions;
 pub(crate) mod conversations;
 pub(crate) mod error;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub(crate) mod folders;
 pub(crate) mod keys;
 pub(crate) mod list;
