@@ -24,9 +24,13 @@ pub(crate) fn fetch_items(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> 
         if let Some(rest) = i.strip_prefix(b")") {
             return Ok((rest, items));
         }
-        let (rest, item) = fetch_item(i, max_depth)?;
-        items.push(item);
-        i = rest;
+        // Each item is parsed into its place in the `Vec` (an item is large: building it
+        // aside and moving it in costs more than parsing a small one).
+        items.push(FetchItem::Uid(0));
+        let Some(slot) = items.last_mut() else {
+            return fail(i);
+        };
+        i = fetch_item_to(i, max_depth, slot)?;
         match i.first() {
             Some(b' ' | b')') => {}
             // QUIRK: no space between items (`FLAGS (\Seen)UID 4`, seen from several
@@ -58,23 +62,72 @@ fn item_name(i: In<'_>) -> R<'_, In<'_>> {
     Ok((rest, &start[..start.len() - rest.len()]))
 }
 
-fn fetch_item(i: In<'_>, max_depth: usize) -> R<'_, FetchItem> {
+/// One item into `out`; returns the input after it.
+fn fetch_item_to<'a>(
+    i: In<'a>,
+    max_depth: usize,
+    out: &mut FetchItem,
+) -> Result<In<'a>, nom::Err<nom::error::Error<In<'a>>>> {
     let (after_name, name) = item_name(i)?;
     let (value, ()) = sp(after_name)?;
-    match typed_item(name, value, max_depth) {
-        Ok(ok) => Ok(ok),
+    match typed_item_to(name, value, max_depth, out) {
+        Ok(rest) => Ok(rest),
         Err(nom::Err::Failure(e)) => Err(nom::Err::Failure(e)),
         Err(_) => {
             // Unknown item, or a known one whose value did not parse: keep it raw.
             let (rest, raw) = any_value(value, 0, max_depth)?;
-            Ok((
-                rest,
-                FetchItem::Other {
-                    name: String::from_utf8_lossy(name).into_owned(),
-                    raw: Text::new(raw),
-                },
-            ))
+            *out = FetchItem::Other {
+                name: String::from_utf8_lossy(name).into_owned(),
+                raw: Text::new(raw),
+            };
+            Ok(rest)
         }
+    }
+}
+
+/// [`typed_item`] into `out`, the common items written in place.
+fn typed_item_to<'a>(
+    name: In<'a>,
+    v: In<'a>,
+    max_depth: usize,
+    out: &mut FetchItem,
+) -> Result<In<'a>, nom::Err<nom::error::Error<In<'a>>>> {
+    let upper = known(name, &ITEM_NAMES);
+    let body_into = |out: &mut FetchItem| -> Result<In<'a>, _> {
+        let (FetchItem::BodyStructure(b) | FetchItem::Body(b)) = out else {
+            return fail(v).map(|(r, ())| r);
+        };
+        let mut c = v;
+        match cur::body_to(&mut c, 0, max_depth, b) {
+            Ok(()) => Ok(c),
+            Err(stop) => stop.into_nom(c).map(|(r, ())| r),
+        }
+    };
+    match upper {
+        b"UID" => number(v).map(|(r, n)| {
+            *out = FetchItem::Uid(n);
+            r
+        }),
+        b"RFC822.SIZE" => number64(v).map(|(r, n)| {
+            *out = FetchItem::Rfc822Size(n);
+            r
+        }),
+        b"ENVELOPE" => envelope(v).map(|(r, e)| {
+            *out = FetchItem::Envelope(e);
+            r
+        }),
+        b"BODYSTRUCTURE" => {
+            *out = FetchItem::BodyStructure(cur::placeholder());
+            body_into(out)
+        }
+        b"BODY" => {
+            *out = FetchItem::Body(cur::placeholder());
+            body_into(out)
+        }
+        _ => typed_item(name, v, max_depth).map(|(r, item)| {
+            *out = item;
+            r
+        }),
     }
 }
 
