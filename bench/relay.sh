@@ -10,6 +10,9 @@
 # only (5,000 Python processes would not fit a shared machine).
 #
 # Usage: bench/relay.sh [OUTPUT_FILE]   (default: bench/results/relay-<date>.txt)
+#        bench/relay.sh --throughput [ROUNDS]   (only up/down for direct, relay and websocat,
+#                                               ROUNDS times each (default 3), nothing saved)
+# Builds into $CARGO_TARGET_DIR (default target/).
 # Installs websocat (crates.io) and websockify (PyPI) at pinned versions if absent.
 # Bounded: every phase of the client has a deadline; all servers are stopped on exit.
 set -euo pipefail
@@ -20,8 +23,13 @@ WEBSOCKIFY_VERSION=0.13.0
 BASE_PORT=${BASE_PORT:-21000}
 
 cd "$(dirname "$0")/.."
-OUT=${1:-bench/results/relay-$(date -u +%F).txt}
-mkdir -p "$(dirname "$OUT")"
+THROUGHPUT_ONLY=
+if [ "${1:-}" = --throughput ]; then
+  THROUGHPUT_ONLY=${2:-3}
+else
+  OUT=${1:-bench/results/relay-$(date -u +%F).txt}
+  mkdir -p "$(dirname "$OUT")"
+fi
 
 if ! command -v websocat >/dev/null; then
   # websocat 1.14.0's own lock file pins traitobject 0.1.0, which no longer compiles
@@ -34,8 +42,9 @@ if ! command -v websockify >/dev/null; then
 fi
 
 cargo build --release -p webimap-relay --bin webimap-relay --example relay_bench
-RELAY=target/release/webimap-relay
-CLIENT=target/release/examples/relay_bench
+TARGET_DIR=${CARGO_TARGET_DIR:-target}
+RELAY=$TARGET_DIR/release/webimap-relay
+CLIENT=$TARGET_DIR/release/examples/relay_bench
 
 ulimit -n "$(ulimit -Hn)"
 
@@ -91,9 +100,23 @@ for port in "$ECHO" "$SINK" "$SOURCE" "$P_RELAY" $((P_WS + 1)) $((P_WS + 2)) $((
   wait_port "$port"
 done
 
-RAW=$(mktemp)
 url() { echo "ws://127.0.0.1:$1/"; }
 relay_url() { echo "ws://127.0.0.1:$P_RELAY/relay?host=127.0.0.1&port=$1"; }
+
+if [ -n "$THROUGHPUT_ONLY" ]; then
+  # Quick iteration on throughput: the same client phases as below, repeated, in turn.
+  for round in $(seq 1 "$THROUGHPUT_ONLY"); do
+    for t in "direct tcp:127.0.0.1:$SINK tcp:127.0.0.1:$SOURCE" \
+      "relay $(relay_url "$SINK") $(relay_url "$SOURCE")" \
+      "websocat $(url $((P_WS + 2))) $(url $((P_WS + 3)))"; do
+      set -- $t
+      echo "round $round $1: up $("$CLIENT" up "$2") down $("$CLIENT" down "$3")"
+    done
+  done
+  exit 0
+fi
+
+RAW=$(mktemp)
 
 echo "direct..." >&2
 "$CLIENT" run direct "tcp:127.0.0.1:$ECHO" "tcp:127.0.0.1:$SINK" "tcp:127.0.0.1:$SOURCE" >>"$RAW"

@@ -10,7 +10,7 @@
 //! Modules: [`assets`] (serving the web app), [`config`] (command line, TOML file and validated settings), [`policy`] (the
 //! pure decision whether a connection may be made), [`limits`] (connection, size and time
 //! caps), [`token`] (shared-secret tokens), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
-//! pump), [`server`] (the HTTP router).
+//! pump), `ws` (the tunnel's WebSocket framing), [`server`] (the HTTP router).
 
 #![forbid(unsafe_code)]
 #![deny(missing_debug_implementations)]
@@ -26,6 +26,7 @@ pub mod server;
 pub mod tls;
 pub mod token;
 mod tunnel;
+mod ws;
 
 use std::{future::Future, io, sync::Arc, time::Duration};
 

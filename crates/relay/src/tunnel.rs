@@ -7,23 +7,27 @@
 use std::{
     fmt,
     net::{IpAddr, SocketAddr},
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
     time::Duration,
 };
 
 use axum::{
-    body::Bytes,
-    extract::{
-        ConnectInfo, FromRequestParts, Query, Request, State,
-        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
-    },
-    http::{StatusCode, header},
+    extract::{ConnectInfo, Query, Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
-use bytes::BytesMut;
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use bytes::Bytes;
+use hyper_util::rt::TokioIo;
 use serde::Deserialize;
-use tokio::{io::AsyncWriteExt, net::TcpStream, time::Instant};
+use tokio::{
+    io::{AsyncRead, AsyncWriteExt},
+    net::TcpStream,
+    sync::Notify,
+    time::Instant,
+};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -33,11 +37,12 @@ use crate::{
     policy::{self, ConnectRequest, Decision, Host, Reason, Target, TargetError},
     server::AppState,
     token::{self, Presented},
+    ws,
 };
 
 /// Close code for a failed upstream: 1011 "internal error". (1014 "bad gateway" would fit
 /// better, but some WebSocket clients, tungstenite among them, reject it as reserved.)
-const CLOSE_UPSTREAM_FAILED: u16 = close_code::ERROR;
+const CLOSE_UPSTREAM_FAILED: u16 = ws::code::ERROR;
 /// Smallest read from the server (grows towards `read_chunk_size` during bulk transfers).
 const MIN_READ: usize = 16 << 10;
 /// Bound on sending the final close frame and shutting the TCP side.
@@ -178,44 +183,141 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
             return (status, format!("{exceeded}\n")).into_response();
         }
     };
-    let ws = match WebSocketUpgrade::from_request_parts(&mut parts, &state).await {
-        Ok(ws) => ws,
-        Err(rejection) => {
+    let accept = match check_upgrade(&parts) {
+        Ok(accept) => accept,
+        Err((status, rejection)) => {
             tracing::info!(%client, %rejection, "relay request without WebSocket upgrade");
-            return rejection.into_response();
+            return (status, format!("{rejection}\n")).into_response();
         }
     };
+    let Some(on_upgrade) = parts.extensions.remove::<hyper::upgrade::OnUpgrade>() else {
+        tracing::info!(%client, "relay request on a connection that cannot be upgraded");
+        return (StatusCode::UPGRADE_REQUIRED, "connection not upgradable\n").into_response();
+    };
+    let Ok(accept) = HeaderValue::from_str(&accept) else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // Select `webimap` if offered; a `webimap.token.…` value is never echoed.
+    let offered = has_token(
+        &parts.headers,
+        header::SEC_WEBSOCKET_PROTOCOL,
+        token::PROTOCOL,
+    );
 
     let target = request.target;
     let span = tracing::info_span!("tunnel", %client, %target, %rule);
-    let limits = &state.config().limits;
-    let failed_span = span.clone();
     let tunnels = state.tunnels().clone();
     let task_state = state.clone();
-    // Select `webimap` if offered; a `webimap.token.…` value is never echoed.
-    ws.protocols([token::PROTOCOL])
-        .max_message_size(limits.max_message_size)
-        .read_buffer_size(limits.ws_read_buffer_size)
-        // Every send is flushed at once; nothing to gather.
-        .write_buffer_size(0)
-        .max_frame_size(limits.max_frame_size)
-        .on_failed_upgrade(move |error| {
-            failed_span.in_scope(|| tracing::info!(%error, "WebSocket upgrade failed"));
+    tokio::spawn(
+        tunnels.track_future(
+            async move {
+                match on_upgrade.await {
+                    Ok(upgraded) => run_tunnel(upgraded, upstream, task_state, slot).await,
+                    Err(error) => tracing::info!(%error, "WebSocket upgrade failed"),
+                }
+            }
+            .instrument(span),
+        ),
+    );
+    let mut response = Response::new(axum::body::Body::empty());
+    *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
+    let headers = response.headers_mut();
+    headers.insert(header::CONNECTION, HeaderValue::from_static("upgrade"));
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    if offered {
+        headers.insert(
+            header::SEC_WEBSOCKET_PROTOCOL,
+            HeaderValue::from_static(token::PROTOCOL),
+        );
+    }
+    response
+}
+
+/// Whether any `name` header lists `token` (comma-separated, any case).
+fn has_token(headers: &HeaderMap, name: header::HeaderName, token: &str) -> bool {
+    headers.get_all(name).iter().any(|value| {
+        value.to_str().is_ok_and(|value| {
+            value
+                .split(',')
+                .any(|item| item.trim().eq_ignore_ascii_case(token))
         })
-        .on_upgrade(move |socket| {
-            tunnels.track_future(run_tunnel(socket, upstream, task_state, slot).instrument(span))
-        })
+    })
+}
+
+/// Checks the WebSocket handshake (RFC 6455 §4.2.1); the `Sec-WebSocket-Accept` value, or
+/// the status and reason of the refusal.
+fn check_upgrade(parts: &Parts) -> Result<String, (StatusCode, &'static str)> {
+    let headers = &parts.headers;
+    if !has_token(headers, header::CONNECTION, "upgrade") {
+        return Err((
+            StatusCode::UPGRADE_REQUIRED,
+            "Connection header did not include 'upgrade'",
+        ));
+    }
+    if !has_token(headers, header::UPGRADE, "websocket") {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "Upgrade header did not include 'websocket'",
+        ));
+    }
+    if headers
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .map(HeaderValue::as_bytes)
+        != Some(b"13")
+    {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Version header missing or not 13",
+        ));
+    }
+    match headers.get(header::SEC_WEBSOCKET_KEY) {
+        Some(key) => Ok(ws::accept_key(key.as_bytes())),
+        None => Err((StatusCode::BAD_REQUEST, "Sec-WebSocket-Key header missing")),
+    }
 }
 
 async fn run_tunnel(
-    socket: WebSocket,
+    upgraded: hyper::upgrade::Upgraded,
     upstream: Result<Vec<SocketAddr>, String>,
     state: AppState,
-    _slot: Slot,
+    slot: Slot,
 ) {
+    let limits = &state.config().limits;
+    let read_limits = ws::ReadLimits {
+        read_size: limits.ws_read_buffer_size,
+        max_frame: limits.max_frame_size,
+        max_message: limits.max_message_size,
+    };
+    // The plain listener's socket itself (its halves need no lock); TLS as a split stream.
+    match upgraded.downcast::<TokioIo<TcpStream>>() {
+        Ok(parts) => {
+            let (read, write) = parts.io.into_inner().into_split();
+            let reader = ws::Reader::new(read, parts.read_buf, read_limits);
+            let writer = ws::Writer::new(write);
+            tunnel(reader, writer, upstream, &state, slot).await;
+        }
+        Err(upgraded) => {
+            let (read, write) = tokio::io::split(TokioIo::new(upgraded));
+            let reader = ws::Reader::new(read, Bytes::new(), read_limits);
+            let writer = ws::Writer::new(write);
+            tunnel(reader, writer, upstream, &state, slot).await;
+        }
+    }
+}
+
+async fn tunnel<R, W>(
+    reader: ws::Reader<R>,
+    mut writer: ws::Writer<W>,
+    upstream: Result<Vec<SocketAddr>, String>,
+    state: &AppState,
+    _slot: Slot,
+) where
+    R: AsyncRead + Unpin + Send,
+    W: ws::ClientWrite,
+{
     let metrics = state.metrics();
     let _open = metrics.tunnel_opened();
-    let (mut ws_tx, ws_rx) = socket.split();
     let connected = match upstream {
         Ok(addrs) => connect(&addrs, state.config().connect_timeout).await,
         Err(error) => Err(std::io::Error::new(std::io::ErrorKind::NotFound, error)),
@@ -225,7 +327,7 @@ async fn run_tunnel(
         Err(error) => {
             tracing::warn!(%error, "upstream unreachable");
             metrics.upstream_failed();
-            close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream unreachable").await;
+            close_client(&mut writer, CLOSE_UPSTREAM_FAILED, "upstream unreachable").await;
             return;
         }
     };
@@ -240,8 +342,8 @@ async fn run_tunnel(
         ping_interval: limits.ping_interval,
     };
     let report = pump(
-        ws_tx,
-        ws_rx,
+        writer,
+        reader,
         upstream,
         &options,
         metrics,
@@ -328,31 +430,33 @@ pub(crate) struct PumpReport {
     pub(crate) bytes_to_client: u64,
 }
 
-/// Moves bytes between a WebSocket (as a sink and a stream of messages) and a TCP
-/// connection until either side closes, then closes the other.
+/// Moves bytes between the browser's WebSocket and a TCP connection until either side
+/// closes, then closes the other.
 ///
 /// Each binary message is written to `upstream` whole before the next is read, and each
-/// read from `upstream` (at most `read_chunk_size` bytes) is sent as one binary message
+/// read from `upstream` (at most `read_chunk_size` bytes) is sent as one binary frame
 /// before the next read: nothing is buffered beyond one chunk per direction, so a slow
-/// reader on either side slows the writer on the other. The read buffer is allocated only
-/// once the socket is readable and handed to the WebSocket as the frame (no copy), so an
-/// idle tunnel holds no buffer.
+/// reader on either side slows the writer on the other. The read buffer (or, when
+/// splicing, the pipe) exists only during bulk transfers, so an idle tunnel holds none.
+///
+/// Pings are answered with a pong (only the latest unanswered ping: a flood of pings costs
+/// at most one pong per frame sent); protocol errors close with 1002, oversized messages
+/// with 1009.
 ///
 /// Half-close: when the server ends its side (TCP EOF), the browser gets a close frame,
 /// but what the browser still sends until it answers that close (bounded by
 /// [`CLOSE_TIMEOUT`]) is delivered to the server before the relay ends the server's side.
-pub(crate) async fn pump<Si, St, E>(
-    mut ws_tx: Si,
-    mut ws_rx: St,
+pub(crate) async fn pump<R, W>(
+    mut ws_tx: ws::Writer<W>,
+    mut ws_rx: ws::Reader<R>,
     upstream: TcpStream,
     options: &PumpOptions,
     metrics: &Metrics,
     shutdown: CancellationToken,
 ) -> PumpReport
 where
-    Si: Sink<Message> + Unpin,
-    St: Stream<Item = Result<Message, E>> + Unpin,
-    E: fmt::Display,
+    R: AsyncRead + Unpin + Send,
+    W: ws::ClientWrite,
 {
     let (up_rx, mut up_tx) = upstream.into_split();
     let mut bytes_to_upstream = 0u64;
@@ -366,12 +470,17 @@ where
         last_data.store(ms, Ordering::Relaxed);
     };
     let upstream_eof = AtomicBool::new(false);
+    // The latest ping to answer, handed from the reading to the writing side.
+    let pong = Mutex::new(None::<Bytes>);
+    let pong_due = Notify::new();
+    let mut client_close = None::<u16>;
+    let mut violation = None::<(u16, &'static str)>;
 
     let ending = {
         let client_to_upstream = async {
             loop {
                 match ws_rx.next().await {
-                    Some(Ok(Message::Binary(data))) => {
+                    Ok(ws::Message::Binary(data)) => {
                         if let Err(error) = up_tx.write_all(&data).await {
                             tracing::debug!(%error, "write to upstream failed");
                             return Ending::UpstreamError;
@@ -380,15 +489,23 @@ where
                         bytes_to_upstream += data.len() as u64;
                         metrics.add_to_upstream(data.len());
                     }
-                    Some(Ok(Message::Text(_))) => return Ending::TextFrame,
-                    Some(Ok(Message::Close(_))) => return Ending::ClientClosed,
-                    // Pings are answered by the WebSocket layer; pongs need nothing.
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
-                    Some(Err(error)) => {
+                    Ok(ws::Message::Text) => return Ending::TextFrame,
+                    Ok(ws::Message::Close(code)) => {
+                        client_close = code;
+                        return Ending::ClientClosed;
+                    }
+                    Ok(ws::Message::Ping(data)) => {
+                        if let Ok(mut slot) = pong.lock() {
+                            *slot = Some(data);
+                        }
+                        pong_due.notify_one();
+                    }
+                    Ok(ws::Message::Pong) => {}
+                    Err(error) => {
                         tracing::debug!(%error, "WebSocket read failed");
+                        violation = error.close_code();
                         return Ending::ClientError;
                     }
-                    None => return Ending::ClientError,
                 }
             }
         };
@@ -415,8 +532,7 @@ where
                             tracing::debug!(%error, "upstream not readable");
                             return Ending::UpstreamError;
                         }
-                        let mut buf = BytesMut::with_capacity(next);
-                        match up_rx.try_read_buf(&mut buf) {
+                        match ws_tx.forward(up_rx.as_ref(), next).await {
                             Ok(0) => break,
                             Ok(n) => {
                                 if n >= next {
@@ -424,22 +540,32 @@ where
                                 } else if n < next / 4 {
                                     next = (next / 2).max(MIN_READ.min(chunk));
                                 }
-                                if ws_tx.send(Message::Binary(buf.freeze())).await.is_err() {
-                                    return Ending::ClientError;
-                                }
                                 touch();
                                 bytes_to_client += n as u64;
                                 metrics.add_to_client(n);
                             }
-                            Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
-                            Err(error) => {
+                            Err(ws::ForwardError::Upstream(error))
+                                if error.kind() == std::io::ErrorKind::WouldBlock => {}
+                            Err(ws::ForwardError::Upstream(error)) => {
                                 tracing::debug!(%error, "read from upstream failed");
                                 return Ending::UpstreamError;
+                            }
+                            Err(ws::ForwardError::Client(error)) => {
+                                tracing::debug!(%error, "write to client failed");
+                                return Ending::ClientError;
                             }
                         }
                     }
                     () = tick => {
-                        if ws_tx.send(Message::Ping(Bytes::new())).await.is_err() {
+                        if ws_tx.control(ws::OP_PING, &[]).await.is_err() {
+                            return Ending::ClientError;
+                        }
+                    }
+                    () = pong_due.notified() => {
+                        let data = pong.lock().ok().and_then(|mut slot| slot.take());
+                        if let Some(data) = data
+                            && ws_tx.control(ws::OP_PONG, &data).await.is_err()
+                        {
                             return Ending::ClientError;
                         }
                     }
@@ -448,7 +574,7 @@ where
             // Upstream EOF: close towards the browser, then give it time to answer while
             // its last frames still go upstream.
             upstream_eof.store(true, Ordering::Relaxed);
-            close_client(&mut ws_tx, close_code::NORMAL, "upstream closed").await;
+            close_client(&mut ws_tx, ws::code::NORMAL, "upstream closed").await;
             tokio::time::sleep(CLOSE_TIMEOUT).await;
             Ending::UpstreamClosed
         };
@@ -482,15 +608,28 @@ where
             close_client(&mut ws_tx, CLOSE_UPSTREAM_FAILED, "upstream error").await;
         }
         Ending::TextFrame => {
-            close_client(&mut ws_tx, close_code::POLICY, "binary frames only").await;
+            close_client(&mut ws_tx, ws::code::POLICY, "binary frames only").await;
         }
-        Ending::Shutdown => close_client(&mut ws_tx, close_code::AWAY, "relay shutting down").await,
-        Ending::Idle => close_client(&mut ws_tx, close_code::NORMAL, "idle timeout").await,
-        // The WebSocket layer answers the browser's close frame; flush that answer.
+        Ending::Shutdown => {
+            close_client(&mut ws_tx, ws::code::AWAY, "relay shutting down").await;
+        }
+        Ending::Idle => close_client(&mut ws_tx, ws::code::NORMAL, "idle timeout").await,
+        // Answer the browser's close frame with its code (RFC 6455 §5.5.1).
         Ending::ClientClosed => {
-            let _ = tokio::time::timeout(CLOSE_TIMEOUT, ws_tx.close()).await;
+            let payload = client_close.map(u16::to_be_bytes);
+            let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
+                let _ = ws_tx
+                    .control(ws::OP_CLOSE, payload.as_ref().map_or(&[][..], |p| &p[..]))
+                    .await;
+                let _ = ws_tx.shutdown().await;
+            })
+            .await;
         }
-        Ending::ClientError => {}
+        Ending::ClientError => {
+            if let Some((code, reason)) = violation {
+                close_client(&mut ws_tx, code, reason).await;
+            }
+        }
     }
     // TCP FIN towards the server; errors mean it is gone already. Dropping the halves
     // then closes the socket.
@@ -506,61 +645,35 @@ where
     }
 }
 
-/// Sends a close frame and closes the sink, bounded by [`CLOSE_TIMEOUT`]; errors mean the
-/// client is gone already.
-async fn close_client<Si>(ws_tx: &mut Si, code: u16, reason: &'static str)
-where
-    Si: Sink<Message> + Unpin,
-{
-    let frame = Message::Close(Some(CloseFrame {
-        code,
-        reason: reason.into(),
-    }));
+/// Sends a close frame and ends the browser connection's sending side, bounded by
+/// [`CLOSE_TIMEOUT`]; errors mean the client is gone already.
+async fn close_client<W: ws::ClientWrite>(ws_tx: &mut ws::Writer<W>, code: u16, reason: &str) {
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, async {
-        let _ = ws_tx.send(frame).await;
-        let _ = ws_tx.close().await;
+        let _ = ws_tx.close(code, reason).await;
+        let _ = ws_tx.shutdown().await;
     })
     .await;
 }
 
 #[cfg(test)]
 mod tests {
-    use std::convert::Infallible;
-
-    use futures::channel::mpsc;
-    use tokio::{
-        io::{AsyncReadExt, AsyncWriteExt},
-        net::TcpListener,
+    use futures::{
+        SinkExt, StreamExt,
+        stream::{SplitSink, SplitStream},
+    };
+    use tokio::{io::AsyncReadExt, net::TcpListener};
+    use tokio_tungstenite::{
+        WebSocketStream,
+        tungstenite::{Message, protocol::Role},
     };
 
     use super::*;
 
-    type ClientTx = mpsc::Sender<Result<Message, Infallible>>;
-    type ClientRx = mpsc::Receiver<Message>;
+    type Client = WebSocketStream<TcpStream>;
+    type ClientTx = SplitSink<Client, Message>;
+    type ClientRx = SplitStream<Client>;
 
-    /// Starts a pump between channels (the "browser") and a duplex pipe (the "server").
-    async fn start(
-        chunk: usize,
-        pipe: usize,
-    ) -> (
-        ClientTx,
-        ClientRx,
-        TcpStream,
-        CancellationToken,
-        tokio::task::JoinHandle<PumpReport>,
-    ) {
-        start_with(
-            PumpOptions {
-                read_chunk_size: chunk,
-                idle_timeout: Duration::from_secs(3600),
-                ping_interval: Duration::ZERO,
-            },
-            pipe,
-        )
-        .await
-    }
-
-    /// A connected loopback TCP pair: the relay's end, the server's end.
+    /// A connected loopback TCP pair: the connecting end, the accepted end.
     async fn tcp_pair() -> (TcpStream, TcpStream) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -568,9 +681,9 @@ mod tests {
         (relay.expect("connect"), server.expect("accept").0)
     }
 
-    async fn start_with(
-        options: PumpOptions,
-        _pipe: usize,
+    /// Starts a pump between a tungstenite client (the "browser") and a TCP server end.
+    async fn start(
+        chunk: usize,
     ) -> (
         ClientTx,
         ClientRx,
@@ -578,47 +691,75 @@ mod tests {
         CancellationToken,
         tokio::task::JoinHandle<PumpReport>,
     ) {
-        let (client_tx, relay_rx) = mpsc::channel(1);
-        let (relay_tx, client_rx) = mpsc::channel(1);
-        let (relay_end, server_end) = tcp_pair().await;
+        start_with(PumpOptions {
+            read_chunk_size: chunk,
+            idle_timeout: Duration::from_secs(3600),
+            ping_interval: Duration::ZERO,
+        })
+        .await
+    }
+
+    async fn start_with(
+        options: PumpOptions,
+    ) -> (
+        ClientTx,
+        ClientRx,
+        TcpStream,
+        CancellationToken,
+        tokio::task::JoinHandle<PumpReport>,
+    ) {
+        let (browser, relay_side) = tcp_pair().await;
+        let (relay_up, server_end) = tcp_pair().await;
+        let (read, write) = relay_side.into_split();
+        let limits = ws::ReadLimits {
+            read_size: 4096,
+            max_frame: 1 << 20,
+            max_message: 1 << 20,
+        };
+        let reader = ws::Reader::new(read, Bytes::new(), limits);
+        let writer = ws::Writer::new(write);
         let token = CancellationToken::new();
         let cancel = token.clone();
         let handle = tokio::spawn(async move {
             let metrics = Metrics::default();
-            pump(relay_tx, relay_rx, relay_end, &options, &metrics, cancel).await
+            pump(writer, reader, relay_up, &options, &metrics, cancel).await
         });
+        let client = WebSocketStream::from_raw_socket(browser, Role::Client, None).await;
+        let (client_tx, client_rx) = client.split();
         (client_tx, client_rx, server_end, token, handle)
     }
 
-    fn close_code_of(msg: Option<Message>) -> Option<u16> {
+    fn close_code_of(msg: Option<Result<Message, impl fmt::Debug>>) -> Option<u16> {
         match msg {
-            Some(Message::Close(Some(frame))) => Some(frame.code),
+            Some(Ok(Message::Close(Some(frame)))) => Some(frame.code.into()),
             _ => None,
         }
     }
 
+    fn binary(data: &'static [u8]) -> Message {
+        Message::binary(Bytes::from_static(data))
+    }
+
     #[tokio::test]
     async fn bytes_flow_both_ways_and_upstream_eof_closes_client() {
-        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096).await;
-        client_tx
-            .send(Ok(Message::Binary(Bytes::from_static(b"a1 NOOP\r\n"))))
-            .await
-            .ok();
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024).await;
+        client_tx.send(binary(b"a1 NOOP\r\n")).await.ok();
         let mut got = [0u8; 9];
         server.read_exact(&mut got).await.ok();
         assert_eq!(&got, b"a1 NOOP\r\n");
 
         server.write_all(b"a1 OK done\r\n").await.ok();
         assert_eq!(
-            client_rx.next().await,
-            Some(Message::Binary(Bytes::from_static(b"a1 OK done\r\n")))
+            client_rx.next().await.and_then(Result::ok),
+            Some(binary(b"a1 OK done\r\n"))
         );
         drop(server);
         assert_eq!(
             close_code_of(client_rx.next().await),
-            Some(close_code::NORMAL)
+            Some(ws::code::NORMAL)
         );
-        client_tx.send(Ok(Message::Close(None))).await.ok();
+        // Reading on flushes tungstenite's answer to the close.
+        let _ = client_rx.next().await;
         let report = handle.await.ok();
         assert_eq!(
             report,
@@ -632,13 +773,13 @@ mod tests {
 
     #[tokio::test]
     async fn reads_are_split_into_chunk_sized_frames() {
-        let (_client_tx, mut client_rx, mut server, _token, _handle) = start(4, 4096).await;
+        let (_client_tx, mut client_rx, mut server, _token, _handle) = start(4).await;
         server.write_all(b"0123456789").await.ok();
         let mut sizes = Vec::new();
         let mut total = 0;
         while total < 10 {
             match client_rx.next().await {
-                Some(Message::Binary(b)) => {
+                Some(Ok(Message::Binary(b))) => {
                     sizes.push(b.len());
                     total += b.len();
                 }
@@ -648,16 +789,99 @@ mod tests {
         assert!(sizes.iter().all(|&s| s <= 4), "{sizes:?}");
     }
 
+    /// A bulk download arrives intact and counted, in small and in large frames.
     #[tokio::test]
-    async fn text_frame_closes_with_policy_violation() {
-        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024, 4096).await;
+    async fn bulk_download_is_intact() {
+        for chunk in [4 << 10, 256 << 10] {
+            let options = PumpOptions {
+                read_chunk_size: chunk,
+                idle_timeout: Duration::from_secs(3600),
+                ping_interval: Duration::ZERO,
+            };
+            let (_client_tx, mut client_rx, mut server, _token, handle) = start_with(options).await;
+            let data: Vec<u8> = (0..8u32 << 20).map(|i| (i % 251) as u8).collect();
+            let expected = data.clone();
+            let writer = tokio::spawn(async move {
+                server.write_all(&data).await.ok();
+                drop(server);
+            });
+            let mut got = Vec::new();
+            loop {
+                match client_rx.next().await {
+                    Some(Ok(Message::Binary(b))) => got.extend_from_slice(&b),
+                    Some(Ok(Message::Close(_))) => break,
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+            let _ = client_rx.next().await;
+            writer.await.ok();
+            assert!(got == expected, "chunk {chunk}: corrupted");
+            let report = handle.await.ok();
+            assert_eq!(report.map(|r| r.bytes_to_client), Some(8 << 20));
+        }
+    }
+
+    #[tokio::test]
+    async fn pings_get_pongs_and_fragments_are_joined() {
+        let (mut client_tx, mut client_rx, mut server, _token, _handle) = start(1024).await;
         client_tx
-            .send(Ok(Message::Text("a1 NOOP".into())))
+            .send(Message::Ping(Bytes::from_static(b"hi")))
             .await
             .ok();
         assert_eq!(
+            client_rx.next().await.and_then(Result::ok),
+            Some(Message::Pong(Bytes::from_static(b"hi")))
+        );
+        client_tx
+            .send(Message::Frame(
+                tokio_tungstenite::tungstenite::protocol::frame::Frame::message(
+                    Bytes::from_static(b"ab"),
+                    tokio_tungstenite::tungstenite::protocol::frame::coding::OpCode::Data(
+                        tokio_tungstenite::tungstenite::protocol::frame::coding::Data::Binary,
+                    ),
+                    false,
+                ),
+            ))
+            .await
+            .ok();
+        client_tx
+            .send(Message::Frame(
+                tokio_tungstenite::tungstenite::protocol::frame::Frame::message(
+                    Bytes::from_static(b"cd"),
+                    tokio_tungstenite::tungstenite::protocol::frame::coding::OpCode::Data(
+                        tokio_tungstenite::tungstenite::protocol::frame::coding::Data::Continue,
+                    ),
+                    true,
+                ),
+            ))
+            .await
+            .ok();
+        let mut got = [0u8; 4];
+        server.read_exact(&mut got).await.ok();
+        assert_eq!(&got, b"abcd");
+    }
+
+    #[tokio::test]
+    async fn oversized_frame_closes_with_1009() {
+        let (mut client_tx, mut client_rx, _server, _token, handle) = start(1024).await;
+        let _ = client_tx.send(Message::binary(vec![0u8; 2 << 20])).await;
+        assert_eq!(
             close_code_of(client_rx.next().await),
-            Some(close_code::POLICY)
+            Some(ws::code::TOO_BIG)
+        );
+        assert_eq!(
+            handle.await.ok().map(|r| r.ending),
+            Some(Ending::ClientError)
+        );
+    }
+
+    #[tokio::test]
+    async fn text_frame_closes_with_policy_violation() {
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024).await;
+        client_tx.send(Message::text("a1 NOOP")).await.ok();
+        assert_eq!(
+            close_code_of(client_rx.next().await),
+            Some(ws::code::POLICY)
         );
         let mut rest = Vec::new();
         server.read_to_end(&mut rest).await.ok();
@@ -667,15 +891,16 @@ mod tests {
 
     #[tokio::test]
     async fn client_close_shuts_upstream() {
-        let (mut client_tx, _client_rx, mut server, _token, handle) = start(1024, 4096).await;
-        client_tx
-            .send(Ok(Message::Binary(Bytes::from_static(b"x"))))
-            .await
-            .ok();
-        client_tx.send(Ok(Message::Close(None))).await.ok();
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start(1024).await;
+        client_tx.send(binary(b"x")).await.ok();
+        client_tx.send(Message::Close(None)).await.ok();
         let mut rest = Vec::new();
         let eof = tokio::time::timeout(Duration::from_secs(5), server.read_to_end(&mut rest)).await;
         assert!(matches!(eof, Ok(Ok(1))), "{eof:?}");
+        assert!(matches!(
+            client_rx.next().await,
+            Some(Ok(Message::Close(None)))
+        ));
         assert_eq!(
             handle.await.ok().map(|r| r.ending),
             Some(Ending::ClientClosed)
@@ -684,20 +909,17 @@ mod tests {
 
     #[tokio::test]
     async fn shutdown_closes_with_going_away() {
-        let (_client_tx, mut client_rx, _server, token, handle) = start(1024, 4096).await;
+        let (_client_tx, mut client_rx, _server, token, handle) = start(1024).await;
         token.cancel();
-        assert_eq!(
-            close_code_of(client_rx.next().await),
-            Some(close_code::AWAY)
-        );
+        assert_eq!(close_code_of(client_rx.next().await), Some(ws::code::AWAY));
         assert_eq!(handle.await.ok().map(|r| r.ending), Some(Ending::Shutdown));
     }
 
     #[tokio::test]
     async fn slow_client_stalls_upstream_reads() {
-        // The client never reads: after the channel slot and one chunk in flight, the pump
-        // must stop reading, so the server's large write cannot complete.
-        let (_client_tx, _client_rx, mut server, _token, _handle) = start(1024, 1024).await;
+        // The client never reads: after the kernel buffers and one chunk in flight, the
+        // pump must stop reading, so the server's large write cannot complete.
+        let (_client_tx, _client_rx, mut server, _token, _handle) = start(1024).await;
         let big = vec![7u8; 64 << 20];
         let write = tokio::time::timeout(Duration::from_millis(300), server.write_all(&big)).await;
         assert!(
@@ -709,11 +931,13 @@ mod tests {
     #[tokio::test]
     async fn slow_server_stalls_client_frames() {
         // The server never reads: the pump must stop taking frames from the client.
-        let (mut client_tx, _client_rx, _server, _token, _handle) = start(1024, 1024).await;
-        let frame = || Ok(Message::Binary(Bytes::from(vec![1u8; 64 << 10])));
+        let (mut client_tx, _client_rx, _server, _token, _handle) = start(1024).await;
         let sends = async {
             for _ in 0..1024 {
-                client_tx.send(frame()).await.ok();
+                client_tx
+                    .send(Message::binary(vec![1u8; 64 << 10]))
+                    .await
+                    .ok();
             }
         };
         let done = tokio::time::timeout(Duration::from_millis(300), sends).await;
@@ -730,15 +954,11 @@ mod tests {
             idle_timeout: Duration::from_secs(35 * 60),
             ping_interval: Duration::ZERO,
         };
-        let (mut client_tx, mut client_rx, mut server, _token, handle) =
-            start_with(options, 4096).await;
+        let (mut client_tx, mut client_rx, mut server, _token, handle) = start_with(options).await;
         // Traffic every 20 minutes keeps it open past the 35-minute mark.
         for _ in 0..3 {
             tokio::time::sleep(Duration::from_secs(20 * 60)).await;
-            client_tx
-                .send(Ok(Message::Binary(Bytes::from_static(b"x"))))
-                .await
-                .ok();
+            client_tx.send(binary(b"x")).await.ok();
             let mut got = [0u8; 1];
             server.read_exact(&mut got).await.ok();
         }
@@ -746,7 +966,7 @@ mod tests {
         let before = Instant::now();
         assert_eq!(
             close_code_of(client_rx.next().await),
-            Some(close_code::NORMAL)
+            Some(ws::code::NORMAL)
         );
         let waited = before.elapsed();
         assert!(waited >= Duration::from_secs(35 * 60 - 1), "{waited:?}");
@@ -760,10 +980,10 @@ mod tests {
             idle_timeout: Duration::from_secs(3600),
             ping_interval: Duration::from_secs(30),
         };
-        let (_client_tx, mut client_rx, _server, _token, _handle) = start_with(options, 4096).await;
+        let (_client_tx, mut client_rx, _server, _token, _handle) = start_with(options).await;
         let before = Instant::now();
         for _ in 0..3 {
-            assert!(matches!(client_rx.next().await, Some(Message::Ping(_))));
+            assert!(matches!(client_rx.next().await, Some(Ok(Message::Ping(_)))));
         }
         let waited = before.elapsed();
         assert!(
