@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::{
     limits::Limits,
     policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy},
+    proxy::{TrustedProxies, TrustedProxy},
     tls::{self, TlsFiles},
     token::{self, TokenError, Tokens},
 };
@@ -69,6 +70,13 @@ pub struct Cli {
     /// one; other clients can forge it) [default: allow].
     #[arg(long, value_name = "POLICY", value_enum)]
     pub missing_origin: Option<MissingOrigin>,
+
+    /// Trust this reverse proxy (ADDRESS or NETWORK/PREFIX, e.g. 127.0.0.1 or 10.0.0.0/8):
+    /// on connections from it the client address (for per-IP caps and logs) is the
+    /// right-most address in X-Forwarded-For (else Forwarded) that is not itself a trusted
+    /// proxy. Repeat for more. From other peers these headers are ignored.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    pub trusted_proxy: Vec<TrustedProxy>,
 
     /// Serve the built web app from this directory: index.html at / and for any unknown
     /// path (single-page-app fallback).
@@ -158,6 +166,8 @@ struct FileConfig {
     #[serde(default)]
     origins: Option<Vec<String>>,
     missing_origin: Option<MissingOrigin>,
+    #[serde(default)]
+    trusted_proxies: Option<Vec<String>>,
     static_dir: Option<PathBuf>,
     connect_timeout_secs: Option<u64>,
     metrics: Option<bool>,
@@ -243,6 +253,11 @@ impl Cli {
         } else {
             self.origin
         };
+        let trusted_proxies = TrustedProxies::new(if self.trusted_proxy.is_empty() {
+            parse_list("trusted_proxies", file.trusted_proxies.unwrap_or_default())?
+        } else {
+            self.trusted_proxy
+        });
         let missing = self
             .missing_origin
             .or(file.missing_origin)
@@ -306,9 +321,7 @@ impl Cli {
             .map(|path| base.join(path))
             .into_iter()
             .chain(self.token_file);
-        for path in token_files {
-            tokens.extend(Tokens::read_file(&path).map_err(ConfigError::Tokens)?);
-        }
+        let token_files: Vec<PathBuf> = token_files.collect();
         if let Ok(text) = std::env::var(token::ENV_VAR) {
             let from_env = Tokens::parse_list(&text).map_err(|(_, e)| {
                 ConfigError::Tokens(format!("environment variable {}: {e}", token::ENV_VAR))
@@ -351,6 +364,8 @@ impl Cli {
             limits,
             metrics: self.metrics || file.metrics.unwrap_or(false),
             tokens,
+            token_files,
+            trusted_proxies,
             tls,
             precompress: self.precompress || file.precompress.unwrap_or(false),
         };
@@ -378,6 +393,12 @@ pub struct Config {
     pub metrics: bool,
     /// Shared-secret tokens; empty: none required.
     pub tokens: Tokens,
+    /// Files of more tokens (one per line), read at startup and again on SIGHUP. A file
+    /// that cannot be read or holds a bad token stops the startup; on SIGHUP it is logged
+    /// and the tokens in use stay.
+    pub token_files: Vec<PathBuf>,
+    /// Reverse proxies whose forwarding headers name the client; empty: none.
+    pub trusted_proxies: TrustedProxies,
     /// Serve TLS with these files; `None`: plain HTTP (e.g. behind a TLS proxy).
     pub tls: Option<TlsFiles>,
     /// Write `.br`/`.gz` siblings of the static files at startup.
@@ -393,6 +414,8 @@ impl Default for Config {
             limits: Limits::default(),
             metrics: false,
             tokens: Tokens::default(),
+            token_files: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
             tls: None,
             precompress: false,
         }
@@ -429,7 +452,23 @@ impl Config {
                 return Err(ConfigError::Zero(name));
             }
         }
+        self.load_tokens()?;
         Ok(())
+    }
+
+    /// Every valid token as of now: [`Config::tokens`] plus those read from
+    /// [`Config::token_files`].
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Tokens`] naming the file and line (never the token) that cannot be
+    /// used.
+    pub fn load_tokens(&self) -> Result<Tokens, ConfigError> {
+        let mut all = self.tokens.clone();
+        for path in &self.token_files {
+            all.extend(Tokens::read_file(path).map_err(ConfigError::Tokens)?);
+        }
+        Ok(all)
     }
 }
 
@@ -444,6 +483,8 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("metrics", &self.metrics)
             .field("tokens", &self.tokens)
+            .field("token_files", &self.token_files)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("tls", &self.tls)
             .field("precompress", &self.precompress)
             .finish()
@@ -698,6 +739,10 @@ ping_interval_secs = 15
                 "idle timeout must be greater than zero",
             ),
             ("allow = [", "config file"),
+            (
+                "trusted_proxies = [\"nginx\"]",
+                "config key \"trusted_proxies\": invalid network",
+            ),
         ] {
             let path = write_file(dir.path(), text)?;
             let err = parse(&["--config", &path])?
@@ -728,6 +773,22 @@ ping_interval_secs = 15
         );
         assert_eq!(config.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
         assert_eq!(config.policy.rules().len(), 2);
+        Ok(())
+    }
+
+    #[test]
+    fn trusted_proxies_from_file_or_flags() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let path = write_file(dir.path(), "trusted_proxies = [\"10.0.0.0/8\", \"::1\"]")?;
+        let (_, config) = parse(&["--config", &path])?.load()?;
+        assert!(config.trusted_proxies.contains("10.1.2.3".parse()?));
+        assert!(config.trusted_proxies.contains("::1".parse()?));
+        assert!(!config.trusted_proxies.contains("127.0.0.1".parse()?));
+        // A flag replaces the file's list.
+        let (_, config) = parse(&["--config", &path, "--trusted-proxy", "127.0.0.1/32"])?.load()?;
+        assert!(config.trusted_proxies.contains("127.0.0.1".parse()?));
+        assert!(!config.trusted_proxies.contains("10.1.2.3".parse()?));
+        assert!(parse(&["--trusted-proxy", "10.0.0.1/8"]).is_err());
         Ok(())
     }
 }

@@ -8,7 +8,7 @@
 //! calls [`run`] with a bound listener, a validated [`Config`] and a shutdown future.
 //!
 //! Modules: [`assets`] (serving the web app), [`config`] (command line, TOML file and validated settings), [`policy`] (the
-//! pure decision whether a connection may be made), [`limits`] (connection, size and time
+//! pure decision whether a connection may be made), [`proxy`] (trusted reverse proxies), [`limits`] (connection, size and time
 //! caps), [`token`] (shared-secret tokens), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
 //! pump), `ws` (the tunnel's WebSocket framing), [`server`] (the HTTP router).
 
@@ -22,6 +22,7 @@ pub mod limits;
 mod listener;
 pub mod metrics;
 pub mod policy;
+pub mod proxy;
 pub mod server;
 pub mod tls;
 pub mod token;
@@ -90,7 +91,15 @@ where
     tracing::info!(%local, tls = tls.is_some(), config = ?state.config(), "relay listening");
     let router = app(state.clone());
     let token = state.shutdown_token();
-    tokio::spawn(tls::watch(tls.clone(), hangup, token.clone()));
+    let reloads_tokens = !state.config().token_files.is_empty();
+    let reload_state = state.clone();
+    tokio::spawn(tls::watch(
+        tls.clone(),
+        hangup,
+        token.clone(),
+        reloads_tokens,
+        move || reload_state.reload_tokens_and_log(),
+    ));
     let connections = TaskTracker::new();
     let accept = listener::accept_loop(
         listener,

@@ -1,6 +1,10 @@
 //! The HTTP side: shared state and the router.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{
+    fmt,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use axum::{
     Router, extract::State, http::header, middleware, response::IntoResponse, routing::get,
@@ -8,7 +12,14 @@ use axum::{
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::{assets::Assets, config::Config, limits::ConnectionSlots, metrics::Metrics, tunnel};
+use crate::{
+    assets::Assets,
+    config::{Config, ConfigError},
+    limits::ConnectionSlots,
+    metrics::Metrics,
+    token::Tokens,
+    tunnel,
+};
 
 /// State shared by every request: the configuration, the shutdown signal for open tunnels
 /// and the set of running tunnels. Cheap to clone.
@@ -19,6 +30,8 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
+    /// The valid tokens: the config's and the token files' as last (re)loaded.
+    tokens: RwLock<Arc<Tokens>>,
     slots: ConnectionSlots,
     metrics: Metrics,
     shutdown: CancellationToken,
@@ -29,8 +42,13 @@ impl AppState {
     /// State for a relay running with `config`.
     #[must_use]
     pub fn new(config: Config) -> Self {
+        let tokens = config.load_tokens().unwrap_or_else(|error| {
+            tracing::error!(%error, "cannot read the token files; using the other tokens");
+            config.tokens.clone()
+        });
         Self {
             inner: Arc::new(Inner {
+                tokens: RwLock::new(Arc::new(tokens)),
                 slots: ConnectionSlots::new(&config.limits),
                 metrics: Metrics::default(),
                 config,
@@ -44,6 +62,52 @@ impl AppState {
     #[must_use]
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The tokens valid now.
+    pub(crate) fn tokens(&self) -> Arc<Tokens> {
+        match self.inner.tokens.read() {
+            Ok(tokens) => tokens.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Reads the token files again (SIGHUP): tokens added to a file are valid from now
+    /// on, removed ones no longer. Open tunnels stay open. Returns how many tokens are
+    /// valid.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Tokens`] if a file cannot be read or holds a bad token, or if tokens
+    /// were required and none would be left (that would open the relay to everyone); the
+    /// tokens in use stay valid.
+    pub fn reload_tokens(&self) -> Result<usize, ConfigError> {
+        let fresh = self.inner.config.load_tokens()?;
+        if fresh.is_empty() && self.tokens().required() {
+            return Err(ConfigError::Tokens(
+                "the token files hold no token; refusing to stop requiring one".to_owned(),
+            ));
+        }
+        let count = fresh.len();
+        match self.inner.tokens.write() {
+            Ok(mut tokens) => *tokens = Arc::new(fresh),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
+        }
+        Ok(count)
+    }
+
+    /// [`AppState::reload_tokens`] with the outcome logged.
+    pub(crate) fn reload_tokens_and_log(&self) {
+        if self.inner.config.token_files.is_empty() {
+            return;
+        }
+        match self.reload_tokens() {
+            Ok(count) => tracing::info!(tokens = count, "token files reloaded"),
+            Err(error) => tracing::error!(
+                %error,
+                "token file reload failed; keeping the previous tokens"
+            ),
+        }
     }
 
     /// Cancelling this token closes every open tunnel.

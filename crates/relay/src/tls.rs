@@ -217,18 +217,26 @@ impl Hangup {
 }
 
 /// Until `shutdown`: reloads the certificate (if the relay serves TLS) when its files
-/// change or on SIGHUP; without TLS, a SIGHUP is only logged.
+/// change or on SIGHUP; on SIGHUP also calls `on_hangup` (the token files). With neither
+/// TLS nor `reloads_other`, a SIGHUP is only logged.
 pub(crate) async fn watch(
     tls: Option<Arc<TlsAcceptor>>,
     mut hangup: Hangup,
     shutdown: CancellationToken,
+    reloads_other: bool,
+    on_hangup: impl Fn() + Send,
 ) {
     let Some(tls) = tls else {
         loop {
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 () = hangup.recv() => {
-                    tracing::info!("SIGHUP: nothing to reload (no TLS listener)");
+                    if reloads_other {
+                        tracing::info!("SIGHUP: reloading");
+                        on_hangup();
+                    } else {
+                        tracing::info!("SIGHUP: nothing to reload (no TLS listener, no token file)");
+                    }
                 }
             }
         }
@@ -248,7 +256,10 @@ pub(crate) async fn watch(
                     tls.reload_and_log("file changed");
                 }
             }
-            () = hangup.recv() => tls.reload_and_log("SIGHUP"),
+            () = hangup.recv() => {
+                on_hangup();
+                tls.reload_and_log("SIGHUP");
+            }
         }
     }
 }

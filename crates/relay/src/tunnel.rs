@@ -73,26 +73,43 @@ fn parse_target(uri: &axum::http::Uri) -> Result<Target, BadRequest> {
     Ok(Target::parse(&host, &port)?)
 }
 
-/// Formats an optional client address for logs.
-struct Peer(Option<SocketAddr>);
+/// The client of a request: the TCP peer, and the address a trusted proxy forwarded for.
+struct Peer {
+    tcp: Option<SocketAddr>,
+    forwarded: Option<IpAddr>,
+}
+
+impl Peer {
+    /// The address per-IP caps count: the forwarded one if any, else the TCP peer's.
+    fn ip(&self) -> Option<IpAddr> {
+        self.forwarded.or(self.tcp.map(|addr| addr.ip()))
+    }
+}
 
 impl fmt::Display for Peer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(addr) => write!(f, "{addr}"),
-            None => f.write_str("unknown"),
+        match (self.forwarded, self.tcp) {
+            (Some(ip), Some(proxy)) => write!(f, "{ip} (via {proxy})"),
+            (Some(ip), None) => write!(f, "{ip}"),
+            (None, Some(addr)) => write!(f, "{addr}"),
+            (None, None) => f.write_str("unknown"),
         }
     }
 }
 
 /// `GET /relay?host=HOST&port=PORT`.
 pub(crate) async fn handle_connect(State(state): State<AppState>, request: Request) -> Response {
-    let client = Peer(
-        request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0),
-    );
+    let tcp = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let forwarded = tcp.and_then(|peer| {
+        state
+            .config()
+            .trusted_proxies
+            .forwarded_client(peer.ip(), request.headers())
+    });
+    let client = Peer { tcp, forwarded };
     let (mut parts, _body) = request.into_parts();
 
     let target = match parse_target(&parts.uri) {
@@ -107,7 +124,7 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
                 .into_response();
         }
     };
-    let tokens = &state.config().tokens;
+    let tokens = state.tokens();
     if tokens.required() {
         let presented = tokens.check(
             parts
@@ -171,7 +188,7 @@ pub(crate) async fn handle_connect(State(state): State<AppState>, request: Reque
         Ok(_) => (String::new(), Err("name has no address".to_owned())),
         Err(error) => (String::new(), Err(error.to_string())),
     };
-    let slot = match state.slots().acquire(client.0.map(|addr| addr.ip())) {
+    let slot = match state.slots().acquire(client.ip()) {
         Ok(slot) => slot,
         Err(exceeded) => {
             tracing::warn!(%client, %exceeded, "tunnel refused");

@@ -79,6 +79,7 @@ fn help_documents_every_option() -> TestResult {
         "--config",
         "--max-connections",
         "--token-file",
+        "--trusted-proxy",
         "--tls-cert",
         "--tls-key",
         "--precompress",

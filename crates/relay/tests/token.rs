@@ -136,7 +136,7 @@ async fn rotation_two_tokens_from_file_are_both_valid() -> TestResult {
         &echo.addr.to_string(),
     ])?;
     let (_, config) = cli.load()?;
-    assert_eq!(config.tokens.len(), 2);
+    assert_eq!(config.load_tokens()?.len(), 2);
     assert!(
         !format!("{config:?}").contains("token-"),
         "Debug shows a token"
@@ -196,5 +196,74 @@ fn bad_token_file_is_a_clear_error_without_the_token() -> TestResult {
     let error = cli.load().err().map(|e| e.to_string()).unwrap_or_default();
     assert!(error.contains("line 2"), "{error}");
     assert!(!error.contains("secret"), "{error}");
+    Ok(())
+}
+
+/// Sends SIGHUP to the relay binary.
+fn hangup(relay: &Binary) -> TestResult {
+    let pid = rustix::process::Pid::from_raw(relay.child.id() as i32).ok_or("pid")?;
+    rustix::process::kill_process(pid, rustix::process::Signal::HUP)?;
+    Ok(())
+}
+
+/// Waits (bounded) until the relay's log has `needle` `count` times.
+async fn log_count(relay: &Binary, needle: &str, count: usize) -> TestResult {
+    let deadline = std::time::Instant::now() + WAIT;
+    while relay.log().matches(needle).count() < count {
+        if std::time::Instant::now() > deadline {
+            return Err(format!("{needle:?} not logged {count}×:\n{}", relay.log()).into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_token_file_and_a_broken_file_keeps_the_old_tokens() -> TestResult {
+    let echo = EchoServer::start().await?;
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("tokens");
+    std::fs::write(&path, format!("{OLD}\n"))?;
+    let allow = echo.addr.to_string();
+    let file = path.display().to_string();
+    let relay = Binary::start(&["--allow", &allow, "--token-file", &file], &[])?;
+    let url = format!(
+        "ws://{}/relay?host=127.0.0.1&port={}",
+        relay.addr,
+        echo.addr.port()
+    );
+    assert_eq!(attempt(&url, Via::Cookie(OLD)).await?.0, 101);
+    assert_eq!(attempt(&url, Via::Cookie(NEW)).await?.0, 403);
+
+    // Rotate: NEW replaces OLD, without a restart.
+    std::fs::write(&path, format!("# rotated\n{NEW}\n"))?;
+    hangup(&relay)?;
+    log_count(&relay, "token files reloaded", 1).await?;
+    assert_eq!(attempt(&url, Via::Cookie(NEW)).await?.0, 101);
+    assert_eq!(attempt(&url, Via::Protocol(OLD)).await?.0, 403);
+
+    // A broken file is logged (without the token) and NEW stays the only valid token.
+    std::fs::write(&path, format!("{OLD}\nnot a token; {WRONG}\n"))?;
+    hangup(&relay)?;
+    log_count(&relay, "token file reload failed", 1).await?;
+    assert_eq!(attempt(&url, Via::Cookie(NEW)).await?.0, 101);
+    assert_eq!(attempt(&url, Via::Cookie(OLD)).await?.0, 403);
+    // So is an emptied file: it would open the relay to everyone.
+    std::fs::write(&path, "# nothing\n")?;
+    hangup(&relay)?;
+    log_count(&relay, "token file reload failed", 2).await?;
+    assert_eq!(attempt(&url, Via::None).await?.0, 403);
+    assert_eq!(attempt(&url, Via::Cookie(NEW)).await?.0, 101);
+    // A missing file too.
+    std::fs::remove_file(&path)?;
+    hangup(&relay)?;
+    log_count(&relay, "token file reload failed", 3).await?;
+    assert_eq!(attempt(&url, Via::Cookie(NEW)).await?.0, 101);
+
+    let log = relay.log();
+    assert!(log.contains("line 2"), "{log}");
+    for secret in [OLD, NEW, WRONG] {
+        assert!(!log.contains(secret), "token {secret} in the log:\n{log}");
+    }
     Ok(())
 }
