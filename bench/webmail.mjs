@@ -191,7 +191,7 @@ async function jumpRoundcube(page, fraction) {
         dom,
         painted: performance.now() - t0,
         rows: rows.length,
-        where: `page ${env.current_page} of ${env.pagecount}: ${rows[0].querySelector('.subject')?.textContent.trim().replace(/\s+/g, ' ').slice(0, 60)}`,
+        where: `page ${env.current_page} of ${env.pagecount}: ${(rows[0].querySelector('span.subject') ?? rows[0]).textContent.trim().replace(/\s+/g, ' ').slice(0, 60)}`,
       }), 0));
     };
     const observer = new MutationObserver(check);
@@ -359,8 +359,8 @@ const A = bytes.app;
 const B = bytes.roundcube;
 line('cold session: HTML/JS/CSS/wasm/images, as served', `${kb(A.code)} (${A.codeCount} files)`, `${kb(B.code)} (${B.codeCount} files)`, ratio(A.code, B.code));
 line('cold session: fonts', `${kb(A.fonts)} (${A.fontCount})`, `${kb(B.fonts)} (${B.fontCount})`, '');
-line('cold session: mail data after sign-in', `${kb(A.ws.in)} WebSocket (${A.ws.frames} frames)`, `${kb(B.data)} XHR (${B.dataCount})`, '');
-line('app wasm+JS+CSS, brotli q11', `${kb(br.total)} (wasm ${kb(br.wasm)}, JS ${kb(br.js)}, CSS ${kb(br.css)})`, '', '');
+line('cold session: mail data, sign-in to list settled', `${(A.ws.in / 1e6).toFixed(1)} MB WebSocket`, `${kb(B.data)} XHR (${B.dataCount})`, '');
+line('app wasm+JS+CSS, brotli q11 (dist/)', kb(br.total), '', '');
 
 const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c].length), ['what', 'webimap', 'Roundcube', 'webimap/RC'][c].length));
 const fmt = (r) => `${r[0].padEnd(widths[0])}  ${r[1].padStart(widths[1])}  ${r[2].padStart(widths[2])}  ${r[3].padStart(widths[3])}`;
@@ -369,7 +369,7 @@ console.log(fmt(['what', 'webimap', 'Roundcube', 'webimap/RC']));
 for (const r of rows) console.log(fmt(r));
 console.log(`# served encodings, webimap: ${A.encodings}`);
 console.log(`# served encodings, Roundcube: ${B.encodings}`);
-console.log(`# webimap: wasm+JS+CSS ${kb(br.raw)} uncompressed, ${kb(br.served)} as the relay's .br siblings; response headers ${kb(A.headers)} in ${A.requests} requests`);
+console.log(`# webimap: brotli q11 wasm ${kb(br.wasm)}, JS ${kb(br.js)}, CSS ${kb(br.css)}; ${kb(br.raw)} uncompressed, ${kb(br.served)} as the relay's .br siblings; response headers ${kb(A.headers)} in ${A.requests} requests`);
 {
   const last = pick('app', (r) => r.rows.wsLast);
   const mb = (median(pick('app', (r) => r.rows.wsBytes)) / 1e6).toFixed(1);
