@@ -377,6 +377,15 @@ console.log(`# webimap: brotli q11 wasm ${kb(br.wasm)}, JS ${kb(br.js)}, CSS ${k
 }
 console.log(`# Roundcube: response headers ${kb(B.headers)} in ${B.requests} requests`);
 console.log(`# where the middle jump landed: webimap ${results.app[0].jumps[0].where} | Roundcube ${results.roundcube[0].jumps[0].where}`);
+for (const kind of ['app', 'roundcube']) {
+  results[kind].forEach((r, i) => console.log(`# run ${i + 1} ${kind === 'app' ? 'webimap  ' : 'Roundcube'}: form ${Math.round(r.ready)} ms, first rows ${Math.round(r.rows.painted)} ms (${r.rows.count} rows in the DOM), jumps 50/25/75/100 % ${r.jumps.map((j) => Math.round(j.painted)).join('/')} ms`));
+}
+console.log(`# timed (in the page, performance.now()): "first rows" = capturing click listener on Sign in → MutationObserver sees rows with text
+#   → next requestAnimationFrame + 0 ms timeout (after that frame's paint); Roundcube's time spans the login POST, redirect, mail page
+#   and its list XHR. "jump" = webimap: scrollTop of the virtualised list set so row N×fraction is on top → that row's subject is in
+#   the DOM and painted; Roundcube: its page-jumper input set to page ⌈pages×fraction⌉ and its change event fired (Enter in the
+#   input does this) → the new page's rows replaced the old ones and painted. Each run: a new browser context (cold cache, no cookies).
+#   Transfer: one more cold session per app, response body sizes as served (Playwright request.sizes()), until the list settled.`);
 const firstA = median(pick('app', (r) => r.rows.painted));
 const firstB = median(pick('roundcube', (r) => r.rows.painted));
 const worstJump = Math.max(...pick('app', (r) => Math.max(...r.jumps.map((j) => j.painted))));
