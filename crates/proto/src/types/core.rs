@@ -90,7 +90,7 @@ impl Text {
     /// buffer's bytes past `n` then hold whatever followed in `src` (only the first `n` are
     /// ever read), and there is no call to `memcpy` nor a stall reloading bytes just
     /// written in pieces.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     pub(crate) fn set_prefix(&mut self, src: &[u8], n: usize) {
         if let (Ok(new_len), Some(block)) = (u8::try_from(n), src.first_chunk::<INLINE>())
             && n <= INLINE

@@ -384,7 +384,8 @@ pub(crate) fn body(i: In<'_>, depth: usize, max_depth: usize) -> R<'_, BodyStruc
 /// functions write their value where it ends up (a field of a structure already in its
 /// `Vec` or `Box`), so nothing is copied after it is built; this also avoids nom's
 /// `(rest, value)` tuples. The grammar and its tolerances are those of the rest of the
-/// parser (`super::core`).
+/// parser (`super::core`). The small helpers are always inlined natively (speed), and left
+/// to the optimiser on wasm32, where the crate is built for size.
 mod cur {
     use super::super::core::{
         In, R, any_value, digits_value, find_quote_end, literal, quoted_raw, string_start, text,
@@ -431,7 +432,7 @@ mod cur {
     }
 
     /// One or more spaces. QUIRK: doubled spaces.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn sp(i: &mut In<'_>) -> P<()> {
         match *i {
             [b' ', rest @ ..] => {
@@ -444,7 +445,7 @@ mod cur {
     }
 
     /// Whether a space follows (consumed) and then something other than `)`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn sp_then_value(i: &mut In<'_>) -> bool {
         let save = *i;
         if sp(i).is_ok() && i.first() != Some(&b')') {
@@ -456,14 +457,14 @@ mod cur {
     }
 
     /// Zero or more spaces.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn osp(i: &mut In<'_>) {
         while let [b' ', rest @ ..] = *i {
             *i = rest;
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn byte(i: &mut In<'_>, b: u8) -> P<()> {
         match i.split_first() {
             Some((&first, rest)) if first == b => {
@@ -475,7 +476,7 @@ mod cur {
     }
 
     /// `NIL`, not followed by an atom character: consumed if there.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nil(i: &mut In<'_>) -> bool {
         match *i {
             [b'N' | b'n', b'I' | b'i', b'L' | b'l', rest @ ..]
@@ -489,7 +490,7 @@ mod cur {
     }
 
     /// `string`: quoted or literal, into `out`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn string_to(i: &mut In<'_>, out: &mut Text) -> P<()> {
         match i.first() {
             Some(b'"') => {
@@ -510,7 +511,7 @@ mod cur {
     }
 
     /// `nstring`, into `out` (left `None` for NIL).
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nstring_to(i: &mut In<'_>, out: &mut Option<Text>) -> P<()> {
         if string_start(i) {
             string_to(i, out.insert(Text::default()))
@@ -523,7 +524,7 @@ mod cur {
     }
 
     /// An atom, into `out`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn atom_to(i: &mut In<'_>, out: &mut Text) -> P<()> {
         let n = i.iter().position(|&b| !is_atom_char(b)).unwrap_or(i.len());
         if n == 0 {
@@ -536,7 +537,7 @@ mod cur {
 
     /// A string where the grammar wants one, into `out`. QUIRK: NIL reads as empty, a
     /// bare atom as its text.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn lenient_to(i: &mut In<'_>, out: &mut Text) -> P<()> {
         if string_start(i) {
             string_to(i, out)
@@ -550,7 +551,7 @@ mod cur {
 
     /// QUIRK: an atom where an nstring belongs (`NIL` encoding from maddy is the
     /// nstring), into `out`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nstring_or_atom_to(i: &mut In<'_>, out: &mut Option<Text>) -> P<()> {
         let save = *i;
         match nstring_to(i, out) {
@@ -562,7 +563,7 @@ mod cur {
         }
     }
 
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn number64(i: &mut In<'_>) -> P<u64> {
         let (len, n) = digits_value(i).ok_or(Stop::Error)?;
         *i = &i[len..];
@@ -570,7 +571,7 @@ mod cur {
     }
 
     /// QUIRK: negative sizes (`-1`) read as `None`.
-    #[inline(always)]
+    #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn size_or_negative(i: &mut In<'_>) -> P<Option<u64>> {
         if let [b'-', rest @ ..] = *i {
             *i = rest;
