@@ -654,6 +654,7 @@ test('search finds words in message bodies on the server, and conversations grou
   assert.ok(parent >= 0, 'the parent is listed');
   assert.ok(order[parent + 1].includes('Re: Team lunch on Friday'), `the reply follows its parent: ${order.slice(parent, parent + 2)}`);
   assert.match(order[parent], /^2|\n2/, 'the conversation shows its size');
+  await page.screenshot({ path: path.join(screenshots, 'conversations.png') });
   await chip.click();
   await page.waitForFunction(() => !document.querySelector('.message-row.reply'));
 
