@@ -120,6 +120,7 @@ pub struct Cli {
     /// valid at once, so a new token can be rolled out before the old one is removed. The
     /// browser sends one in the cookie webimap_relay_token or as the WebSocket subprotocol
     /// webimap.token.TOKEN (next to the subprotocol webimap, which the relay selects).
+    /// The files are read again on SIGHUP (a broken file keeps the tokens in use).
     #[arg(long = "token-file", value_name = "FILE")]
     pub token_file: Vec<PathBuf>,
 

@@ -22,12 +22,7 @@ use axum::{
 use bytes::Bytes;
 use hyper_util::rt::TokioIo;
 use serde::Deserialize;
-use tokio::{
-    io::{AsyncRead, AsyncWriteExt},
-    net::TcpStream,
-    sync::Notify,
-    time::Instant,
-};
+use tokio::{io::AsyncWriteExt, net::TcpStream, sync::Notify, time::Instant};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
@@ -330,7 +325,7 @@ async fn tunnel<R, W>(
     state: &AppState,
     _slot: Slot,
 ) where
-    R: AsyncRead + Unpin + Send,
+    R: ws::ClientRead,
     W: ws::ClientWrite,
 {
     let metrics = state.metrics();
@@ -472,7 +467,7 @@ pub(crate) async fn pump<R, W>(
     shutdown: CancellationToken,
 ) -> PumpReport
 where
-    R: AsyncRead + Unpin + Send,
+    R: ws::ClientRead,
     W: ws::ClientWrite,
 {
     let (up_rx, mut up_tx) = upstream.into_split();

@@ -18,6 +18,7 @@ use std::io::{self, IoSlice};
 
 use base64::Engine as _;
 use bytes::{Buf as _, BufMut as _, Bytes, BytesMut};
+use futures_util::FutureExt as _;
 use sha1::{Digest as _, Sha1};
 use tokio::{
     io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _},
@@ -100,6 +101,23 @@ pub(crate) struct ReadLimits {
     pub(crate) max_frame: usize,
     pub(crate) max_message: usize,
 }
+
+/// The receiving half of the browser's connection.
+pub(crate) trait ClientRead: AsyncRead + Unpin + Send {
+    /// Resolves when a read would not block, so that a read buffer is committed only then
+    /// (an idle tunnel holds none). By default at once.
+    fn ready(&self) -> impl Future<Output = io::Result<()>> + Send {
+        std::future::ready(Ok(()))
+    }
+}
+
+impl ClientRead for tokio::net::tcp::OwnedReadHalf {
+    fn ready(&self) -> impl Future<Output = io::Result<()>> + Send {
+        self.readable()
+    }
+}
+
+impl<T: AsyncRead + Send> ClientRead for tokio::io::ReadHalf<T> {}
 
 /// Reads the browser's frames.
 pub(crate) struct Reader<R> {
@@ -196,7 +214,7 @@ fn unmask(data: &mut [u8], mask: [u8; 4]) {
     }
 }
 
-impl<R: AsyncRead + Unpin> Reader<R> {
+impl<R: ClientRead> Reader<R> {
     /// A reader on `io`; `already` holds bytes read past the HTTP request head.
     pub(crate) fn new(io: R, already: Bytes, limits: ReadLimits) -> Self {
         Self {
@@ -209,6 +227,11 @@ impl<R: AsyncRead + Unpin> Reader<R> {
 
     /// Reads more bytes, at least `want` more if possible in one read.
     async fn fill(&mut self, want: usize) -> Result<(), ReadError> {
+        if self.buf.is_empty() && self.io.ready().now_or_never().is_none() {
+            // Nothing to read yet: wait without a buffer (an idle tunnel holds none).
+            self.buf = BytesMut::new();
+            self.io.ready().await?;
+        }
         if self.buf.is_empty() && self.buf.capacity() > self.limits.read_size.max(want) {
             // Give back a large buffer of a finished burst.
             self.buf = BytesMut::new();
