@@ -44,9 +44,14 @@ pub(crate) fn fetch_items(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> 
 /// The name of a FETCH item: `UID`, `BODY[1.MIME]<0>`, `X-GM-LABELS`.
 fn item_name(i: In<'_>) -> R<'_, In<'_>> {
     let start = i;
-    let (mut rest, _) =
-        take_while1(|b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'$'))
-            .parse(i)?;
+    let n = i
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'$')))
+        .unwrap_or(i.len());
+    if n == 0 {
+        return fail(i);
+    }
+    let mut rest = &i[n..];
     if rest.first() == Some(&b'[') {
         let Some(end) = memchr::memchr(b']', rest) else {
             return fail(i);
@@ -92,7 +97,7 @@ fn typed_item_to<'a>(
     max_depth: usize,
     out: &mut FetchItem,
 ) -> Result<In<'a>, nom::Err<nom::error::Error<In<'a>>>> {
-    let upper = known(name, &ITEM_NAMES);
+    let upper = item_kind(name);
     let body_into = |out: &mut FetchItem| -> Result<In<'a>, _> {
         let (FetchItem::BodyStructure(b) | FetchItem::Body(b)) = out else {
             return fail(v).map(|(r, ())| r);
@@ -131,30 +136,27 @@ fn typed_item_to<'a>(
     }
 }
 
-/// The FETCH item names `typed_item` knows without a section.
-const ITEM_NAMES: [&[u8]; 18] = [
-    b"UID",
-    b"FLAGS",
-    b"INTERNALDATE",
-    b"RFC822.SIZE",
-    b"ENVELOPE",
-    b"BODYSTRUCTURE",
-    b"BODY",
-    b"MODSEQ",
-    b"RFC822",
-    b"RFC822.HEADER",
-    b"RFC822.TEXT",
-    b"X-GM-MSGID",
-    b"X-GM-THRID",
-    b"X-GM-LABELS",
-    b"PREVIEW",
-    b"EMAILID",
-    b"THREADID",
-    b"SAVEDATE",
-];
+/// The FETCH item name `typed_item` knows that `name` is (ignoring case; empty if none):
+/// candidates by length, so a name is compared with one or two of them.
+fn item_kind(name: &[u8]) -> &'static [u8] {
+    let candidates: &[&'static [u8]] = match name.len() {
+        3 => &[b"UID"],
+        4 => &[b"BODY"],
+        5 => &[b"FLAGS"],
+        6 => &[b"MODSEQ", b"RFC822"],
+        7 => &[b"PREVIEW", b"EMAILID"],
+        8 => &[b"ENVELOPE", b"THREADID", b"SAVEDATE"],
+        10 => &[b"X-GM-MSGID", b"X-GM-THRID"],
+        11 => &[b"RFC822.SIZE", b"RFC822.TEXT", b"X-GM-LABELS"],
+        12 => &[b"INTERNALDATE"],
+        13 => &[b"BODYSTRUCTURE", b"RFC822.HEADER"],
+        _ => &[],
+    };
+    known(name, candidates)
+}
 
 fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem> {
-    let upper = known(name, &ITEM_NAMES);
+    let upper = item_kind(name);
     match upper {
         b"UID" => number.map(FetchItem::Uid).parse(v),
         b"FLAGS" => flag_list.map(FetchItem::Flags).parse(v),
