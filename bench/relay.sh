@@ -117,6 +117,7 @@ if [ -n "$THROUGHPUT_ONLY" ]; then
 fi
 
 RAW=$(mktemp)
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 echo "direct..." >&2
 "$CLIENT" run direct "tcp:127.0.0.1:$ECHO" "tcp:127.0.0.1:$SINK" "tcp:127.0.0.1:$SOURCE" >>"$RAW"
@@ -134,6 +135,7 @@ echo "websockify..." >&2
   echo "# bench/relay.sh, $(date -u +%FT%TZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), loopback"
   echo "# webimap-relay $(git rev-parse --short HEAD), websocat $(websocat --version 2>/dev/null | head -1), websockify $WEBSOCKIFY_VERSION ($(python3 --version))"
   echo "# p50/p99: 64-byte echo round trip; up/down: 512 MiB in 64 KiB frames (MB = 10^6 B);"
+  echo "# load average (1/5/15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the cores: MB/s move with it, CPU ms less)"
   echo "# KiB/conn: PSS of the proxy process tree over baseline / idle connections;"
   echo "# after close: PSS over baseline 30 s after closing them."
   echo

@@ -283,6 +283,45 @@ fn tree_pss_kib(pid: u32) -> u64 {
     total
 }
 
+/// CPU time (ms: user + system, with reaped children) of the process trees of `pids`.
+fn cpu_ms(pids: &[u32]) -> u64 {
+    let tick = 100; // USER_HZ on Linux
+    let mut total = 0;
+    let mut stack: Vec<u32> = pids.to_vec();
+    let all: Vec<(u32, String)> = std::fs::read_dir("/proc")
+        .map(|dir| {
+            dir.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+                .map(|p| {
+                    let stat = std::fs::read_to_string(format!("/proc/{p}/stat"));
+                    (p, stat.unwrap_or_default())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let fields = |stat: &str| -> Vec<u64> {
+        stat.rsplit_once(')')
+            .map(|(_, rest)| {
+                rest.split_whitespace()
+                    .map(|f| f.parse().unwrap_or(0))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    while let Some(p) = stack.pop() {
+        for (child, stat) in &all {
+            let f = fields(stat);
+            // After ')': state(0) ppid(1) … utime(11) stime(12) cutime(13) cstime(14).
+            if *child == p {
+                total += f.get(11..15).map_or(0, |t| t.iter().sum::<u64>());
+            } else if f.get(1) == Some(&u64::from(p)) {
+                stack.push(*child);
+            }
+        }
+    }
+    total * 1000 / tick
+}
+
 fn memory(pids: &[u32]) -> u64 {
     pids.iter().map(|&p| tree_pss_kib(p)).sum()
 }
@@ -366,13 +405,28 @@ async fn run(args: &[String]) -> Result<(), Error> {
         }
         other => eprintln!("{name}: rtt failed: {other:?}"),
     }
+    // The proxy's CPU time per bulk transfer: less sensitive than MB/s to other load
+    // on a shared machine.
+    let before = cpu_ms(&pids);
     match tokio::time::timeout(PHASE_DEADLINE, upload(sink)).await {
         Ok(Ok(mbps)) => fields.push(("up_mbps".into(), format!("{mbps:.0}"))),
         other => eprintln!("{name}: upload failed: {other:?}"),
     }
+    let middle = cpu_ms(&pids);
     match tokio::time::timeout(PHASE_DEADLINE, download(source)).await {
         Ok(Ok(mbps)) => fields.push(("down_mbps".into(), format!("{mbps:.0}"))),
         other => eprintln!("{name}: download failed: {other:?}"),
+    }
+    if !pids.is_empty() {
+        let after = cpu_ms(&pids);
+        fields.push((
+            "up_cpu_ms".into(),
+            middle.saturating_sub(before).to_string(),
+        ));
+        fields.push((
+            "down_cpu_ms".into(),
+            after.saturating_sub(middle).to_string(),
+        ));
     }
     if !pids.is_empty() && !counts.is_empty() {
         fields.extend(idle(echo, &pids, &counts).await);
@@ -463,6 +517,16 @@ fn table(path: &str) -> Result<(), Error> {
                 ratio(&name, base, "up_mbps"),
                 ratio(&name, base, "down_mbps"),
             );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nproxy CPU (user+system) per 512 MiB:  up ms  down ms"
+    );
+    for row in &rows {
+        if let (Some(up), Some(down)) = (row.get("up_cpu_ms"), row.get("down_cpu_ms")) {
+            let name = row.get("name").cloned().unwrap_or_default();
+            let _ = writeln!(out, "{name:<36} {up:>6} {down:>8}");
         }
     }
     print!("{out}");
