@@ -275,6 +275,18 @@ async fn folder_management_and_counts() {
             .and_then(|f| f.subscribed)
     };
     assert_eq!(subscribed("Projekte/Klein"), Some(true));
+    // The same list without counts.
+    let quick = within(c.list_folders_without_counts()).await.unwrap();
+    let names = |fs: &[webimap_client::model::Folder]| -> Vec<String> {
+        fs.iter().map(|f| f.path.clone()).collect()
+    };
+    assert_eq!(names(&quick), names(&folders));
+    assert!(
+        quick
+            .iter()
+            .all(|f| f.total.is_none() && f.unseen.is_none())
+    );
+    assert!(quick.iter().all(|f| f.subscribed.is_some()));
     let paths: Vec<String> = folders.into_iter().map(|f| f.path).collect();
     assert!(paths.contains(&"Projekte/Klein".to_string()), "{paths:?}");
     within(c.set_subscribed(&name("Projekte/Klein"), false))

@@ -20,8 +20,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// (parents before their children). With LIST-STATUS the message and unseen counts come
     /// in the same round trip; otherwise they are `None` (see [`Client::folder_status`]).
     pub async fn list_folders(&mut self) -> Result<Vec<Folder>, ClientError> {
+        self.list_folders_counting(true).await
+    }
+
+    /// All folders as [`Client::list_folders`] has them, but without counts: no folder is
+    /// opened on the server, so on a big mailbox this answers at once (a server may take a
+    /// second to open a folder of 100,000 messages for its counts, and again to select it).
+    pub async fn list_folders_without_counts(&mut self) -> Result<Vec<Folder>, ClientError> {
+        self.list_folders_counting(false).await
+    }
+
+    async fn list_folders_counting(&mut self, counts: bool) -> Result<Vec<Folder>, ClientError> {
         let mut options = ListOptions::default();
-        if self.supports("LIST-STATUS") {
+        if counts && self.supports("LIST-STATUS") {
             options.return_status = vec![StatusItem::Messages, StatusItem::Unseen];
         }
         if self.supports("SPECIAL-USE") && self.supports("LIST-EXTENDED") {

@@ -125,7 +125,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
             let conn = conn.clone();
             dispatcher.dispatch(MailboxAction::FoldersLoading);
             spawn_local(async move {
-                let folders = services::mailbox::list_folders(&conn).await;
+                let folders = services::mailbox::list_folders_quickly(&conn).await;
                 let first = folders.as_ref().ok().and_then(|f| initial_folder(f));
                 if let Err(e) = &folders {
                     report_lost(e, &connection_lost);
@@ -579,6 +579,8 @@ async fn load_folder(tasks: Tasks, folder: MailboxName) {
         folder: folder.clone(),
         result: Ok(opened.first),
     });
+    // Counts now that the rows are there (cheap: the folder is open on the server).
+    tasks.refresh_folders().await;
     let on_batch = |messages| {
         tasks.dispatcher.dispatch(MailboxAction::Restored {
             folder: folder.clone(),

@@ -34,6 +34,18 @@ pub(crate) async fn list_folders(conn: &Connection) -> Result<Vec<Folder>, UiErr
         .map_err(|e| session_error(&e))
 }
 
+/// All folders without counts: what the folder pane shows at sign-in, before the first
+/// folder is opened (counting would open every folder on the server first, and a big one
+/// takes a while to open — twice, as selecting it opens it again).
+pub(crate) async fn list_folders_quickly(conn: &Connection) -> Result<Vec<Folder>, UiError> {
+    let mut inner = conn.lock().await;
+    inner
+        .client
+        .list_folders_without_counts()
+        .await
+        .map_err(|e| session_error(&e))
+}
+
 /// How many of the newest messages a folder shows first.
 const FIRST_ROWS: u32 = 100;
 /// The batches after them: the first this big, each next one twice as big, up to the
