@@ -83,8 +83,10 @@ WEBSOCAT_PID=$!
 PIDS+=("$WEBSOCAT_PID")
 websocat --binary "ws-l:127.0.0.1:$((P_WS + 2))" "tcp:127.0.0.1:$SINK" 2>/dev/null &
 PIDS+=($!)
+WEBSOCAT_PID="$WEBSOCAT_PID,$!"
 websocat --binary "ws-l:127.0.0.1:$((P_WS + 3))" "tcp:127.0.0.1:$SOURCE" 2>/dev/null &
 PIDS+=($!)
+WEBSOCAT_PID="$WEBSOCAT_PID,$!"
 
 P_WF=$((BASE_PORT + 30))
 websockify "127.0.0.1:$((P_WF + 1))" "127.0.0.1:$ECHO" >/dev/null 2>&1 &
@@ -92,8 +94,10 @@ WEBSOCKIFY_PID=$!
 PIDS+=("$WEBSOCKIFY_PID")
 websockify "127.0.0.1:$((P_WF + 2))" "127.0.0.1:$SINK" >/dev/null 2>&1 &
 PIDS+=($!)
+WEBSOCKIFY_PID="$WEBSOCKIFY_PID,$!"
 websockify "127.0.0.1:$((P_WF + 3))" "127.0.0.1:$SOURCE" >/dev/null 2>&1 &
 PIDS+=($!)
+WEBSOCKIFY_PID="$WEBSOCKIFY_PID,$!"
 
 for port in "$ECHO" "$SINK" "$SOURCE" "$P_RELAY" $((P_WS + 1)) $((P_WS + 2)) $((P_WS + 3)) \
   $((P_WF + 1)) $((P_WF + 2)) $((P_WF + 3)); do
