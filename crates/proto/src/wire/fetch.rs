@@ -6,8 +6,8 @@ use nom::{
 };
 
 use super::core::{
-    In, R, abort, any_value, crlf, fail, known, nil, nstring, number, number64, objectid, osp,
-    paren_list, quoted, quoted_raw, sp, string_start,
+    In, R, abort, any_value, crlf, fail, nil, nstring, number, number64, objectid, osp, paren_list,
+    quoted, quoted_raw, sp, string_start,
 };
 use crate::types::{
     command::{Section, SectionKind},
@@ -129,7 +129,7 @@ fn typed_item_to<'a>(
             *out = FetchItem::Body(cur::placeholder());
             body_into(out)
         }
-        _ => typed_item(name, v, max_depth).map(|(r, item)| {
+        _ => typed_item(name, upper, v, max_depth).map(|(r, item)| {
             *out = item;
             r
         }),
@@ -152,11 +152,17 @@ fn item_kind(name: &[u8]) -> &'static [u8] {
         13 => &[b"BODYSTRUCTURE", b"RFC822.HEADER"],
         _ => &[],
     };
-    known(name, candidates)
+    // The first byte (as upper case) rules out most candidates before a full comparison.
+    let first = name.first().map(u8::to_ascii_uppercase);
+    candidates
+        .iter()
+        .copied()
+        .find(|c| c.first().copied() == first && name.eq_ignore_ascii_case(c))
+        .unwrap_or(&[])
 }
 
-fn typed_item<'a>(name: In<'a>, v: In<'a>, max_depth: usize) -> R<'a, FetchItem> {
-    let upper = item_kind(name);
+/// The item `name` (`upper`: its [`item_kind`]) with the value `v`.
+fn typed_item<'a>(name: In<'a>, upper: &[u8], v: In<'a>, max_depth: usize) -> R<'a, FetchItem> {
     match upper {
         b"UID" => number.map(FetchItem::Uid).parse(v),
         b"FLAGS" => flag_list.map(FetchItem::Flags).parse(v),
