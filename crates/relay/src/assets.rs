@@ -362,7 +362,10 @@ mod tests {
         assert!(csp.contains("connect-src 'self' ws://mail.example.com wss://mail.example.com;"));
         // Inline styles are admitted (HTML mail); inline scripts never.
         let scripts = csp.split(';').find(|d| d.trim().starts_with("script-src"));
-        assert!(scripts.is_some_and(|d| !d.contains("unsafe-inline")), "{csp}");
+        assert!(
+            scripts.is_some_and(|d| !d.contains("unsafe-inline")),
+            "{csp}"
+        );
         let odd = content_security_policy(&[], Some("x; script-src *"));
         assert!(odd.contains("connect-src 'self';"), "{odd}");
     }
