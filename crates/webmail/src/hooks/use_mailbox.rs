@@ -579,7 +579,9 @@ async fn load_folder(tasks: Tasks, folder: MailboxName) {
         folder: folder.clone(),
         result: Ok(opened.first),
     });
-    // Counts now that the rows are there (cheap: the folder is open on the server).
+    // Let the first rows show before the rest of a big folder keeps the page busy; then
+    // the counts (cheap now: the folder is open on the server).
+    services::browser::painted().await;
     tasks.refresh_folders().await;
     let on_batch = |messages| {
         tasks.dispatcher.dispatch(MailboxAction::Restored {

@@ -165,6 +165,37 @@ fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }
 
+/// Resolves once the browser has had the chance to paint what is rendered now (the next
+/// animation frame, then one more task), so heavy work that follows does not hold the
+/// paint back; after 100 ms at the latest (hidden tabs get no animation frames).
+#[cfg(target_arch = "wasm32")]
+pub(crate) async fn painted() {
+    use futures::FutureExt;
+    use wasm_bindgen::{JsCast, closure::Closure};
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let frame = Closure::once(move || {
+        let _ = tx.send(());
+    });
+    if window
+        .request_animation_frame(frame.as_ref().unchecked_ref())
+        .is_ok()
+    {
+        let late = yew::platform::time::sleep(std::time::Duration::from_millis(100));
+        futures::future::select(rx, Box::pin(late))
+            .map(|_| ())
+            .await;
+    }
+    drop(frame);
+    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+}
+
+/// Natively (reducer tests) there is nothing to paint.
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) async fn painted() {}
+
 /// Moves the keyboard focus to the element with `id`, if it exists.
 pub(crate) fn focus(id: &str) {
     use wasm_bindgen::JsCast;
