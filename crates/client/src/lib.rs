@@ -11,6 +11,7 @@
 //! rustls in the client itself, also in the browser. IDLE and sync follow.
 #![forbid(unsafe_code)]
 
+mod charset;
 pub mod client;
 mod compress;
 pub mod driver;

@@ -7,7 +7,10 @@ use webimap_proto::types::{
     fetch::{Address, BodyStructure, SinglePartKind},
 };
 
-use crate::model::{AttachmentInfo, EmailAddress, InlinePart};
+use crate::{
+    charset,
+    model::{AttachmentInfo, EmailAddress, InlinePart},
+};
 
 /// Decodes an unstructured header value (RFC 2047 encoded words); raw 8-bit text is read
 /// as UTF-8 (lossy).
@@ -15,8 +18,9 @@ pub fn decode_header_text(raw: &[u8]) -> String {
     if !raw.windows(2).any(|w| w == b"=?") {
         return String::from_utf8_lossy(raw).into_owned();
     }
+    let words = charset::utf8_words(raw);
     let mut header = b"Subject: ".to_vec();
-    header.extend(raw.iter().filter(|&&b| b != b'\r' && b != b'\n'));
+    header.extend(words.iter().filter(|&&b| b != b'\r' && b != b'\n'));
     header.extend_from_slice(b"\r\n\r\n");
     MessageParser::default()
         .parse(&header)
@@ -44,6 +48,7 @@ pub fn addresses(list: &[Address]) -> Vec<EmailAddress> {
 /// turned into plain text.
 pub fn decode_text_part(mime_header: &[u8], content: &[u8]) -> Option<String> {
     let raw = join_part(mime_header, content);
+    let raw = charset::to_utf8(&raw);
     let message = MessageParser::default().parse(&raw)?;
     message.body_text(0).map(|t| t.into_owned())
 }
@@ -59,8 +64,17 @@ pub fn decode_part_bytes(mime_header: &[u8], content: &[u8]) -> Option<Vec<u8>> 
 /// Decodes an HTML part to its text (charset and transfer encoding), unsanitised.
 pub fn decode_html_part(mime_header: &[u8], content: &[u8]) -> Option<String> {
     let raw = join_part(mime_header, content);
+    let raw = charset::to_utf8(&raw);
     let message = MessageParser::default().parse(&raw)?;
     message.body_html(0).map(|t| t.into_owned())
+}
+
+/// A whole message (an attached message/rfc822, say) made ready for mail-parser: its
+/// encoded words and text parts in legacy multi-byte charsets (Shift_JIS, ISO-2022-JP,
+/// EUC-KR, GBK, Big5, …) rewritten as UTF-8. In the browser those charsets are decoded by
+/// its `TextDecoder` rather than tables in the wasm, so parse with this first.
+pub fn legacy_charsets_to_utf8(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    charset::to_utf8(raw)
 }
 
 fn join_part(mime_header: &[u8], content: &[u8]) -> Vec<u8> {
@@ -169,6 +183,9 @@ fn file_name(params: &[(Text, Text)], key: &str) -> Option<String> {
     if extended.is_empty() {
         return param(params, key).map(|n| decode_header_text(n.as_bytes()));
     }
+    if let Some(name) = legacy_extended_value(&extended) {
+        return Some(name);
+    }
     // Rebuild the header mail-parser reads; values are tokens or quoted strings.
     let mut header = String::from("Content-Disposition: attachment");
     for (k, v) in extended {
@@ -192,6 +209,41 @@ fn file_name(params: &[(Text, Text)], key: &str) -> Option<String> {
     header.push_str("\r\n\r\n");
     let message = MessageParser::default().parse(header.as_bytes())?;
     message.attachment_name().map(str::to_string)
+}
+
+/// An RFC 2231 value (`filename*=shift_jis''%83n…`, or continued `filename*0*=…`) in a
+/// legacy charset, decoded; `None` for any other charset (mail-parser reads those).
+fn legacy_extended_value(extended: &[&(Text, Text)]) -> Option<String> {
+    let index = |k: &Text| {
+        let k = k.to_lossy();
+        let digits: String = k.chars().filter(char::is_ascii_digit).collect();
+        digits.parse::<u32>().unwrap_or(0)
+    };
+    let mut segments = extended.to_vec();
+    segments.sort_by_key(|(k, _)| index(k));
+    let mut bytes = Vec::new();
+    let mut declared = None;
+    for (i, (k, v)) in segments.iter().enumerate() {
+        let v = v.as_bytes();
+        if !k.as_bytes().ends_with(b"*") {
+            bytes.extend_from_slice(v);
+            continue;
+        }
+        let v = if i == 0 {
+            // charset'language'value
+            let mut fields = v.splitn(3, |&b| b == b'\'');
+            let (Some(cs), Some(_), Some(value)) = (fields.next(), fields.next(), fields.next())
+            else {
+                return None;
+            };
+            declared = Some(cs);
+            value
+        } else {
+            v
+        };
+        bytes.extend(charset::percent_decode(v));
+    }
+    charset::decode_legacy_param(declared?, &bytes)
 }
 
 /// The attachments of a structure: parts with a file name or `attachment` disposition,
@@ -322,6 +374,96 @@ mod tests {
             Some("plain.txt")
         );
         assert_eq!(file_name(&[p("charset", "x")], "filename"), None);
+    }
+
+    /// Legacy multi-byte charsets go through the charset hook (the browser's TextDecoder
+    /// in wasm32 builds, encoding_rs natively): the same results either way.
+    #[test]
+    fn legacy_charset_words_and_parts() {
+        assert_eq!(
+            decode_header_text(b"=?ISO-2022-JP?B?GyRCJU8lbSE8ISYlbyE8JWslSRsoQg==?= (re)"),
+            "ハロー・ワールド (re)"
+        );
+        assert_eq!(
+            decode_header_text(b"=?shift_jis?Q?=8C=8F=96=BC?= =?utf-8?q?_ok?="),
+            "件名 ok"
+        );
+        let header = b"Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+        assert_eq!(
+            decode_text_part(header, b"k/qWe4zqgsyDZYNMg1iDZw==").as_deref(),
+            Some("日本語のテキスト")
+        );
+        let header = b"Content-Type: text/plain; charset=\"iso-2022-jp\"\r\n\r\n";
+        assert_eq!(
+            decode_text_part(header, b"\x1b$B$3$s$K$A$O\x1b(B\r\n")
+                .as_deref()
+                .map(str::trim_end),
+            Some("こんにちは")
+        );
+        let header = b"Content-Type: text/html; charset=euc-kr\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+        assert_eq!(
+            decode_html_part(
+                header,
+                b"<p>=BE=C8=B3=E7=C7=CF=BC=BC=BF=E4 =BC=BC=B0=E8</p>"
+            )
+            .as_deref(),
+            Some("<p>안녕하세요 세계</p>")
+        );
+        let header = b"Content-Type: text/plain; charset=gbk\r\n\r\n";
+        assert_eq!(
+            decode_text_part(header, b"\xc4\xe3\xba\xc3\xa3\xac\xca\xc0\xbd\xe7").as_deref(),
+            Some("你好，世界")
+        );
+        let p = |k: &str, v: &str| (Text::from(k), Text::from(v));
+        assert_eq!(
+            file_name(
+                &[
+                    p("filename*0*", "shift_jis''%95%F1%8D%90"),
+                    p("filename*1*", "%8F%91.pdf")
+                ],
+                "filename"
+            )
+            .as_deref(),
+            Some("報告書.pdf")
+        );
+    }
+
+    #[test]
+    fn legacy_charsets_in_a_whole_message() {
+        let raw = b"Subject: =?iso-2022-jp?B?GyRCJU8lbSE8ISYlbyE8JWslSRsoQg==?=\r\n\
+MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+--b\r\nContent-Type: text/plain;\r\n charset=shift_jis\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+k/qWe4zqgsyDZYNMg1iDZw==\r\n\
+--b\r\nContent-Type: text/plain; charset=shift_jis\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\n\
+\x8c\x8f\x96\xbc\r\n\
+--b--\r\n";
+        let utf8 = legacy_charsets_to_utf8(raw);
+        // Rewritten before mail-parser sees it (so the wasm build needs no charset tables).
+        let text = String::from_utf8_lossy(&utf8);
+        assert!(!text.to_ascii_lowercase().contains("shift_jis"), "{text}");
+        assert!(!text.contains("iso-2022-jp"), "{text}");
+        assert!(text.contains("Content-Disposition: attachment; filename=a.txt"));
+        let message = MessageParser::default().parse(&utf8).unwrap();
+        assert_eq!(message.subject(), Some("ハロー・ワールド"));
+        assert_eq!(message.body_text(0).as_deref(), Some("日本語のテキスト"));
+        assert_eq!(
+            message.attachment(0).unwrap().attachment_name(),
+            Some("a.txt")
+        );
+        assert_eq!(
+            message
+                .attachment(0)
+                .unwrap()
+                .text_contents()
+                .map(str::trim_end),
+            Some("件名")
+        );
+        // Nothing legacy: the bytes are passed through untouched.
+        let plain = b"Subject: hi\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhi\r\n";
+        assert!(matches!(
+            legacy_charsets_to_utf8(plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -123,3 +123,44 @@ async fn tls_and_starttls_in_the_browser() {
         client.logout().await.expect("logout");
     }
 }
+
+/// Legacy multi-byte charsets are decoded by the browser's TextDecoder (the wasm build has
+/// no charset tables of its own): encoded words, text and HTML parts, whole messages.
+#[wasm_bindgen_test]
+fn legacy_charsets_decode_with_the_browsers_text_decoder() {
+    use webimap_client::mime;
+    assert_eq!(
+        mime::decode_header_text(b"=?ISO-2022-JP?B?GyRCJU8lbSE8ISYlbyE8JWslSRsoQg==?="),
+        "\u{30cf}\u{30ed}\u{30fc}\u{30fb}\u{30ef}\u{30fc}\u{30eb}\u{30c9}"
+    );
+    let header =
+        b"Content-Type: text/plain; charset=Shift_JIS\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    assert_eq!(
+        mime::decode_text_part(header, b"k/qWe4zqgsyDZYNMg1iDZw==").as_deref(),
+        Some("日本語のテキスト")
+    );
+    let header = b"Content-Type: text/html; charset=euc-kr\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n";
+    assert_eq!(
+        mime::decode_html_part(header, b"<p>=BE=C8=B3=E7=C7=CF=BC=BC=BF=E4</p>").as_deref(),
+        Some("<p>안녕하세요</p>")
+    );
+    for (charset, bytes, text) in [
+        ("gbk", &b"\xc4\xe3\xba\xc3"[..], "你好"),
+        ("gb18030", b"\xc4\xe3\xba\xc3", "你好"),
+        ("big5", b"\xa7A\xa6n", "你好"),
+        ("euc-jp", b"\xa5\xcf\xa5\xed", "ハロ"),
+        ("iso-2022-kr", b"\x1b$)Cabcd", "\u{fffd}"),
+    ] {
+        let header = format!("Content-Type: text/plain; charset={charset}\r\n\r\n");
+        assert_eq!(
+            mime::decode_text_part(header.as_bytes(), bytes).as_deref(),
+            Some(text),
+            "{charset}"
+        );
+    }
+    let raw = b"Subject: =?shift_jis?Q?=8C=8F=96=BC?=\r\nContent-Type: text/plain; charset=iso-2022-jp\r\n\r\n\x1b$B$3$s$K$A$O\x1b(B";
+    let utf8 = mime::legacy_charsets_to_utf8(raw);
+    let text = String::from_utf8_lossy(&utf8);
+    assert!(text.contains("charset=utf-8"), "{text}");
+    assert!(!text.contains("shift_jis"), "{text}");
+}

@@ -456,7 +456,9 @@ pub(crate) async fn fetch_attached(
 
 /// Parses a raw message for reading.
 pub(crate) fn parse_attached(raw: &[u8]) -> Option<AttachedMessage> {
-    let message = mail_parser::MessageParser::default().parse(raw)?;
+    // Legacy charsets (Shift_JIS, ISO-2022-JP, …) decoded by the browser, not by tables.
+    let raw = webimap_client::mime::legacy_charsets_to_utf8(raw);
+    let message = mail_parser::MessageParser::default().parse(&raw)?;
     let addresses = |a: Option<&mail_parser::Address<'_>>| {
         a.map(|a| {
             a.iter()
