@@ -359,6 +359,7 @@ fn status_item() -> impl Strategy<Value = StatusItem> {
         any::<u32>().prop_map(StatusItem::UidValidity),
         any::<u32>().prop_map(StatusItem::Unseen),
         any::<u32>().prop_map(StatusItem::Deleted),
+        any::<u64>().prop_map(StatusItem::DeletedStorage),
         any::<u64>().prop_map(StatusItem::Size),
         any::<u64>().prop_map(StatusItem::HighestModSeq),
         option::of(any::<u64>()).prop_map(StatusItem::AppendLimit),

@@ -493,6 +493,8 @@ pub enum StatusItem {
     Unseen,
     /// `DELETED` (IMAP4rev2)
     Deleted,
+    /// `DELETED-STORAGE` (QUOTA, RFC 9208)
+    DeletedStorage,
     /// `SIZE` (STATUS=SIZE, RFC 8438)
     Size,
     /// `HIGHESTMODSEQ` (CONDSTORE)
@@ -513,6 +515,7 @@ impl StatusItem {
             StatusItem::UidValidity => "UIDVALIDITY",
             StatusItem::Unseen => "UNSEEN",
             StatusItem::Deleted => "DELETED",
+            StatusItem::DeletedStorage => "DELETED-STORAGE",
             StatusItem::Size => "SIZE",
             StatusItem::HighestModSeq => "HIGHESTMODSEQ",
             StatusItem::AppendLimit => "APPENDLIMIT",

@@ -197,11 +197,13 @@ pub enum PlainCode {
     NonExistent,
     /// `NOTSAVED` (RFC 9051 SEARCHRES)
     NotSaved,
+    /// `USEATTR` (RFC 6154): the special-use attribute is not supported for the mailbox.
+    UseAttr,
 }
 
 impl PlainCode {
     /// Every value, for lookups and tests.
-    pub const ALL: [PlainCode; 18] = [
+    pub const ALL: [PlainCode; 19] = [
         PlainCode::Unavailable,
         PlainCode::AuthenticationFailed,
         PlainCode::AuthorizationFailed,
@@ -220,6 +222,7 @@ impl PlainCode {
         PlainCode::AlreadyExists,
         PlainCode::NonExistent,
         PlainCode::NotSaved,
+        PlainCode::UseAttr,
     ];
 
     /// The code's name.
@@ -243,6 +246,7 @@ impl PlainCode {
             PlainCode::AlreadyExists => "ALREADYEXISTS",
             PlainCode::NonExistent => "NONEXISTENT",
             PlainCode::NotSaved => "NOTSAVED",
+            PlainCode::UseAttr => "USEATTR",
         }
     }
 
@@ -370,6 +374,9 @@ pub enum StatusItem {
     Unseen(u32),
     /// `DELETED n` (RFC 9051)
     Deleted(u32),
+    /// `DELETED-STORAGE n` (QUOTA, RFC 9208): storage freed by expunging the deleted
+    /// messages, in units of 1024 octets.
+    DeletedStorage(u64),
     /// `SIZE n` (STATUS=SIZE, RFC 8438)
     Size(u64),
     /// `HIGHESTMODSEQ n` (CONDSTORE)

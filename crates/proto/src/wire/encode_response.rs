@@ -449,6 +449,7 @@ impl W {
             StatusItem::UidValidity(n) => self.fmt(format_args!("UIDVALIDITY {n}")),
             StatusItem::Unseen(n) => self.fmt(format_args!("UNSEEN {n}")),
             StatusItem::Deleted(n) => self.fmt(format_args!("DELETED {n}")),
+            StatusItem::DeletedStorage(n) => self.fmt(format_args!("DELETED-STORAGE {n}")),
             StatusItem::Size(n) => self.fmt(format_args!("SIZE {n}")),
             StatusItem::HighestModSeq(n) => self.fmt(format_args!("HIGHESTMODSEQ {n}")),
             StatusItem::AppendLimit(Some(n)) => self.fmt(format_args!("APPENDLIMIT {n}")),

@@ -215,6 +215,15 @@ fn typed_code<'a>(name: &[u8], i: In<'a>) -> R<'a, Code> {
                 let (r, l) = paren_list(r, super::core::astring)?;
                 return Ok((r, Code::BadCharset(l.into_iter().map(Text::new).collect())));
             }
+            // QUIRK: one charset without the parentheses (RFC 9051's own example 6.4.4.4).
+            if let Ok((r, ())) = sp(i) {
+                if let Ok((r, charset)) = super::core::quoted(r) {
+                    return Ok((r, Code::BadCharset(vec![Text::new(charset)])));
+                }
+                if let Ok((r, charset)) = super::core::atom(r) {
+                    return Ok((r, Code::BadCharset(vec![Text::new(charset)])));
+                }
+            }
             Ok((i, Code::BadCharset(Vec::new())))
         }
         b"APPENDUID" => {
@@ -536,6 +545,7 @@ fn status_item(name: &[u8], raw: &[u8]) -> StatusItem {
         b"UIDVALIDITY" => n32().map(StatusItem::UidValidity),
         b"UNSEEN" => n32().map(StatusItem::Unseen),
         b"DELETED" => n32().map(StatusItem::Deleted),
+        b"DELETED-STORAGE" => n64().map(StatusItem::DeletedStorage),
         b"SIZE" => n64().map(StatusItem::Size),
         b"HIGHESTMODSEQ" => n64().map(StatusItem::HighestModSeq),
         b"APPENDLIMIT" => match nil(raw) {
