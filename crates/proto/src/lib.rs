@@ -47,6 +47,11 @@
 //! ([`frame::Framer::next_event`]). [`codec::encode_response`] writes responses back
 //! (fake servers, round-trip tests). Benchmarks: `cargo bench -p webimap-proto --bench
 //! parse`; fuzzing: `crates/proto/fuzz/README.md`.
+//!
+//! Tested against the RFCs' own examples: every server line (`S:`) of RFC 3501, RFC 9051
+//! and the extension RFCs above — 1,360 responses from 24 RFCs, copied from the RFC texts
+//! into `tests/data/rfc-examples/` — must frame exactly, decode, and keep nothing raw that
+//! a supported extension defines (`tests/rfc_examples.rs`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
