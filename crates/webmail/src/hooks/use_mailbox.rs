@@ -124,6 +124,9 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
         use_effect_with(conn.clone(), move |conn| {
             let conn = conn.clone();
             dispatcher.dispatch(MailboxAction::FoldersLoading);
+            // Every account has an INBOX: it opens at once and the folder list queues
+            // behind it on the one connection, so the first rows come first.
+            spawn_local(load_folder(tasks.clone(), MailboxName::inbox()));
             spawn_local(async move {
                 let folders = services::mailbox::list_folders_quickly(&conn).await;
                 let first = folders.as_ref().ok().and_then(|f| initial_folder(f));
@@ -131,7 +134,8 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                     report_lost(e, &connection_lost);
                 }
                 dispatcher.dispatch(MailboxAction::FoldersLoaded(folders));
-                if let Some(folder) = first {
+                // A server whose INBOX cannot be opened: the first folder that can.
+                if let Some(folder) = first.filter(|f| !f.is_inbox()) {
                     load_folder(tasks, folder).await;
                 }
             });
