@@ -28,8 +28,13 @@ pub(crate) fn use_server_list(
     conn: &Connection,
     connection_lost: &Callback<()>,
 ) {
-    // The folder's size: new or removed messages ask for a fresh SORT or THREAD.
-    let count = state.messages.ready().map(|m| m.len());
+    // The folder's size once all of it has loaded: new or removed messages ask for a
+    // fresh SORT or THREAD (not each batch of a big folder).
+    let count = state
+        .messages
+        .ready()
+        .filter(|_| state.syncing.is_none())
+        .map(|m| m.len());
     let words = search_words(&state.view.query);
     let searches: Rc<Cell<u64>> = (*use_memo((), |()| Rc::new(Cell::new(0_u64)))).clone();
 
