@@ -143,14 +143,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             .conn
             .execute(Command::fetch(
                 SequenceSet::range(uid, uid)?,
-                vec![
-                    FetchAttribute::Uid,
-                    FetchAttribute::Flags,
-                    FetchAttribute::InternalDate,
-                    FetchAttribute::Rfc822Size,
-                    FetchAttribute::Envelope,
-                    FetchAttribute::BodyStructure,
-                ],
+                summary_attributes(),
                 true,
             )?)
             .await?;

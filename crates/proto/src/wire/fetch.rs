@@ -1026,14 +1026,7 @@ fn parse_date_time_general(s: &[u8]) -> Option<DateTime> {
 }
 
 fn month_number(name: &str) -> Option<u8> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let lower = name.to_ascii_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| *m == lower)
-        .and_then(|p| u8::try_from(p + 1).ok())
+    month_number_bytes(name.as_bytes().try_into().ok()?)
 }
 
 /// Used by tests and the response parser: a whole `* n FETCH (…)` tail after `FETCH`.
