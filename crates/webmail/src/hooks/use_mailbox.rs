@@ -90,6 +90,25 @@ impl Tasks {
         self.toast(format!("{what}: {error}"), None, true);
     }
 
+    /// Opens a dialog that shows `loading`, then what `load` brings (or why not).
+    fn load_overlay<T: 'static>(
+        &self,
+        loading: Overlay,
+        load: impl Future<Output = Result<T, UiError>> + 'static,
+        loaded: fn(Result<T, UiError>) -> MailboxAction,
+    ) {
+        self.dispatcher
+            .dispatch(MailboxAction::OverlayOpened(loading));
+        let (dispatcher, lost) = (self.dispatcher.clone(), self.connection_lost.clone());
+        spawn_local(async move {
+            let result = load.await;
+            if let Err(e) = &result {
+                report_lost(e, &lost);
+            }
+            dispatcher.dispatch(loaded(result));
+        });
+    }
+
     /// Fresh folder counts.
     async fn refresh_folders(&self) {
         if let Ok(folders) = services::mailbox::list_folders(&self.conn).await {
@@ -246,49 +265,34 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
     };
 
     let view_attached = {
-        let dispatcher = state.dispatcher();
-        let conn = conn.clone();
+        let tasks = tasks.clone();
         let (selected, open) = (state.selected.clone(), state.open);
-        let connection_lost = connection_lost.clone();
         Callback::from(move |section: Vec<u32>| {
             let (Some(folder), Some(uid)) = (selected.clone(), open) else {
                 return;
             };
-            dispatcher.dispatch(MailboxAction::OverlayOpened(Overlay::Attached(
-                Loadable::Loading,
-            )));
-            let (conn, dispatcher, connection_lost) =
-                (conn.clone(), dispatcher.clone(), connection_lost.clone());
-            spawn_local(async move {
-                let result = services::mailbox::fetch_attached(&conn, &folder, uid, &section).await;
-                if let Err(e) = &result {
-                    report_lost(e, &connection_lost);
-                }
-                dispatcher.dispatch(MailboxAction::AttachedLoaded(result));
-            });
+            let conn = tasks.conn.clone();
+            tasks.load_overlay(
+                Overlay::Attached(Loadable::Loading),
+                async move { services::mailbox::fetch_attached(&conn, &folder, uid, &section).await },
+                MailboxAction::AttachedLoaded,
+            );
         })
     };
 
     let view_source = {
-        let dispatcher = state.dispatcher();
-        let conn = conn.clone();
+        let tasks = tasks.clone();
         let (selected, open) = (state.selected.clone(), state.open);
         Callback::from(move |()| {
             let (Some(folder), Some(uid)) = (selected.clone(), open) else {
                 return;
             };
-            dispatcher.dispatch(MailboxAction::OverlayOpened(Overlay::Source(
-                Loadable::Loading,
-            )));
-            let (conn, dispatcher, connection_lost) =
-                (conn.clone(), dispatcher.clone(), connection_lost.clone());
-            spawn_local(async move {
-                let result = services::mailbox::fetch_source(&conn, &folder, uid).await;
-                if let Err(e) = &result {
-                    report_lost(e, &connection_lost);
-                }
-                dispatcher.dispatch(MailboxAction::SourceLoaded(result));
-            });
+            let conn = tasks.conn.clone();
+            tasks.load_overlay(
+                Overlay::Source(Loadable::Loading),
+                async move { services::mailbox::fetch_source(&conn, &folder, uid).await },
+                MailboxAction::SourceLoaded,
+            );
         })
     };
 
