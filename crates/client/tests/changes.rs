@@ -295,6 +295,16 @@ async fn folder_management_and_counts() {
     let folders = within(c.list_folders()).await.unwrap();
     let klein = folders.iter().find(|f| f.path == "Projekte/Klein");
     assert_eq!(klein.and_then(|f| f.subscribed), Some(false));
+    // Without LIST-EXTENDED the subscriptions come from LSUB: the same answer.
+    let mut plain = logged_in(&dovecot, &["LIST-EXTENDED"]).await;
+    let via_lsub = within(plain.list_folders()).await.unwrap();
+    let flags = |fs: &[webimap_client::model::Folder]| -> Vec<(String, Option<bool>)> {
+        let mut v: Vec<_> = fs.iter().map(|f| (f.path.clone(), f.subscribed)).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(flags(&via_lsub), flags(&folders));
+    assert!(via_lsub.iter().any(|f| f.subscribed == Some(true)));
     assert!(!paths.contains(&"Projekte/Größe".to_string()));
     within(c.delete_folder(&name("Projekte/Klein")))
         .await

@@ -35,9 +35,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         if counts && self.supports("LIST-STATUS") {
             options.return_status = vec![StatusItem::Messages, StatusItem::Unseen];
         }
-        if self.supports("SPECIAL-USE") && self.supports("LIST-EXTENDED") {
+        let extended = self.supports("LIST-EXTENDED");
+        if self.supports("SPECIAL-USE") && extended {
             options.return_special_use = true;
         }
+        // Subscriptions in the same answer (RFC 5258), else from LSUB below.
+        options.return_subscribed = extended;
         let response = self.conn.execute(Command::list_all(options)).await?;
         let mut folders = Vec::new();
         let mut counts: HashMap<MailboxName, FolderStatus> = HashMap::new();
@@ -50,13 +53,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 _ => {}
             }
         }
-        let subscribed = self.subscribed_names().await?;
+        let lsub = if extended {
+            None
+        } else {
+            Some(self.lsub_names().await?)
+        };
         for folder in &mut folders {
             if let Some(c) = counts.get(&folder.name) {
                 folder.total = c.total;
                 folder.unseen = c.unseen;
             }
-            folder.subscribed = Some(subscribed.contains(&folder.name));
+            folder.subscribed = Some(match &lsub {
+                Some(names) => names.contains(&folder.name),
+                None => folder.subscribed == Some(true),
+            });
         }
         folders.sort_by(|a, b| {
             folder_rank(a)
@@ -66,26 +76,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         Ok(folders)
     }
 
-    /// The names of the subscribed folders: `LIST (SUBSCRIBED)` with LIST-EXTENDED, else
-    /// LSUB.
-    async fn subscribed_names(&mut self) -> Result<HashSet<MailboxName>, ClientError> {
-        let command = if self.supports("LIST-EXTENDED") {
-            Command::list_all(ListOptions {
-                subscribed: true,
-                ..ListOptions::default()
-            })
-        } else {
-            Command::Lsub {
+    /// The names of the subscribed folders from LSUB (servers without LIST-EXTENDED).
+    async fn lsub_names(&mut self) -> Result<HashSet<MailboxName>, ClientError> {
+        let response = self
+            .conn
+            .execute(Command::Lsub {
                 reference: MailboxName::from_wire(Vec::new()),
                 pattern: ListPattern::all(),
-            }
-        };
-        let response = self.conn.execute(command).await?;
+            })
+            .await?;
         Ok(response
             .data
             .into_iter()
             .filter_map(|d| match d {
-                Data::List(item) | Data::Lsub(item) => Some(item.name),
+                Data::Lsub(item) => Some(item.name),
                 _ => None,
             })
             .collect())

@@ -467,6 +467,9 @@ pub struct ListOptions {
     pub return_special_use: bool,
     /// `RETURN (CHILDREN)`.
     pub return_children: bool,
+    /// `RETURN (SUBSCRIBED)` (RFC 5258): `\Subscribed` on the subscribed mailboxes, in
+    /// the same round trip.
+    pub return_subscribed: bool,
     /// `RETURN (STATUS (…))` (LIST-STATUS): STATUS data for each mailbox.
     pub return_status: Vec<StatusItem>,
 }

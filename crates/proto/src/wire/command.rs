@@ -183,6 +183,9 @@ pub(crate) fn encode(tag: &Tag, command: &Command, options: &EncodeOptions) -> V
             if options.return_children {
                 returns.push("CHILDREN".into());
             }
+            if options.return_subscribed {
+                returns.push("SUBSCRIBED".into());
+            }
             if !options.return_status.is_empty() {
                 returns.push(format!("STATUS ({})", status_items(&options.return_status)));
             }
@@ -843,11 +846,20 @@ mod tests {
             subscribed: false,
             return_special_use: true,
             return_children: false,
+            return_subscribed: false,
             return_status: vec![StatusItem::Messages, StatusItem::Unseen],
         };
         assert_eq!(
-            line(Command::list_all(options)),
+            line(Command::list_all(options.clone())),
             "A1 LIST \"\" * RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN))\r\n"
+        );
+        let with_subscribed = ListOptions {
+            return_subscribed: true,
+            ..options
+        };
+        assert_eq!(
+            line(Command::list_all(with_subscribed)),
+            "A1 LIST \"\" * RETURN (SPECIAL-USE SUBSCRIBED STATUS (MESSAGES UNSEEN))\r\n"
         );
         let sub = ListOptions {
             subscribed: true,
