@@ -612,6 +612,8 @@ fn fuzz_regressions_round_trip() {
     for input in [
         &b"+[PRE\x01\x11\x1fH\0\0\0z\0\0Dn (\"`[APPENDUID 1 2]\x0c\n"[..],
         b"+ [PERMANENTFLAGS ENTFLA]]\xa3\x9b\n",
+        b"+[MAILBOXID  O]]]] D (F1)] OD (F0)] \n",
+        b"* OK [MAILBOXID O]]] x\r\n",
     ] {
         let first = decode_response(input, DEFAULT_MAX_DEPTH).expect("decodes");
         let wire = encode_response(&first);

@@ -152,7 +152,8 @@ pub(crate) fn upper<'b>(name: &[u8], buf: &'b mut [u8; 24]) -> &'b [u8] {
 }
 
 /// The `(` … `)` value of an OBJECTID (`(M6d99ac3275bb4e)`). QUIRK: a bare atom or a
-/// string instead of the parenthesised form.
+/// string instead of the parenthesised form (an atom, not an astring: inside a response
+/// code the `]` that closes it is not part of the id).
 pub(crate) fn objectid(i: In<'_>) -> R<'_, Vec<u8>> {
     if let Some(r) = i.strip_prefix(b"(") {
         let (r, ()) = osp(r)?;
@@ -160,8 +161,10 @@ pub(crate) fn objectid(i: In<'_>) -> R<'_, Vec<u8>> {
         let (r, ()) = osp(r)?;
         let (r, _) = tag(")").parse(r)?;
         Ok((r, id))
+    } else if string_start(i) {
+        string(i)
     } else {
-        astring(i)
+        atom(i).map(|(r, id)| (r, id.to_vec()))
     }
 }
 
