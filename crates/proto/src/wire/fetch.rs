@@ -962,17 +962,12 @@ fn parse_date_time_usual(s: &[u8]) -> Option<DateTime> {
             let (hour, minute, second) = (two(*h1, *h2)?, two(*n1, *n2)?, two(*s1, *s2)?);
             let (hh, mm) = (i16::from(two(*z1, *z2)?), i16::from(two(*z3, *z4)?));
             let sign = if *sign == b'+' { 1 } else { -1 };
-            let valid =
-                (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60 && mm < 60;
-            valid.then_some(DateTime {
-                year,
-                month,
-                day,
-                hour,
-                minute,
-                second,
-                offset_minutes: sign * (hh * 60 + mm),
-            })
+            checked_date_time(
+                (year, month, day),
+                (hour, minute, second),
+                sign * (hh * 60 + mm),
+                mm,
+            )
         }
         _ => None,
     }
@@ -1013,7 +1008,24 @@ fn parse_date_time_general(s: &[u8]) -> Option<DateTime> {
     }
     let hh: i16 = digits[..2].parse().ok()?;
     let mm: i16 = digits[2..].parse().ok()?;
-    let valid = (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60 && mm < 60;
+    checked_date_time(
+        (year, month, day),
+        (hour, minute, second),
+        sign * (hh * 60 + mm),
+        mm,
+    )
+}
+
+/// A date-time from its parts, if they are in range (`zone_minutes`: the zone's minutes
+/// field, under 60; a leap second is allowed).
+fn checked_date_time(
+    (year, month, day): (u16, u8, u8),
+    (hour, minute, second): (u8, u8, u8),
+    offset_minutes: i16,
+    zone_minutes: i16,
+) -> Option<DateTime> {
+    let valid =
+        (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60 && zone_minutes < 60;
     valid.then_some(DateTime {
         year,
         month,
@@ -1021,7 +1033,7 @@ fn parse_date_time_general(s: &[u8]) -> Option<DateTime> {
         hour,
         minute,
         second,
-        offset_minutes: sign * (hh * 60 + mm),
+        offset_minutes,
     })
 }
 

@@ -14,7 +14,7 @@ use crate::{
     mail_html,
     services::{self, Connection, mailbox::Watched},
     state::{
-        actions::{Mark, MessageCommand, Plan, Toast, Undo, moved_text},
+        actions::{Mark, MessageCommand, Plan, Toast, Undo, messages_text, moved_text},
         error::UiError,
         folders::{FolderChange, FolderOp, plan_folder_change},
         loadable::Loadable,
@@ -111,7 +111,7 @@ impl Tasks {
 
     /// Fresh folder counts.
     async fn refresh_folders(&self) {
-        if let Ok(folders) = services::mailbox::list_folders(&self.conn).await {
+        if let Ok(folders) = services::mailbox::list_folders(&self.conn, true).await {
             self.dispatcher
                 .dispatch(MailboxAction::FoldersRefreshed(folders));
         }
@@ -147,7 +147,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
             // behind it on the one connection, so the first rows come first.
             spawn_local(load_folder(tasks.clone(), MailboxName::inbox()));
             spawn_local(async move {
-                let folders = services::mailbox::list_folders_quickly(&conn).await;
+                let folders = services::mailbox::list_folders(&conn, false).await;
                 let first = folders.as_ref().ok().and_then(|f| initial_folder(f));
                 if let Err(e) = &folders {
                     report_lost(e, &connection_lost);
@@ -310,10 +310,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                     .dispatcher
                     .dispatch(MailboxAction::OverlayOpened(Overlay::ConfirmDelete(uids))),
                 Plan::Flag { uids, mark, on } => {
-                    let before: Vec<_> = uids
-                        .iter()
-                        .filter_map(|&u| state.message(u).cloned())
-                        .collect();
+                    let before = state.summaries(&uids);
                     tasks.dispatcher.dispatch(MailboxAction::Marked {
                         uids: uids.clone(),
                         mark,
@@ -333,10 +330,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                     });
                 }
                 Plan::Move { uids, target, kind } => {
-                    let before: Vec<_> = uids
-                        .iter()
-                        .filter_map(|&u| state.message(u).cloned())
-                        .collect();
+                    let before = state.summaries(&uids);
                     let label = folder_label(&state, &target);
                     tasks.dispatcher.dispatch(MailboxAction::Removed {
                         folder: folder.clone(),
@@ -369,12 +363,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                             .await
                         {
                             Ok(()) => {
-                                let n = uids.len();
-                                let what = if n == 1 {
-                                    "Message".to_string()
-                                } else {
-                                    format!("{n} messages")
-                                };
+                                let what = messages_text(uids.len());
                                 tasks.toast(format!("{what} copied to {label}"), None, false);
                                 tasks.refresh_folders().await;
                             }
@@ -394,10 +383,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
                 return;
             };
             tasks.dispatcher.dispatch(MailboxAction::OverlayClosed);
-            let before: Vec<_> = uids
-                .iter()
-                .filter_map(|&u| state.message(u).cloned())
-                .collect();
+            let before = state.summaries(&uids);
             tasks.dispatcher.dispatch(MailboxAction::Removed {
                 folder: folder.clone(),
                 uids: uids.clone(),
@@ -406,12 +392,7 @@ pub(crate) fn use_mailbox(conn: &Connection, connection_lost: Callback<()>) -> M
             spawn_local(async move {
                 match services::mailbox::delete_messages(&tasks.conn, &folder, &uids).await {
                     Ok(()) => {
-                        let n = uids.len();
-                        let what = if n == 1 {
-                            "Message".to_string()
-                        } else {
-                            format!("{n} messages")
-                        };
+                        let what = messages_text(uids.len());
                         tasks.toast(format!("{what} deleted for good"), None, false);
                         tasks.refresh_folders().await;
                     }

@@ -24,26 +24,17 @@ pub(super) fn session_error(err: &webimap_client::ClientError) -> UiError {
     describe(err, Stage::Session, "the server")
 }
 
-/// All folders, INBOX first (with counts where the server lists them: LIST-STATUS).
-pub(crate) async fn list_folders(conn: &Connection) -> Result<Vec<Folder>, UiError> {
+/// All folders, INBOX first; with `counts` their message counts where the server lists
+/// them (LIST-STATUS). Without counts no folder is opened on the server: what the folder
+/// pane shows at sign-in (a big folder takes a while to open — and again to select it).
+pub(crate) async fn list_folders(conn: &Connection, counts: bool) -> Result<Vec<Folder>, UiError> {
     let mut inner = conn.lock().await;
-    inner
-        .client
-        .list_folders()
-        .await
-        .map_err(|e| session_error(&e))
-}
-
-/// All folders without counts: what the folder pane shows at sign-in, before the first
-/// folder is opened (counting would open every folder on the server first, and a big one
-/// takes a while to open — twice, as selecting it opens it again).
-pub(crate) async fn list_folders_quickly(conn: &Connection) -> Result<Vec<Folder>, UiError> {
-    let mut inner = conn.lock().await;
-    inner
-        .client
-        .list_folders_without_counts()
-        .await
-        .map_err(|e| session_error(&e))
+    let listed = if counts {
+        inner.client.list_folders().await
+    } else {
+        inner.client.list_folders_without_counts().await
+    };
+    listed.map_err(|e| session_error(&e))
 }
 
 /// How many of the newest messages a folder shows first.

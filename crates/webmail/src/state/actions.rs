@@ -242,12 +242,17 @@ impl Mailbox {
 }
 
 /// The toast's words for a move of `n` messages.
-pub(crate) fn moved_text(kind: MoveKind, n: usize, target: &str) -> String {
-    let what = if n == 1 {
+/// "Message" or "3 messages", to start a toast.
+pub(crate) fn messages_text(n: usize) -> String {
+    if n == 1 {
         "Message".to_string()
     } else {
         format!("{n} messages")
-    };
+    }
+}
+
+pub(crate) fn moved_text(kind: MoveKind, n: usize, target: &str) -> String {
+    let what = messages_text(n);
     match kind {
         MoveKind::Moved => format!("{what} moved to {target}"),
         MoveKind::Deleted => format!("{what} moved to {target}"),

@@ -158,7 +158,8 @@ impl ListView {
             .map(|h| &*h.uids)
     }
 
-    fn keeps(&self, m: &MessageSummary, words: &[String]) -> bool {
+    /// Whether `m` is shown, given the search `words` and the server's `hits` for them.
+    fn keeps(&self, m: &MessageSummary, words: &[String], hits: Option<&BTreeSet<u32>>) -> bool {
         if (self.unread && m.seen)
             || (self.flagged && !m.flagged)
             || (self.attachments && !m.has_attachments)
@@ -169,7 +170,7 @@ impl ListView {
             return true;
         }
         // The server searched the whole message; what arrived since is matched here.
-        if self.hits_for(words).is_some_and(|h| h.contains(&m.uid)) {
+        if hits.is_some_and(|h| h.contains(&m.uid)) {
             return true;
         }
         let mut haystack = m.subject.to_lowercase();
@@ -204,8 +205,9 @@ pub(crate) fn visible_rows(
 /// The indices into `messages` of the rows to show, in order (without conversations).
 pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec<usize> {
     let words = search_words(&view.query);
+    let hits = view.hits_for(&words);
     let mut order: Vec<usize> = (0..messages.len())
-        .filter(|&i| view.keeps(&messages[i], &words))
+        .filter(|&i| view.keeps(&messages[i], &words, hits))
         .collect();
     let newest = |a: &MessageSummary, b: &MessageSummary| {
         b.received.cmp(&a.received).then_with(|| b.uid.cmp(&a.uid))

@@ -94,6 +94,13 @@ impl Mailbox {
             .map(|i| &messages[i])
     }
 
+    /// The summaries of these messages as they are now (to restore if the server refuses).
+    pub(crate) fn summaries(&self, uids: &[u32]) -> Vec<MessageSummary> {
+        uids.iter()
+            .filter_map(|&u| self.message(u).cloned())
+            .collect()
+    }
+
     /// Changes the selected folder's messages (kept sorted by UID), then the rows and the
     /// folder's counts.
     fn edit_messages(&mut self, edit: impl FnOnce(&mut Vec<MessageSummary>)) {
