@@ -58,6 +58,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Summaries of the last `count` messages of the selected mailbox (by position, so
     /// before any UID is known: a sequence-number FETCH), given it holds `exists`: what a
     /// list shows first while the rest of a big folder loads.
+    ///
+    /// Without sizes (`size` is `None`; [`Client::fetch_sizes`] brings them): the first
+    /// RFC822.SIZE of a session makes Dovecot sum up the whole folder's size first, about
+    /// 0.35 s on 100,000 messages, which would hold up the first rows.
     pub async fn fetch_newest_summaries(
         &mut self,
         exists: u32,
@@ -67,12 +71,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             return Ok(Vec::new());
         }
         let first = exists.saturating_sub(count - 1).max(1);
-        self.fetch_summary_items(
-            SequenceSet::range(first, exists)?,
-            summary_attributes(),
-            false,
-        )
-        .await
+        let mut items = summary_attributes();
+        items.retain(|a| *a != FetchAttribute::Rfc822Size);
+        self.fetch_summary_items(SequenceSet::range(first, exists)?, items, false)
+            .await
+    }
+
+    /// The sizes (RFC822.SIZE) of the messages with the given UIDs, as `(uid, size)`.
+    pub async fn fetch_sizes(&mut self, uids: SequenceSet) -> Result<Vec<(u32, u64)>, ClientError> {
+        let items = vec![FetchAttribute::Uid, FetchAttribute::Rfc822Size];
+        Ok(self
+            .fetch_summary_items(uids, items, true)
+            .await?
+            .into_iter()
+            .filter_map(|m| Some((m.uid, m.size?)))
+            .collect())
     }
 
     /// Just the headers a list needs (UID, flags, envelope): the lightest way to sync a big

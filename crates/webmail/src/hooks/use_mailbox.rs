@@ -578,8 +578,21 @@ async fn load_folder(tasks: Tasks, folder: MailboxName) {
             messages,
         });
     };
-    let loaded =
-        services::mailbox::load_rest(&tasks.conn, &folder, generation, &have, &on_batch).await;
+    let on_sizes = |sizes| {
+        tasks.dispatcher.dispatch(MailboxAction::SizesLoaded {
+            folder: folder.clone(),
+            sizes,
+        });
+    };
+    let loaded = services::mailbox::load_rest(
+        &tasks.conn,
+        &folder,
+        generation,
+        &have,
+        &on_sizes,
+        &on_batch,
+    )
+    .await;
     if !matches!(loaded, Ok(false)) {
         tasks.dispatcher.dispatch(MailboxAction::Syncing {
             folder: folder.clone(),

@@ -88,12 +88,14 @@ pub(crate) async fn open_folder(
 /// for the watch; resynchronisable with QRESYNC/CONDSTORE), then the summaries of the
 /// messages not in `have`, newest first, in growing batches handed to `on_batch`. The
 /// connection is free between batches, so the user's actions do not wait for a big
-/// folder. Returns `false` if another folder was opened meanwhile.
+/// folder. The sizes of the messages in `have` (listed without them) go to `on_sizes`
+/// first. Returns `false` if another folder was opened meanwhile.
 pub(crate) async fn load_rest(
     conn: &Connection,
     folder: &MailboxName,
     generation: u64,
     have: &std::collections::HashSet<u32>,
+    on_sizes: &dyn Fn(Vec<(u32, u64)>),
     on_batch: &dyn Fn(Vec<MessageSummary>),
 ) -> Result<bool, UiError> {
     let pending: Vec<u32> = {
@@ -117,6 +119,14 @@ pub(crate) async fn load_rest(
             .collect();
         inner.model = Some(model);
         inner.stale = false;
+        if let Ok(set) = SequenceSet::from_numbers(have.iter().copied()) {
+            let sizes = inner
+                .client
+                .fetch_sizes(set)
+                .await
+                .map_err(|e| session_error(&e))?;
+            on_sizes(sizes);
+        }
         pending
     };
     let mut size = BATCH.0;

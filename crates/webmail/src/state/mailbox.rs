@@ -327,6 +327,13 @@ pub(crate) enum MailboxAction {
         /// The messages as they are.
         messages: Vec<MessageSummary>,
     },
+    /// The sizes of messages listed without them (the first rows of a folder).
+    SizesLoaded {
+        /// The folder.
+        folder: MailboxName,
+        /// `(uid, size)` pairs.
+        sizes: Vec<(u32, u64)>,
+    },
     /// Changes from other clients.
     Live {
         /// The folder.
@@ -554,6 +561,19 @@ impl Reducible for Mailbox {
                     m.extend(messages);
                 });
             }
+            MailboxAction::SizesLoaded { folder, sizes } => {
+                if next.selected.as_ref() != Some(&folder) {
+                    return self;
+                }
+                let sizes: std::collections::HashMap<u32, u64> = sizes.into_iter().collect();
+                next.edit_messages(|m| {
+                    for s in m.iter_mut() {
+                        if let Some(&size) = sizes.get(&s.uid) {
+                            s.size = Some(size);
+                        }
+                    }
+                });
+            }
             MailboxAction::Live { folder, changes } => {
                 if next.selected.as_ref() != Some(&folder) {
                     return self;
@@ -742,6 +762,13 @@ mod tests {
         assert_eq!(s.syncing, Some(3));
         // The server's counts stay while the list is incomplete.
         assert_eq!(s.selected_folder().and_then(|f| f.total), Some(3));
+        // The first rows' sizes arrive apart, without touching anything else.
+        let s = s.reduce(MailboxAction::SizesLoaded {
+            folder: MailboxName::inbox(),
+            sizes: vec![(3, 1234), (99, 5)],
+        });
+        let m = s.messages.ready().unwrap();
+        assert_eq!((m.len(), m[0].uid, m[0].size), (1, 3, Some(1234)));
         let s = s.reduce(MailboxAction::Restored {
             folder: MailboxName::inbox(),
             messages: vec![summary(2, Some(2)), summary(1, Some(1))],
