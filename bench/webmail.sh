@@ -4,6 +4,9 @@
 # loopback: time from the Sign-in click to the first rows, time to jump to the middle of the
 # list, DOM rows kept, and what each transfers. bench/webmail.mjs does the measuring.
 #   bench/webmail.sh [MESSAGES]        (as root; RUNS=5 timed runs per app by default)
+# NAMES=plain (default) writes maildir files as an import would (no sizes in their names, so
+# Dovecot reads a file to learn its size); NAMES=sized names them as Dovecot's own delivery
+# does (",S=<size>,W=<size>"), which spares Dovecot that work (see bench/results/webmail-*).
 # Installs what is missing (roundcube roundcube-sqlite3 nginx php-fpm sqlite3; npm deps in
 # tests/e2e), builds the release app (trunk) and the relay, and starts private instances of
 # Dovecot, the relay, php-fpm and nginx on free loopback ports, all stopped on exit. No system
@@ -14,6 +17,8 @@ cd "$(dirname "$0")/.."
 root=$PWD
 n="${1:-100000}"
 runs="${RUNS:-5}"
+names="${NAMES:-plain}"
+case "$names" in plain | sized) ;; *) echo "NAMES must be plain or sized" >&2; exit 1 ;; esac
 target="${CARGO_TARGET_DIR:-target}"
 case "$target" in /*) ;; *) target="$root/$target" ;; esac
 export PATH="$root/tests/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -64,14 +69,15 @@ TRUNK_SKIP_VERSION_CHECK=true trunk build --release --offline >/dev/null 2>&1 ||
 
 # --- the mailbox: N small messages written straight into the maildir (as sync_bench does) ------
 mail="$target/bench/webmail-$n"
+[ "$names" = sized ] && mail="$target/bench/webmail-sized-$n"
 inbox="$mail/home/demo/Maildir/INBOX"
-have=$(find "$inbox/cur" -type f 2>/dev/null | wc -l)
+have=$( (find "$inbox/cur" -type f 2>/dev/null || true) | wc -l)
 if [ "$have" -ne "$n" ]; then
   log "writing $n messages into $inbox"
   rm -rf "${mail:?}/home"
-  python3 - "$inbox" "$n" <<'EOF'
+  python3 - "$inbox" "$n" "$names" <<'EOF'
 import os, sys
-inbox, count = sys.argv[1], int(sys.argv[2])
+inbox, count, names = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 for sub in ("cur", "new", "tmp"):
     os.makedirs(os.path.join(inbox, sub), exist_ok=True)
 names = ["Alice Example", "Bob Baker", "Jürgen Müller", "Carol Chen", "田中 太郎", "Dave Ops"]
@@ -82,8 +88,10 @@ for i in range(count):
             f"Message-ID: <bench-{i}@example.com>\r\nMIME-Version: 1.0\r\n"
             f"Content-Type: text/plain; charset=utf-8\r\n\r\nBody of message {i}.\r\n")
     flags = "S" if i % 3 == 0 else ""
-    path = os.path.join(inbox, "cur", f"{1_700_000_000 + i}.M{i}P1.bench:2,{flags}")
-    with open(path, "w", encoding="utf-8") as f:
+    size = len(body.encode("utf-8"))
+    sizes = f",S={size},W={size}" if names == "sized" else ""
+    path = os.path.join(inbox, "cur", f"{1_700_000_000 + i}.M{i}P1.bench{sizes}:2,{flags}")
+    with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(body)
     os.utime(path, (1_700_000_000 + i, 1_700_000_000 + i))
 EOF
@@ -220,7 +228,7 @@ curl -fsS -o /dev/null "http://127.0.0.1:$rc_port/" ||
 
 versions="roundcube $(dpkg-query -W -f='${Version}' roundcube-core), nginx $(dpkg-query -W -f='${Version}' nginx), php-fpm $(dpkg-query -W -f='${Version}' "$(basename "$php_fpm" | sed 's/^php-fpm/php/')-fpm"), dovecot $(dpkg-query -W -f='${Version}' dovecot-imapd), $(/usr/bin/chromium --version 2>/dev/null | head -1), trunk $(trunk --version | cut -d' ' -f2)"
 log "Roundcube on http://127.0.0.1:$rc_port/, webimap on http://127.0.0.1:$app_port/, Dovecot on 127.0.0.1:$imap"
-echo "# bench/webmail.sh $n   ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo '+changes'); $(nproc) cores shared with other jobs: expect noise)"
+echo "# bench/webmail.sh $n, NAMES=$names   ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo '+changes'); $(nproc) cores shared with other jobs: expect noise)"
 echo "# $versions"
 node bench/webmail.mjs --app "http://127.0.0.1:$app_port/" --roundcube "http://127.0.0.1:$rc_port/" \
   --imap-port "$imap" --messages "$n" --runs "$runs" --dist dist
