@@ -348,7 +348,13 @@ test('sign in shows the folders and the INBOX, newest first, unread in bold', as
   }
   const inbox = inFolder('INBOX');
   await page.waitForFunction(
-    (n) => ([sel, n]) => document.querySelectorAll(sel).length === n, [rowCount, inbox.length]);
+    ([sel, n]) => document.querySelectorAll(sel).length === n, [rowCount, inbox.length]);
+  // The first rows come without sizes (they would hold them up on a big folder); the
+  // sizes follow: every row shows one.
+  await page.waitForFunction(([sel, n]) => {
+    const sizes = [...document.querySelectorAll(`${sel} .message-size`)];
+    return sizes.length === n && sizes.every((el) => /^\d+(\.\d)? (B|KB|MB)$/.test(el.textContent));
+  }, [rowCount, inbox.length]);
   const texts = await rows().allInnerTexts();
   const newestFirst = [...inbox].sort((a, b) => b.unix_time - a.unix_time);
   for (const m of inbox) {
