@@ -792,6 +792,10 @@ test('the panes resize by keyboard, and the theme toggles and is remembered', as
   assert.equal(Number(await separator.getAttribute('aria-valuenow')), before + 16);
   const width = await page.getByRole('navigation', { name: 'Folders' }).evaluate((el) => el.getBoundingClientRect().width);
   assert.ok(Math.abs(width - (before + 16)) <= 1, `folders pane is ${width}px`);
+  // The widths are remembered as a JSON pair of pixel counts.
+  const layout = JSON.parse(await page.evaluate(() => localStorage.getItem('webimap.layout')));
+  assert.equal(layout.length, 2);
+  assert.equal(layout[0], before + 16);
   await page.keyboard.press('ArrowLeft');
 
   const toggle = page.getByRole('button', { name: 'Dark theme' });
@@ -809,11 +813,18 @@ test('the panes resize by keyboard, and the theme toggles and is remembered', as
   await page.screenshot({ path: path.join(screenshots, 'dark.png') });
   await toggle.click();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  // Stored widths are read back at the next start.
+  await page.evaluate((w) => localStorage.setItem('webimap.layout', JSON.stringify([w, JSON.parse(localStorage.getItem('webimap.layout'))[1]])), before + 32);
   await page.reload();
   await page.getByLabel('Password', { exact: true }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light', 'remembered');
   await signIn(password);
   await openFolder('INBOX');
+  assert.equal(Number(await separator.getAttribute('aria-valuenow')), before + 32, 'widths remembered');
+  await separator.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(Number(await separator.getAttribute('aria-valuenow')), before);
   await openMessage('Planning the offsite');
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(screenshots, 'light.png') });
