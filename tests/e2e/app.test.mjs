@@ -204,7 +204,7 @@ Content-Type: text/html; charset=utf-8
 <html><head><title>Rules title</title><style><!--
 .head-sheet{color:rgb(7, 8, 9)}
 --></style></head><body>
-<p class="head-sheet">Styled from the head</p>
+<p class="head-sheet">Styled from the head</p><p>caf&eacute; &hearts; &NotEqualTilde; &amp;lt; &#x263A; &nosuchentity;</p>
 <a href="https://example.org/kept" rel="opener" target="_self" onclick="parent.__xss=1" ping="http://evil.test/ping">kept link</a>
 <a href="/relative-link">relative link</a><a href="vbscript:msgbox(1)">vb link</a>
 <img src="/logout" alt="rel1"><img src="//evil.test/protocol-relative.png" alt="rel2"><img src="relative.png" alt="rel3">
@@ -600,6 +600,14 @@ test('the sanitiser keeps what mail needs and drops the rest', async () => {
   const mail = page.frameLocator('iframe[title="Message content"]');
   assert.equal(await mail.getByText('Styled from the head').evaluate((el) => getComputedStyle(el).color), 'rgb(7, 8, 9)');
   assert.equal(await page.getByRole('status').filter({ hasText: 'blocked' }).count(), 0, 'dropped relative URLs are not remote content');
+  // Its text view: the HTML as text, character references decoded (named ones by the
+  // browser's parser, given the reference alone).
+  await page.getByRole('button', { name: 'Plain text' }).click();
+  const text = page.getByRole('article').locator('pre').filter({ hasText: 'Styled from the head' });
+  await text.waitFor();
+  assert.match(await text.innerText(), /café ♥ \u2242\u0338 &lt; ☺ &nosuchentity;/);
+  await page.getByRole('button', { name: 'HTML', exact: true }).click();
+  await frame.waitFor();
   await page.waitForTimeout(250);
   assert.deepEqual(remoteHits, hitsBefore, 'the remote server was not reached');
 });
