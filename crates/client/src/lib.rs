@@ -16,6 +16,7 @@ pub mod client;
 mod compress;
 pub mod driver;
 pub mod error;
+mod html_text;
 pub mod mime;
 pub mod model;
 mod stream;

@@ -1,14 +1,14 @@
 //! Decoding for display, with mail-parser: RFC 2047 encoded words, transfer encodings,
 //! charsets, RFC 2231 parameters. Nothing here is IMAP: it works on header and body bytes.
 
-use mail_parser::{MessageParser, MimeHeaders};
+use mail_parser::{MessageParser, MimeHeaders, PartType};
 use webimap_proto::types::{
     core::Text,
     fetch::{Address, BodyStructure, SinglePartKind},
 };
 
 use crate::{
-    charset,
+    charset, html_text,
     model::{AttachmentInfo, EmailAddress, InlinePart},
 };
 
@@ -50,7 +50,13 @@ pub fn decode_text_part(mime_header: &[u8], content: &[u8]) -> Option<String> {
     let raw = join_part(mime_header, content);
     let raw = charset::to_utf8(&raw);
     let message = MessageParser::default().parse(&raw)?;
-    message.body_text(0).map(|t| t.into_owned())
+    // As mail-parser's `body_text`, but HTML goes through `html_text` (no entity table in
+    // the wasm).
+    match &message.text_part(0)?.body {
+        PartType::Text(text) => Some(text.to_string()),
+        PartType::Html(html) => Some(html_text::html_to_text(html)),
+        _ => None,
+    }
 }
 
 /// Decodes a part's content (transfer encoding) to bytes, given its MIME header and its

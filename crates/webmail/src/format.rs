@@ -104,22 +104,31 @@ pub(crate) fn iso_date(ts: i64) -> String {
     )
 }
 
-/// A byte count as people read it: `512 B`, `1.2 KB`, `3.4 MB`.
+/// A byte count as people read it: `512 B`, `1.2 KB`, `3.4 MB`. Integer arithmetic
+/// (rounding half to even, as `{:.1}` of the quotient would): formatting an `f64` would
+/// bring core's float printing into the wasm.
 pub(crate) fn size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
     if bytes < 1024 {
         return format!("{bytes} B");
     }
-    let mut value = bytes as f64 / 1024.0;
+    let mut div: u64 = 1024;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while bytes / div >= 1024 && unit < UNITS.len() - 1 {
+        div *= 1024;
         unit += 1;
     }
-    if value < 10.0 {
-        format!("{value:.1} {}", UNITS[unit])
+    // In tenths below 10 units, else in whole units.
+    let scale: u128 = if bytes / div < 10 { 10 } else { 1 };
+    let (q, r) = (
+        u128::from(bytes) * scale / u128::from(div),
+        u128::from(bytes) * scale % u128::from(div),
+    );
+    let n = q + u128::from(2 * r > u128::from(div) || (2 * r == u128::from(div) && q % 2 == 1));
+    if scale == 10 {
+        format!("{}.{} {}", n / 10, n % 10, UNITS[unit])
     } else {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{n} {}", UNITS[unit])
     }
 }
 
@@ -221,6 +230,32 @@ mod tests {
         assert_eq!(size(1536), "1.5 KB");
         assert_eq!(size(200 * 1024), "200 KB");
         assert_eq!(size(3 * 1024 * 1024 + 400_000), "3.4 MB");
+        // The same as formatting the quotient as a float, at the edges too.
+        for bytes in [
+            10_239,
+            10_240,
+            10_752,
+            11_264,
+            1_048_575,
+            1_048_576,
+            1_153_434,
+            5 << 40,
+            u64::MAX,
+        ] {
+            let mut value = bytes as f64 / 1024.0;
+            let mut unit = 0;
+            while value >= 1024.0 && unit < 3 {
+                value /= 1024.0;
+                unit += 1;
+            }
+            let unit = ["KB", "MB", "GB", "TB"][unit];
+            let float = if value < 10.0 {
+                format!("{value:.1} {unit}")
+            } else {
+                format!("{value:.0} {unit}")
+            };
+            assert_eq!(size(bytes), float, "{bytes}");
+        }
     }
 
     #[test]

@@ -20,7 +20,10 @@ use crate::{
 };
 
 /// The height of one row in CSS pixels (the stylesheet uses the same).
-pub(crate) const ROW_HEIGHT: f64 = 60.0;
+pub(crate) const ROW_HEIGHT: f64 = ROW_PX as f64;
+/// [`ROW_HEIGHT`] as an integer, for CSS lengths (printing an `f64` would bring core's
+/// float formatting into the wasm).
+const ROW_PX: usize = 60;
 /// Rows kept above and below the visible ones.
 const OVERSCAN: usize = 6;
 
@@ -116,11 +119,11 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
     {
         let (spacer, window) = (spacer.clone(), window.clone());
         use_effect(move || {
-            super::set_style(&spacer, "height", &format!("{}px", n as f64 * ROW_HEIGHT));
+            super::set_style(&spacer, "height", &format!("{}px", n * ROW_PX));
             super::set_style(
                 &window,
                 "transform",
-                &format!("translateY({}px)", first as f64 * ROW_HEIGHT),
+                &format!("translateY({}px)", first * ROW_PX),
             );
         });
     }

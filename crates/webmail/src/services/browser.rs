@@ -1,6 +1,9 @@
 //! The browser around the app: the page's address (for the default relay URL) and
 //! localStorage (for the remembered, non-secret settings).
 
+use js_sys::{Array, JSON, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
 use crate::state::settings::Settings;
 
 /// The localStorage key of the remembered settings.
@@ -38,10 +41,10 @@ pub(crate) fn load_settings() -> Settings {
     if !cfg!(target_arch = "wasm32") {
         return Settings::default();
     }
-    storage()
-        .and_then(|s| s.get_item(SETTINGS_KEY).ok()?)
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .unwrap_or_default()
+    let Some(stored) = stored_json(SETTINGS_KEY).filter(JsValue::is_object) else {
+        return Settings::default();
+    };
+    Settings::from_fields(|name| Reflect::get(&stored, &name.into()).ok()?.as_string())
 }
 
 /// Remembers the settings (never the password: [`Settings`] has none).
@@ -49,9 +52,26 @@ pub(crate) fn save_settings(settings: &Settings) {
     if !cfg!(target_arch = "wasm32") {
         return;
     }
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(settings)) {
-        // Storage may be full or disabled (private mode): remembering is best effort.
-        let _ = storage.set_item(SETTINGS_KEY, &json);
+    let object = Object::new();
+    for (name, value) in settings.fields() {
+        let value = value.map_or(JsValue::NULL, JsValue::from_str);
+        let _ = Reflect::set(&object, &name.into(), &value);
+    }
+    // Storage may be full or disabled (private mode): remembering is best effort.
+    store_json(SETTINGS_KEY, &object);
+}
+
+/// The JSON value stored under `key` (parsed by the browser: the wasm carries no JSON
+/// parser of its own).
+fn stored_json(key: &str) -> Option<JsValue> {
+    let text = storage()?.get_item(key).ok()??;
+    JSON::parse(&text).ok()
+}
+
+/// Stores `value` as JSON under `key`, best effort.
+fn store_json(key: &str, value: &JsValue) {
+    if let (Some(storage), Ok(json)) = (storage(), JSON::stringify(value)) {
+        let _ = storage.set_item(key, &String::from(json));
     }
 }
 
@@ -102,8 +122,13 @@ pub(crate) fn load_layout() -> Option<(u32, u32)> {
     if !cfg!(target_arch = "wasm32") {
         return None;
     }
-    let text = storage()?.get_item(LAYOUT_KEY).ok()??;
-    serde_json::from_str(&text).ok()
+    let widths = stored_json(LAYOUT_KEY)?.dyn_into::<Array>().ok()?;
+    let width = |i| {
+        let w = widths.get(i).as_f64()?;
+        // Whole, non-negative pixel counts only (as stored).
+        (w.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&w)).then_some(w as u32)
+    };
+    Some((width(0)?, width(1)?)).filter(|_| widths.length() == 2)
 }
 
 /// Remembers the pane widths.
@@ -111,8 +136,8 @@ pub(crate) fn save_layout(widths: (u32, u32)) {
     if !cfg!(target_arch = "wasm32") {
         return;
     }
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&widths)) {
-        let _ = storage.set_item(LAYOUT_KEY, &json);
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(LAYOUT_KEY, &format!("[{},{}]", widths.0, widths.1));
     }
 }
 
@@ -145,9 +170,9 @@ pub(crate) fn load_trusted_senders() -> std::collections::BTreeSet<String> {
     if !cfg!(target_arch = "wasm32") {
         return Default::default();
     }
-    storage()
-        .and_then(|s| s.get_item(TRUSTED_SENDERS_KEY).ok()?)
-        .and_then(|v| serde_json::from_str(&v).ok())
+    stored_json(TRUSTED_SENDERS_KEY)
+        .and_then(|v| v.dyn_into::<Array>().ok())
+        .map(|senders| senders.iter().filter_map(|s| s.as_string()).collect())
         .unwrap_or_default()
 }
 
@@ -156,9 +181,8 @@ pub(crate) fn save_trusted_senders(senders: &std::collections::BTreeSet<String>)
     if !cfg!(target_arch = "wasm32") {
         return;
     }
-    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(senders)) {
-        let _ = storage.set_item(TRUSTED_SENDERS_KEY, &json);
-    }
+    let list: Array = senders.iter().map(|s| JsValue::from_str(s)).collect();
+    store_json(TRUSTED_SENDERS_KEY, &list);
 }
 
 fn document() -> Option<web_sys::Document> {

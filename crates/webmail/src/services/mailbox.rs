@@ -481,9 +481,11 @@ pub(crate) fn parse_attached(raw: &[u8]) -> Option<AttachedMessage> {
         .map(|h| h.into_owned());
     let text = message
         .text_part(0)
-        .filter(|p| !p.is_text_html())
-        .and_then(|_| message.body_text(0))
-        .map(|t| t.into_owned());
+        // Not `body_text`, which would turn HTML into text (mail-parser's entity table).
+        .and_then(|p| match &p.body {
+            mail_parser::PartType::Text(t) => Some(t.to_string()),
+            _ => None,
+        });
     Some(AttachedMessage {
         subject: message.subject().unwrap_or_default().to_string(),
         from: addresses(message.from()),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use webimap_client::{model::MessageSummary, proto::types::response::Thread};
 
-use super::list::subject_key;
+use super::list::{sort_indices, subject_key};
 
 /// The deepest indentation shown (deeper replies stay at this level).
 pub(crate) const MAX_DEPTH: u8 = 5;
@@ -89,7 +89,10 @@ pub(crate) fn group(
                     .push(i);
             }
             for (_, mut rows) in by_subject {
-                rows.sort_by_key(|&i| (messages[i].received, messages[i].uid));
+                sort_indices(&mut rows, |a, b| {
+                    (messages[a].received, messages[a].uid)
+                        .cmp(&(messages[b].received, messages[b].uid))
+                });
                 grouped.extend(rows.iter().copied());
                 groups.push(
                     rows.into_iter()

@@ -3,6 +3,7 @@
 //! (SEARCH over whole messages, SORT, THREAD) refine it when they arrive.
 
 use std::{
+    cmp::Ordering,
     collections::{BTreeSet, HashMap},
     rc::Rc,
 };
@@ -202,6 +203,17 @@ pub(crate) fn visible_rows(
         .collect()
 }
 
+/// Sorts indices (stably) by `cmp`. Every sort of rows goes through this one instance of
+/// the standard library's sort: each closure passed to `sort_by` directly would get a copy
+/// of its own (about 3 KB of wasm each).
+pub(crate) fn sort_indices(order: &mut [usize], mut cmp: impl FnMut(usize, usize) -> Ordering) {
+    sort_indices_dyn(order, &mut cmp);
+}
+
+fn sort_indices_dyn(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| cmp(a, b));
+}
+
 /// The indices into `messages` of the rows to show, in order (without conversations).
 pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec<usize> {
     let words = search_words(&view.query);
@@ -215,21 +227,21 @@ pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec
     if let Some(server) = view.server_order.as_ref().filter(|o| o.sort == view.sort) {
         // The server's order; what arrived since goes first, newest first.
         let place = |m: &MessageSummary| server.rank.get(&m.uid).copied();
-        order.sort_by(|&a, &b| {
+        sort_indices(&mut order, |a, b| {
             let (ma, mb) = (&messages[a], &messages[b]);
             match (place(ma), place(mb)) {
                 (Some(x), Some(y)) => x.cmp(&y),
-                (None, Some(_)) => std::cmp::Ordering::Less,
-                (Some(_), None) => std::cmp::Ordering::Greater,
+                (None, Some(_)) => Ordering::Less,
+                (Some(_), None) => Ordering::Greater,
                 (None, None) => newest(ma, mb),
             }
         });
         return order;
     }
     match view.sort {
-        SortKey::Newest => order.sort_by(|&a, &b| newest(&messages[a], &messages[b])),
-        SortKey::Oldest => order.sort_by(|&a, &b| newest(&messages[b], &messages[a])),
-        SortKey::Size => order.sort_by(|&a, &b| {
+        SortKey::Newest => sort_indices(&mut order, |a, b| newest(&messages[a], &messages[b])),
+        SortKey::Oldest => sort_indices(&mut order, |a, b| newest(&messages[b], &messages[a])),
+        SortKey::Size => sort_indices(&mut order, |a, b| {
             messages[b]
                 .size
                 .cmp(&messages[a].size)
@@ -237,7 +249,7 @@ pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec
         }),
         SortKey::Sender => {
             let keys: Vec<String> = messages.iter().map(sender_key).collect();
-            order.sort_by(|&a, &b| {
+            sort_indices(&mut order, |a, b| {
                 keys[a]
                     .cmp(&keys[b])
                     .then_with(|| newest(&messages[a], &messages[b]))
@@ -245,7 +257,7 @@ pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec
         }
         SortKey::Subject => {
             let keys: Vec<String> = messages.iter().map(|m| subject_key(&m.subject)).collect();
-            order.sort_by(|&a, &b| {
+            sort_indices(&mut order, |a, b| {
                 keys[a]
                     .cmp(&keys[b])
                     .then_with(|| newest(&messages[a], &messages[b]))

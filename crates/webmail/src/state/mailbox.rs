@@ -73,6 +73,11 @@ pub(crate) struct Mailbox {
     pub(crate) trusted_senders: Rc<std::collections::BTreeSet<String>>,
 }
 
+/// Messages in UID order (one instance of the sort for both callers).
+fn sort_by_uid(messages: &mut [MessageSummary]) {
+    messages.sort_by_key(|m| m.uid);
+}
+
 impl Mailbox {
     /// The selected folder's entry.
     pub(crate) fn selected_folder(&self) -> Option<&Folder> {
@@ -109,7 +114,7 @@ impl Mailbox {
         };
         let messages = Rc::make_mut(messages);
         edit(messages);
-        messages.sort_by_key(|m| m.uid);
+        sort_by_uid(messages);
         messages.dedup_by_key(|m| m.uid);
         self.reorder();
         self.count();
@@ -388,7 +393,7 @@ impl Reducible for Mailbox {
                     return self;
                 }
                 next.messages = Loadable::from_result(result.map(|mut messages| {
-                    messages.sort_by_key(|m| m.uid);
+                    sort_by_uid(&mut messages);
                     Rc::new(messages)
                 }));
                 next.reorder();

@@ -1,13 +1,10 @@
 //! What the sign-in form asks for, and what of it is remembered. The password is never
 //! part of [`Settings`]: it goes straight from the form to the login.
 
-use serde::{Deserialize, Serialize};
-
 use super::error::UiError;
 
 /// How the connection to the IMAP server is protected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) enum Security {
     /// Plain text (IMAP on port 143).
     None,
@@ -55,9 +52,8 @@ impl Security {
 }
 
 /// The sign-in form's fields (without the password), as typed; remembered in the
-/// browser between visits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+/// browser between visits as a JSON object of [`Settings::fields`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Settings {
     /// IMAP server host name.
     pub(crate) server: String,
@@ -83,6 +79,37 @@ impl Default for Settings {
             username: String::new(),
             relay_url: None,
             ca_pem: None,
+        }
+    }
+}
+
+impl Settings {
+    /// What is remembered, by name (the names of the stored JSON object): strings, or
+    /// `None` for null. There is no password to leave out: [`Settings`] has none.
+    pub(crate) fn fields(&self) -> [(&'static str, Option<&str>); 6] {
+        [
+            ("server", Some(&self.server)),
+            ("port", Some(&self.port)),
+            ("security", Some(self.security.value())),
+            ("username", Some(&self.username)),
+            ("relay_url", self.relay_url.as_deref()),
+            ("ca_pem", self.ca_pem.as_deref()),
+        ]
+    }
+
+    /// Back from [`Settings::fields`], given each name's string; a missing field, or
+    /// one that is not a string, keeps its default.
+    pub(crate) fn from_fields(mut get: impl FnMut(&str) -> Option<String>) -> Self {
+        let d = Settings::default();
+        Settings {
+            server: get("server").unwrap_or(d.server),
+            port: get("port").unwrap_or(d.port),
+            security: get("security")
+                .and_then(|s| Security::from_value(&s))
+                .unwrap_or(d.security),
+            username: get("username").unwrap_or(d.username),
+            relay_url: get("relay_url"),
+            ca_pem: get("ca_pem"),
         }
     }
 }
@@ -275,13 +302,27 @@ mod tests {
 
     #[test]
     fn settings_round_trip_without_a_password() {
-        let json = serde_json::to_string(&filled()).unwrap();
-        assert!(!json.contains("password"));
-        assert!(json.contains("\"security\":\"none\""));
-        let back: Settings = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, filled());
-        // Unknown or missing fields fall back to defaults.
-        let partial: Settings = serde_json::from_str(r#"{"server":"h","extra":1}"#).unwrap();
+        let settings = Settings {
+            relay_url: Some("wss://r/relay".into()),
+            ..filled()
+        };
+        let fields = settings.fields();
+        assert!(fields.iter().all(|(name, _)| !name.contains("password")));
+        assert!(fields.contains(&("security", Some("none"))));
+        assert!(fields.contains(&("ca_pem", None)));
+        let back = Settings::from_fields(|name| {
+            fields
+                .iter()
+                .find(|(n, _)| *n == name)
+                .and_then(|(_, v)| v.map(str::to_string))
+        });
+        assert_eq!(back, settings);
+        // Missing fields (and an unknown security value) fall back to defaults.
+        let partial = Settings::from_fields(|name| match name {
+            "server" => Some("h".into()),
+            "security" => Some("ssl".into()),
+            _ => None,
+        });
         assert_eq!(
             partial,
             Settings {
