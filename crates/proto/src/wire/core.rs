@@ -261,19 +261,24 @@ pub(crate) fn find_quote_end(s: &[u8]) -> Option<usize> {
 /// `literal` / `literal8`: `{n}` (or `{n+}`, `~{n}`), a line end, then n bytes.
 /// QUIRK: bare LF after the brace; a zero-length literal `{0}` (Dovecot).
 pub(crate) fn literal(i: In<'_>) -> R<'_, In<'_>> {
+    let (rest, n) = literal_head(i)?;
+    take(n as usize).parse(rest)
+}
+
+/// A literal's announcement and line end: the input after them (its data) and its size.
+pub(crate) fn literal_head(i: In<'_>) -> R<'_, u32> {
     let start = i.strip_prefix(b"~").unwrap_or(i);
     let (rest, _) = tag("{").parse(start)?;
     let (rest, n) = number(rest)?;
     let rest = rest.strip_prefix(b"+").unwrap_or(rest);
     let (rest, _) = tag("}").parse(rest)?;
-    let rest = match rest.strip_prefix(b"\r\n") {
-        Some(r) => r,
+    match rest.strip_prefix(b"\r\n") {
+        Some(r) => Ok((r, n)),
         None => match rest.strip_prefix(b"\n") {
-            Some(r) => r,
-            None => return fail(i),
+            Some(r) => Ok((r, n)),
+            None => fail(i),
         },
-    };
-    take(n as usize).parse(rest)
+    }
 }
 
 /// Whether a string (quoted, literal or literal8) starts here.

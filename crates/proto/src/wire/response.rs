@@ -11,7 +11,7 @@ use super::{
         nstring, number, number64, objectid, osp, paren_list, quoted, sp, string_start, upper,
         word,
     },
-    fetch::{fetch_tail, flag_list},
+    fetch::{Aside, fetch_tail, flag_list},
 };
 use crate::types::{
     core::{Capability, Tag, Text, is_astring_char},
@@ -26,9 +26,18 @@ use crate::types::{
 
 /// One response, which must span all of `i` (a framed message).
 pub(crate) fn response(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+    response_aside(i, max_depth, &mut Aside::default())
+}
+
+/// [`response`] of a framed message whose large literals were held apart (`aside`).
+pub(crate) fn response_aside<'a>(
+    i: In<'a>,
+    max_depth: usize,
+    aside: &mut Aside<'_>,
+) -> R<'a, Response> {
     match i.first() {
         Some(b'+') => continue_request(&i[1..]),
-        Some(b'*') => untagged(&i[1..], max_depth),
+        Some(b'*') => untagged(&i[1..], max_depth, aside),
         _ => tagged(i),
     }
 }
@@ -298,11 +307,11 @@ fn capability_list(mut i: In<'_>) -> R<'_, Vec<Capability>> {
     Ok((i, caps))
 }
 
-fn untagged(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+fn untagged<'a>(i: In<'a>, max_depth: usize, aside: &mut Aside<'_>) -> R<'a, Response> {
     // QUIRK: no space, or several, after `*` (several servers).
     let (i, ()) = osp(i)?;
     if i.first().is_some_and(u8::is_ascii_digit) {
-        return numbered(i, max_depth);
+        return numbered(i, max_depth, aside);
     }
     let line = i;
     let (after, w) =
@@ -377,7 +386,7 @@ fn other<'a>(line: In<'a>, name: In<'a>) -> R<'a, Response> {
     ))
 }
 
-fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+fn numbered<'a>(i: In<'a>, max_depth: usize, aside: &mut Aside<'_>) -> R<'a, Response> {
     let line = i;
     let (r, n) = number(i)?;
     let (r, ()) = sp(r)?;
@@ -387,7 +396,7 @@ fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
         b"RECENT" => end(after, Data::Recent(n)),
         b"EXPUNGE" => end(after, Data::Expunge(n)),
         b"FETCH" => {
-            let (r, items) = fetch_tail(after, max_depth)?;
+            let (r, items) = fetch_tail(after, max_depth, aside)?;
             if !r.is_empty() {
                 return fail(r);
             }
