@@ -82,8 +82,28 @@ pub(crate) fn line_rest(i: In<'_>) -> R<'_, In<'_>> {
 }
 
 /// Leading decimal digits as a `u64`: `None` if there are none or the value overflows.
+/// Up to 19 digits cannot overflow and are read without checks (a checked multiplication
+/// per digit is a long dependency chain); longer runs take the checked way.
 #[inline]
 pub(crate) fn digits_value(i: In<'_>) -> Option<(usize, u64)> {
+    let mut n: u64 = 0;
+    let mut len = 0;
+    while let Some(&b) = i.get(len) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if len == 19 {
+            return digits_value_checked(i);
+        }
+        n = n.wrapping_mul(10).wrapping_add(u64::from(d));
+        len += 1;
+    }
+    (len > 0).then_some((len, n))
+}
+
+#[cold]
+fn digits_value_checked(i: In<'_>) -> Option<(usize, u64)> {
     let mut n: u64 = 0;
     let mut len = 0;
     for &b in i {
@@ -424,6 +444,21 @@ mod tests {
         assert_eq!(number(b"42 ").unwrap(), (&b" "[..], 42));
         assert!(number(b"99999999999").is_err(), "over 32 bits");
         assert_eq!(number64(b"99999999999").unwrap().1, 99_999_999_999);
+        for (input, want) in [
+            (
+                &b"9999999999999999999 "[..],
+                Some((19, 9_999_999_999_999_999_999)),
+            ),
+            (b"18446744073709551615)", Some((20, u64::MAX))),
+            (b"18446744073709551616", None),
+            (b"00000000000000000000000042x", Some((26, 42))),
+            (b"x", None),
+            (b"", None),
+            (b"7", Some((1, 7))),
+        ] {
+            assert_eq!(digits_value(input), want);
+            assert_eq!(digits_value_checked(input), want);
+        }
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub(crate) fn fetch_items<'a>(
         // Each item is parsed into its place in the `Vec` (an item is large: building it
         // aside and moving it in costs more than parsing a small one).
         let index = items.len();
-        items.push(FetchItem::Uid(0));
+        items.resize_with(index + 1, || FetchItem::Uid(0));
         let Some(slot) = items.last_mut() else {
             return fail(i);
         };
@@ -556,7 +556,7 @@ mod cur {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nstring_to(i: &mut In<'_>, out: &mut Option<Text>) -> P<()> {
         if string_start(i) {
-            string_to(i, out.insert(Text::default()))
+            string_to(i, out.get_or_insert_with(Text::default))
         } else if nil(i) {
             *out = None;
             Ok(())
@@ -600,7 +600,7 @@ mod cur {
             Ok(()) => Ok(()),
             Err(_) => {
                 *i = save;
-                atom_to(i, out.insert(Text::default()))
+                atom_to(i, out.get_or_insert_with(Text::default))
             }
         }
     }
@@ -638,7 +638,7 @@ mod cur {
                 *i = rest;
                 return Ok(());
             }
-            out.push(T::default());
+            out.resize_with(out.len() + 1, T::default);
             if let Some(last) = out.last_mut() {
                 item(i, last)?;
             }
@@ -748,7 +748,7 @@ mod cur {
         };
         parts.reserve_exact(2);
         while i.first() == Some(&b'(') {
-            parts.push(placeholder());
+            parts.resize_with(parts.len() + 1, placeholder);
             if let Some(part) = parts.last_mut() {
                 body_to(i, depth + 1, max_depth, part)?;
             }
@@ -859,7 +859,7 @@ mod cur {
                     lenient_to(i, &mut pair.1)?;
                 }
             } else {
-                out.push(Default::default());
+                out.resize_with(out.len() + 1, Default::default);
                 if let Some(pair) = out.last_mut() {
                     lenient_to(i, &mut pair.0)?;
                 }
