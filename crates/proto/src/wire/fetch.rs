@@ -155,6 +155,20 @@ fn typed_item_to<'a>(
             *out = FetchItem::Envelope(e);
             r
         }),
+        b"FLAGS" => flag_list(v).map(|(r, f)| {
+            *out = FetchItem::Flags(f);
+            r
+        }),
+        b"INTERNALDATE" => {
+            let (rest, q) = quoted_raw(v)?;
+            match parse_date_time(&q) {
+                Some(d) => {
+                    *out = FetchItem::InternalDate(d);
+                    Ok(rest)
+                }
+                None => fail(v).map(|(r, ())| r),
+            }
+        }
         b"BODYSTRUCTURE" => {
             *out = FetchItem::BodyStructure(cur::placeholder());
             body_into(out)
@@ -758,7 +772,11 @@ mod cur {
         lenient_to(i, subtype)?;
         if sp_then_value(i) {
             body_params_to(i, params)?;
-            body_extension_tail_to(i, extension.insert(BodyExtension::default()), max_depth)?;
+            body_extension_tail_to(
+                i,
+                extension.get_or_insert_with(BodyExtension::default),
+                max_depth,
+            )?;
         }
         osp(i);
         byte(i, b')')
@@ -830,7 +848,7 @@ mod cur {
             }
         }
         if sp_then_value(i) {
-            let ext = extension.insert(BodyExtension::default());
+            let ext = extension.get_or_insert_with(BodyExtension::default);
             nstring_or_atom_to(i, &mut ext.md5)?;
             body_extension_tail_to(i, ext, max_depth)?;
         }
@@ -921,7 +939,7 @@ mod cur {
         }
         byte(i, b'(')?;
         osp(i);
-        let (kind, params) = out.insert(Default::default());
+        let (kind, params) = out.get_or_insert_with(Default::default);
         lenient_to(i, kind)?;
         osp(i);
         if i.first() != Some(&b')') {
