@@ -185,28 +185,34 @@ fn typed_item_to<'a>(
 }
 
 /// The FETCH item name `typed_item` knows that `name` is (ignoring case; empty if none):
-/// candidates by length, so a name is compared with one or two of them.
+/// candidates by length, so a name is compared with one or two of them. Servers send the
+/// names in upper case: each candidate is first compared exactly (a few word compares,
+/// the length being known), and only then ignoring case (a loop over the bytes).
+#[inline]
 fn item_kind(name: &[u8]) -> &'static [u8] {
-    let candidates: &[&'static [u8]] = match name.len() {
-        3 => &[b"UID"],
-        4 => &[b"BODY"],
-        5 => &[b"FLAGS"],
-        6 => &[b"MODSEQ", b"RFC822"],
-        7 => &[b"PREVIEW", b"EMAILID"],
-        8 => &[b"ENVELOPE", b"THREADID", b"SAVEDATE"],
-        10 => &[b"X-GM-MSGID", b"X-GM-THRID"],
-        11 => &[b"RFC822.SIZE", b"RFC822.TEXT", b"X-GM-LABELS"],
-        12 => &[b"INTERNALDATE"],
-        13 => &[b"BODYSTRUCTURE", b"RFC822.HEADER"],
+    let is = |c: &'static [u8]| name == c || name.eq_ignore_ascii_case(c);
+    let kind: &'static [u8] = match name.len() {
+        3 if is(b"UID") => b"UID",
+        4 if is(b"BODY") => b"BODY",
+        5 if is(b"FLAGS") => b"FLAGS",
+        6 if is(b"MODSEQ") => b"MODSEQ",
+        6 if is(b"RFC822") => b"RFC822",
+        7 if is(b"PREVIEW") => b"PREVIEW",
+        7 if is(b"EMAILID") => b"EMAILID",
+        8 if is(b"ENVELOPE") => b"ENVELOPE",
+        8 if is(b"THREADID") => b"THREADID",
+        8 if is(b"SAVEDATE") => b"SAVEDATE",
+        10 if is(b"X-GM-MSGID") => b"X-GM-MSGID",
+        10 if is(b"X-GM-THRID") => b"X-GM-THRID",
+        11 if is(b"RFC822.SIZE") => b"RFC822.SIZE",
+        11 if is(b"RFC822.TEXT") => b"RFC822.TEXT",
+        11 if is(b"X-GM-LABELS") => b"X-GM-LABELS",
+        12 if is(b"INTERNALDATE") => b"INTERNALDATE",
+        13 if is(b"BODYSTRUCTURE") => b"BODYSTRUCTURE",
+        13 if is(b"RFC822.HEADER") => b"RFC822.HEADER",
         _ => &[],
     };
-    // The first byte (as upper case) rules out most candidates before a full comparison.
-    let first = name.first().map(u8::to_ascii_uppercase);
-    candidates
-        .iter()
-        .copied()
-        .find(|c| c.first().copied() == first && name.eq_ignore_ascii_case(c))
-        .unwrap_or(&[])
+    kind
 }
 
 /// The item `name` (`upper`: its [`item_kind`]) with the value `v`.
