@@ -128,6 +128,11 @@ impl Frame {
         out
     }
 
+    /// How many literals are held apart.
+    pub fn literals_held_apart(&self) -> usize {
+        self.literals.len()
+    }
+
     /// The response's length in bytes.
     pub fn len(&self) -> usize {
         self.bytes.len() + self.literals.iter().map(|(_, d)| d.len()).sum::<usize>()
