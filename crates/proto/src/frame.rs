@@ -531,7 +531,7 @@ impl Framer {
         let aside = std::mem::take(&mut self.aside);
         let response = &self.buf[self.start..self.scan];
         let skipped: usize = aside.iter().map(|l| l.in_buf).sum();
-        let mut bytes = Vec::with_capacity(response.len() - skipped);
+        let mut bytes = Vec::with_capacity(response.len().saturating_sub(skipped));
         let mut literals = Vec::with_capacity(aside.len());
         let mut from = 0;
         for lit in aside {

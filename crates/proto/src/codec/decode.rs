@@ -57,7 +57,11 @@ pub fn decode_frame(frame: &mut Frame, max_depth: usize) -> Result<Response, Dec
     }
     let len = frame.bytes.len();
     // Where each literal's data belongs, as the length of the input from there.
-    let at: Vec<usize> = frame.literals.iter().map(|(p, _)| len - p).collect();
+    let at: Vec<usize> = frame
+        .literals
+        .iter()
+        .map(|(p, _)| len.saturating_sub(*p))
+        .collect();
     let mut aside = Aside {
         at: &at,
         claims: Vec::new(),
