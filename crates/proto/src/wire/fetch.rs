@@ -644,23 +644,39 @@ mod cur {
         }
     }
 
-    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`: each member is
-    /// parsed into a default value already in the `Vec`.
+    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`, into an empty
+    /// `out`. The first member is parsed aside, and stored once the list is known to end
+    /// after it (one exact allocation) or to go on (room for four: most lists of more than
+    /// one member then never reallocate); the others are parsed into a default value
+    /// already in the `Vec`.
     fn list_to<'a, T: Default>(
         i: &mut In<'a>,
         out: &mut Vec<T>,
         mut item: impl FnMut(&mut In<'a>, &mut T) -> P<()>,
     ) -> P<()> {
         byte(i, b'(')?;
+        let mut first: Option<T> = None;
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
+                if let Some(v) = first.take() {
+                    out.reserve_exact(1);
+                    out.push(v);
+                }
                 return Ok(());
             }
-            out.resize_with(out.len() + 1, T::default);
-            if let Some(last) = out.last_mut() {
-                item(i, last)?;
+            if first.is_none() && out.is_empty() {
+                item(i, first.get_or_insert_with(T::default))?;
+            } else {
+                if let Some(v) = first.take() {
+                    out.reserve_exact(4);
+                    out.push(v);
+                }
+                out.resize_with(out.len() + 1, T::default);
+                if let Some(last) = out.last_mut() {
+                    item(i, last)?;
+                }
             }
             // QUIRK: no space between members.
             if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
@@ -704,7 +720,6 @@ mod cur {
         if nil(i) {
             return Ok(());
         }
-        out.reserve_exact(1);
         list_to(i, out, address_to)
     }
 
@@ -863,26 +878,41 @@ mod cur {
     }
 
     /// `body-fld-param`, into an empty `out`. QUIRK: NIL values (`("boundary" NIL)`,
-    /// mail.ru); `()`; an odd number of strings (the last value reads as empty).
+    /// mail.ru); `()`; an odd number of strings (the last value reads as empty). The first
+    /// pair is parsed aside, as in [`list_to`].
     fn body_params_to(i: &mut In<'_>, out: &mut Vec<(Text, Text)>) -> P<()> {
         if nil(i) {
             return Ok(());
         }
         byte(i, b'(')?;
-        out.reserve_exact(1);
+        let mut first: Option<(Text, Text)> = None;
         // Whether the last pair still waits for its value.
         let mut key_only = false;
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
+                if let Some(pair) = first.take() {
+                    out.reserve_exact(1);
+                    out.push(pair);
+                }
                 return Ok(());
             }
             if key_only {
-                if let Some(pair) = out.last_mut() {
+                let pair = match &mut first {
+                    Some(pair) => Some(pair),
+                    None => out.last_mut(),
+                };
+                if let Some(pair) = pair {
                     lenient_to(i, &mut pair.1)?;
                 }
+            } else if first.is_none() && out.is_empty() {
+                lenient_to(i, &mut first.get_or_insert_with(Default::default).0)?;
             } else {
+                if let Some(pair) = first.take() {
+                    out.reserve_exact(4);
+                    out.push(pair);
+                }
                 out.resize_with(out.len() + 1, Default::default);
                 if let Some(pair) = out.last_mut() {
                     lenient_to(i, &mut pair.0)?;
@@ -957,7 +987,6 @@ mod cur {
 
     fn language_to(i: &mut In<'_>, out: &mut Vec<Text>) -> P<()> {
         if i.first() == Some(&b'(') {
-            out.reserve_exact(1);
             list_to(i, out, lenient_to)
         } else {
             let mut l = None;
