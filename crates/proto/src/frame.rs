@@ -6,9 +6,12 @@
 //! streams past (memory stays bounded) and reported once; framing resumes at the next
 //! response.
 //!
-//! Two ways to read: [`Framer::next_response`] returns whole responses;
-//! [`Framer::next_event`] can also stream large literals (message bodies) in chunks as
-//! they arrive ([`FrameEvent`]), holding only the rest of the response.
+//! Three ways to read: [`Framer::next_response`] returns whole responses as one buffer;
+//! [`Framer::next_frame`] returns them as a [`Frame`], whose large literals (message
+//! bodies) were collected apart as they arrived, so that decoding
+//! ([`crate::codec::decode::decode_frame`]) hands them out without copying them again;
+//! [`Framer::next_event`] can also stream large literals in chunks as they arrive
+//! ([`FrameEvent`]), holding only the rest of the response.
 
 use thiserror::Error;
 
@@ -87,8 +90,92 @@ pub enum FrameEvent<'a> {
     },
 }
 
-/// Splits a byte stream into complete responses.
+/// A complete response from [`Framer::next_frame`]: its bytes, with each literal of at least
+/// [`Frame::ASIDE_MIN`] bytes held in a buffer of its own (filled as the literal arrived:
+/// its bytes are copied once, and decoding moves that buffer into the response).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Frame {
+    /// The response without the data of the literals in `literals` (their announcements
+    /// are kept).
+    pub(crate) bytes: Vec<u8>,
+    /// Each literal held apart: where its data belongs in `bytes`, and the data; in order.
+    pub(crate) literals: Vec<(usize, Vec<u8>)>,
+}
+
+impl Frame {
+    /// Literals this large or larger are held apart (by default: see
+    /// [`Framer::aside_literals_from`]).
+    pub const ASIDE_MIN: u64 = 1024;
+
+    /// The response's bytes, in one buffer (the literals' data copied back in place).
+    pub fn into_bytes(self) -> Vec<u8> {
+        if self.literals.is_empty() {
+            return self.bytes;
+        }
+        self.to_bytes()
+    }
+
+    /// The response's bytes, copied into one buffer.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.len());
+        let mut from = 0;
+        for (at, data) in &self.literals {
+            out.extend_from_slice(self.bytes.get(from..*at).unwrap_or_default());
+            out.extend_from_slice(data);
+            from = *at;
+        }
+        out.extend_from_slice(self.bytes.get(from..).unwrap_or_default());
+        out
+    }
+
+    /// How many literals are held apart.
+    pub fn literals_held_apart(&self) -> usize {
+        self.literals.len()
+    }
+
+    /// The response's length in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len() + self.literals.iter().map(|(_, d)| d.len()).sum::<usize>()
+    }
+
+    /// Whether the response has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<Vec<u8>> for Frame {
+    fn from(bytes: Vec<u8>) -> Self {
+        Self {
+            bytes,
+            literals: Vec::new(),
+        }
+    }
+}
+
+/// What `Framer::step` yields.
+enum Step<'a> {
+    /// A complete response (`streamed`: it had streamed literals).
+    Done {
+        frame: Frame,
+        streamed: bool,
+    },
+    Event(FrameEvent<'a>),
+}
+
+/// A literal being collected apart (see [`Frame`]).
 #[derive(Debug, Default)]
+struct AsideLiteral {
+    /// Where its data starts in `buf`, relative to the response's start.
+    at: usize,
+    /// How many of its bytes are also in `buf` there (they arrived with the line that
+    /// announced it): skipped when the response is handed out.
+    in_buf: usize,
+    data: Vec<u8>,
+}
+
+/// Splits a byte stream into complete responses.
+#[derive(Debug)]
 pub struct Framer {
     buf: Vec<u8>,
     /// Start of the current response in `buf`.
@@ -110,15 +197,45 @@ pub struct Framer {
     streamed: bool,
     /// Bytes of a chunk handed out, to drop on the next call.
     pending_drain: usize,
+    /// The literal being collected apart (for `next_frame`), while `literal_left > 0`.
+    collecting: Option<AsideLiteral>,
+    /// The current response's literals collected apart, in order.
+    aside: Vec<AsideLiteral>,
+    /// `next_frame` collects literals of this size or more apart.
+    aside_min: u64,
+}
+
+impl Default for Framer {
+    fn default() -> Self {
+        Self::new(FrameLimits::default())
+    }
 }
 
 impl Framer {
     /// A framer with the given limits.
     pub fn new(limits: FrameLimits) -> Self {
         Self {
+            buf: Vec::new(),
+            start: 0,
+            scan: 0,
+            literal_left: 0,
+            response_len: 0,
+            discarding: false,
             limits,
-            ..Default::default()
+            stream_above: None,
+            streaming: false,
+            streamed: false,
+            pending_drain: 0,
+            collecting: None,
+            aside: Vec::new(),
+            aside_min: Frame::ASIDE_MIN,
         }
+    }
+
+    /// Makes [`Framer::next_frame`] collect literals of `min` bytes or more apart (default
+    /// [`Frame::ASIDE_MIN`]; empty literals never are).
+    pub fn aside_literals_from(&mut self, min: u64) {
+        self.aside_min = min;
     }
 
     /// Makes [`Framer::next_event`] stream literals larger than `threshold` bytes (message
@@ -129,22 +246,59 @@ impl Framer {
     }
 
     /// Adds bytes received from the server.
-    pub fn push(&mut self, bytes: &[u8]) {
+    pub fn push(&mut self, mut bytes: &[u8]) {
+        if let Some(lit) = &mut self.collecting
+            && self.scan == self.buf.len()
+        {
+            // A literal collected apart, with nothing before it still to scan: its bytes go
+            // straight to its own buffer (their only copy).
+            let n = bytes
+                .len()
+                .min(usize::try_from(self.literal_left).unwrap_or(usize::MAX));
+            lit.data.extend_from_slice(&bytes[..n]);
+            self.literal_left -= n as u64;
+            bytes = &bytes[n..];
+            if self.literal_left == 0 {
+                self.finish_aside();
+            }
+        }
         self.buf.extend_from_slice(bytes);
     }
 
     /// Bytes received but not yet returned as part of a response.
     pub fn buffered(&self) -> usize {
-        self.buf.len() - self.start
+        self.buf.len() - self.start + self.aside_only_bytes()
+    }
+
+    /// Bytes of the current response held only in literals collected apart.
+    fn aside_only_bytes(&self) -> usize {
+        self.aside
+            .iter()
+            .chain(&self.collecting)
+            .map(|l| l.data.len() - l.in_buf)
+            .sum()
+    }
+
+    fn finish_aside(&mut self) {
+        if let Some(lit) = self.collecting.take() {
+            self.aside.push(lit);
+        }
+    }
+
+    /// Drops the literals collected apart (the response is being discarded).
+    fn drop_aside(&mut self) {
+        self.collecting = None;
+        self.aside = Vec::new();
     }
 
     /// Drops everything buffered (after STARTTLS: bytes sent before the handshake must not
     /// be trusted). Returns how many bytes were dropped.
     pub fn clear(&mut self) -> usize {
-        let n = self.buf.len() - self.start - self.pending_drain;
-        let stream_above = self.stream_above;
+        let n = self.buf.len() - self.start - self.pending_drain + self.aside_only_bytes();
+        let (stream_above, aside_min) = (self.stream_above, self.aside_min);
         *self = Self::new(self.limits);
         self.stream_above = stream_above;
+        self.aside_min = aside_min;
         n
     }
 
@@ -152,15 +306,26 @@ impl Framer {
     /// more input is needed. Every literal is buffered (see [`Framer::next_event`] to
     /// stream large ones).
     pub fn next_response(&mut self) -> Option<Result<Vec<u8>, FrameError>> {
+        self.next_whole(false)
+            .map(|r| r.map(|(frame, _)| frame.into_bytes()))
+    }
+
+    /// The next complete response as a [`Frame`], an error for one that broke a limit, or
+    /// `None` when more input is needed. Literals of [`Frame::ASIDE_MIN`] bytes or more
+    /// are collected apart as they arrive (see [`Frame`]); decode the frame with
+    /// [`crate::codec::decode::decode_frame`].
+    pub fn next_frame(&mut self) -> Option<Result<Frame, FrameError>> {
+        self.next_whole(true).map(|r| r.map(|(frame, _)| frame))
+    }
+
+    fn next_whole(&mut self, aside: bool) -> Option<Result<(Frame, bool), FrameError>> {
         loop {
-            match self.step(None)? {
-                Ok(FrameEvent::Response(r) | FrameEvent::End { skeleton: r }) => {
-                    return Some(Ok(r));
-                }
+            match self.step(None, aside)? {
+                Ok(Step::Done { frame, streamed }) => return Some(Ok((frame, streamed))),
                 Err(e) => return Some(Err(e)),
                 // Only reachable when a stream started by `next_event` is finished here:
                 // its bytes are dropped.
-                Ok(FrameEvent::LiteralStart { .. } | FrameEvent::LiteralChunk(_)) => {}
+                Ok(Step::Event(_)) => {}
             }
         }
     }
@@ -172,10 +337,28 @@ impl Framer {
     /// A chunk borrows the framer's buffer and is dropped from it on the next call, so
     /// memory stays at about one pushed chunk plus the response's other bytes.
     pub fn next_event(&mut self) -> Option<Result<FrameEvent<'_>, FrameError>> {
-        self.step(self.stream_above)
+        Some(match self.step(self.stream_above, false)? {
+            Ok(Step::Done {
+                frame,
+                streamed: false,
+            }) => Ok(FrameEvent::Response(frame.into_bytes())),
+            Ok(Step::Done {
+                frame,
+                streamed: true,
+            }) => Ok(FrameEvent::End {
+                skeleton: frame.into_bytes(),
+            }),
+            Ok(Step::Event(e)) => Ok(e),
+            Err(e) => Err(e),
+        })
     }
 
-    fn step(&mut self, stream_above: Option<u64>) -> Option<Result<FrameEvent<'_>, FrameError>> {
+    /// One framing step. `aside`: collect large literals apart (for `next_frame`).
+    fn step(
+        &mut self,
+        stream_above: Option<u64>,
+        aside: bool,
+    ) -> Option<Result<Step<'_>, FrameError>> {
         if self.pending_drain > 0 {
             self.buf.drain(self.scan..self.scan + self.pending_drain);
             self.pending_drain = 0;
@@ -195,10 +378,21 @@ impl Framer {
                     }
                     self.pending_drain = step as usize;
                     let chunk = &self.buf[self.scan..self.scan + self.pending_drain];
-                    return Some(Ok(FrameEvent::LiteralChunk(chunk)));
+                    return Some(Ok(Step::Event(FrameEvent::LiteralChunk(chunk))));
+                }
+                if let Some(lit) = &mut self.collecting {
+                    // Bytes that came with the announcing line: copied apart, and skipped
+                    // in `buf` when the response is handed out.
+                    let n = step as usize;
+                    lit.data
+                        .extend_from_slice(&self.buf[self.scan..self.scan + n]);
+                    lit.in_buf += n;
                 }
                 self.scan += step as usize;
                 self.literal_left -= step;
+                if self.literal_left == 0 {
+                    self.finish_aside();
+                }
                 if self.discarding {
                     self.drop_scanned();
                 }
@@ -221,6 +415,7 @@ impl Framer {
                         limit: self.limits.max_line,
                     });
                     self.discarding = true;
+                    self.drop_aside();
                     // Keep a short tail: it may hold the start of a literal announcement.
                     let keep = 32.min(pending);
                     let cut = self.buf.len() - keep;
@@ -259,17 +454,29 @@ impl Framer {
                 }
                 self.literal_left = size;
                 if error.is_none() && !self.discarding && stream_above.is_none_or(|t| size <= t) {
-                    // The literal will be buffered: make room once instead of growing (up
-                    // to 8 MiB: an announcement alone must not reserve much memory).
+                    // The literal will be buffered (apart, or in `buf`): make room once
+                    // instead of growing (up to 8 MiB: an announcement alone must not
+                    // reserve much memory).
                     let have = (self.buf.len() - self.scan) as u64;
                     let want = size.saturating_sub(have).min(8 << 20);
-                    self.buf.reserve(usize::try_from(want).unwrap_or(0));
+                    let want = usize::try_from(want).unwrap_or(0);
+                    if aside && size > 0 && size >= self.aside_min {
+                        let cap = usize::try_from(size.min(8 << 20)).unwrap_or(0);
+                        self.collecting = Some(AsideLiteral {
+                            at: self.scan - self.start,
+                            in_buf: 0,
+                            data: Vec::with_capacity(cap),
+                        });
+                    } else {
+                        self.buf.reserve(want);
+                    }
                 }
             }
             if let Some(err) = error
                 && !self.discarding
             {
                 self.discarding = true;
+                self.drop_aside();
                 self.drop_scanned();
                 return Some(Err(err));
             }
@@ -291,23 +498,19 @@ impl Framer {
                     self.streaming = true;
                     self.streamed = true;
                     let head = &self.buf[self.start..self.scan];
-                    return Some(Ok(FrameEvent::LiteralStart { head, size }));
+                    return Some(Ok(Step::Event(FrameEvent::LiteralStart { head, size })));
                 }
                 continue;
             }
             // The response is complete.
             let was_discarding = std::mem::take(&mut self.discarding);
             let streamed = std::mem::take(&mut self.streamed);
-            let response = self.take_response();
+            let frame = self.take_response();
             self.start = self.scan;
             self.response_len = 0;
             self.compact();
             if !was_discarding {
-                return Some(Ok(if streamed {
-                    FrameEvent::End { skeleton: response }
-                } else {
-                    FrameEvent::Response(response)
-                }));
+                return Some(Ok(Step::Done { frame, streamed }));
             }
         }
     }
@@ -315,7 +518,32 @@ impl Framer {
     /// Hands out `buf[start..scan]`. A large response at the front of the buffer is
     /// handed out without copying it (only the smaller rest of the buffer is copied, so
     /// framing stays linear).
-    fn take_response(&mut self) -> Vec<u8> {
+    fn take_response(&mut self) -> Frame {
+        if !self.aside.is_empty() {
+            return self.take_with_aside();
+        }
+        Frame::from(self.take_bytes())
+    }
+
+    /// Hands out `buf[start..scan]` without the bytes of literals collected apart, and
+    /// those literals.
+    fn take_with_aside(&mut self) -> Frame {
+        let aside = std::mem::take(&mut self.aside);
+        let response = &self.buf[self.start..self.scan];
+        let skipped: usize = aside.iter().map(|l| l.in_buf).sum();
+        let mut bytes = Vec::with_capacity(response.len().saturating_sub(skipped));
+        let mut literals = Vec::with_capacity(aside.len());
+        let mut from = 0;
+        for lit in aside {
+            bytes.extend_from_slice(response.get(from..lit.at).unwrap_or_default());
+            literals.push((bytes.len(), lit.data));
+            from = lit.at + lit.in_buf;
+        }
+        bytes.extend_from_slice(response.get(from..).unwrap_or_default());
+        Frame { bytes, literals }
+    }
+
+    fn take_bytes(&mut self) -> Vec<u8> {
         let len = self.scan - self.start;
         let rest = self.buf.len() - self.scan;
         if self.start == 0 && len >= 64 * 1024 && rest <= len / 4 {
@@ -527,6 +755,96 @@ mod tests {
             f.next_event(),
             Some(Err(FrameError::LiteralTooLarge { size: 60, .. }))
         ));
+    }
+
+    #[test]
+    fn frames_hold_large_literals_apart() {
+        let body: Vec<u8> = (0..100_000u32).map(|n| b'a' + (n % 26) as u8).collect();
+        let mut stream = b"* OK hi\r\n* 1 FETCH (UID 7 BODY[] {100000}\r\n".to_vec();
+        stream.extend_from_slice(&body);
+        stream.extend_from_slice(b" BINARY[1] ~{3}\r\nxyz FLAGS (\\Seen))\r\nA1 OK done\r\n");
+        for chunk in [1, 7, 100, 16 * 1024, stream.len()] {
+            for min in [1, 3, 4, 1024] {
+                let mut f = Framer::new(FrameLimits::default());
+                f.aside_literals_from(min);
+                let mut frames = Vec::new();
+                let mut max_buffered = 0;
+                for c in stream.chunks(chunk) {
+                    f.push(c);
+                    max_buffered = max_buffered.max(f.buffered());
+                    while let Some(r) = f.next_frame() {
+                        frames.push(r.unwrap());
+                    }
+                }
+                assert_eq!(f.buffered(), 0);
+                assert!(max_buffered <= stream.len(), "{max_buffered}");
+                assert_eq!(frames.len(), 3);
+                let whole: Vec<u8> = frames.iter().flat_map(Frame::to_bytes).collect();
+                assert_eq!(whole, stream, "{chunk} {min}");
+                let fetch = &frames[1];
+                assert_eq!(fetch.literals.len(), if min <= 3 { 2 } else { 1 });
+                assert_eq!(fetch.literals[0].1, body);
+                let mut fetch = fetch.clone();
+                let joined = fetch.to_bytes();
+                let r = crate::codec::decode::decode_frame(&mut fetch, 8);
+                assert_eq!(r, crate::codec::decode::decode_response(&joined, 8));
+                assert!(r.is_ok());
+                assert!(fetch.literals.is_empty(), "moved into the response");
+            }
+        }
+        // `next_response` still returns one buffer.
+        let mut f = Framer::new(FrameLimits::default());
+        f.push(&stream);
+        let mut n = 0;
+        while let Some(r) = f.next_response() {
+            n += r.unwrap().len();
+        }
+        assert_eq!(n, stream.len());
+    }
+
+    #[test]
+    fn literals_held_apart_elsewhere_decode_joined() {
+        // A LIST name and an ENVELOPE subject as literals: not body sections.
+        for input in [
+            &b"* LIST () \"/\" {5}\r\nINBOX\r\n"[..],
+            b"* 1 FETCH (ENVELOPE (NIL {4}\r\nsubj NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+            b"* 1 FETCH (X-UNKNOWN {4}\r\nabcd UID 3)\r\n",
+            b"* 1 FETCH (BODY[] {4}\r\nab)\r\n",
+            b"* 1 FETCH (BODY[] {4}\r\nabcd BODY[] {4}\r\nefgh)\r\n",
+        ] {
+            let mut f = Framer::new(FrameLimits::default());
+            f.aside_literals_from(1);
+            f.push(input);
+            let mut frame = f.next_frame().unwrap().unwrap();
+            assert_eq!(frame.to_bytes(), input);
+            let before = frame.clone();
+            let r = crate::codec::decode::decode_frame(&mut frame, 8);
+            assert_eq!(r, crate::codec::decode::decode_response(input, 8));
+            if r.is_err() {
+                assert_eq!(frame, before, "left whole on an error");
+            }
+        }
+    }
+
+    #[test]
+    fn discarded_response_drops_literals_held_apart() {
+        let mut f = Framer::new(FrameLimits {
+            max_line: 100,
+            ..Default::default()
+        });
+        f.aside_literals_from(1);
+        f.push(b"* 1 FETCH (BODY[] {10}\r\n0123456789");
+        f.push(&[b'x'; 300]);
+        assert!(matches!(
+            f.next_frame(),
+            Some(Err(FrameError::LineTooLong { .. }))
+        ));
+        assert!(f.buffered() < 100, "{}", f.buffered());
+        f.push(b")\r\nA1 OK x\r\n");
+        assert_eq!(
+            f.next_frame().map(|r| r.map(Frame::into_bytes)),
+            Some(Ok(b"A1 OK x\r\n".to_vec()))
+        );
     }
 
     #[test]

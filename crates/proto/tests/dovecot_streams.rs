@@ -15,7 +15,7 @@ use std::{
 
 use webimap_proto::{
     codec::{
-        decode::{DEFAULT_MAX_DEPTH, decode_response},
+        decode::{DEFAULT_MAX_DEPTH, decode_frame, decode_response},
         encode::{EncodeOptions, encode_command},
     },
     frame::{FrameLimits, Framer},
@@ -75,6 +75,52 @@ fn recorded_dovecot_streams_decode_without_errors() {
         assert!(raw.is_empty(), "{name}: untyped data {raw:#?}");
     }
     assert!(files >= 1, "no recorded streams in tests/data");
+}
+
+/// The recorded streams framed with literals held apart (`next_frame`), in several
+/// chunkings: the same bytes and the same responses as whole responses.
+#[test]
+fn recorded_dovecot_streams_decode_the_same_held_apart() {
+    for entry in std::fs::read_dir(data_dir()).expect("tests/data") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if !(name.starts_with("dovecot-") && name.ends_with(".bin")) {
+            continue;
+        }
+        let stream = std::fs::read(&path).expect("readable");
+        let mut whole = Framer::new(FrameLimits::default());
+        whole.push(&stream);
+        let mut expected = Vec::new();
+        while let Some(f) = whole.next_response() {
+            expected.push(f.expect("within limits"));
+        }
+        for (min, cut) in [(1, 1), (1, 4096), (64, 7), (1024, 16 * 1024), (1024, 100)] {
+            let mut framer = Framer::new(FrameLimits::default());
+            framer.aside_literals_from(min);
+            let mut n = 0;
+            let mut apart = 0;
+            for piece in stream.chunks(cut) {
+                framer.push(piece);
+                while let Some(f) = framer.next_frame() {
+                    let mut frame = f.expect("within limits");
+                    let bytes = &expected[n];
+                    assert_eq!(&frame.to_bytes(), bytes, "{name} {min} {cut}");
+                    apart += frame.literals_held_apart();
+                    assert_eq!(
+                        decode_frame(&mut frame, DEFAULT_MAX_DEPTH),
+                        decode_response(bytes, DEFAULT_MAX_DEPTH),
+                        "{name} {min} {cut}: {}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                    n += 1;
+                }
+            }
+            assert_eq!(n, expected.len(), "{name} {min} {cut}");
+            if min == 1 {
+                assert!(apart > 0, "{name}: literals were held apart");
+            }
+        }
+    }
 }
 
 /// A plain-text IMAP connection that records what the server sends.

@@ -6,7 +6,7 @@
 use proptest::{collection::vec, option, prelude::*};
 use webimap_proto::{
     codec::{
-        decode::{DEFAULT_MAX_DEPTH, decode_response},
+        decode::{DEFAULT_MAX_DEPTH, decode_frame, decode_response},
         encode_response,
     },
     frame::{FrameEvent, FrameLimits, Framer},
@@ -591,6 +591,43 @@ proptest! {
         }
     }
 
+    /// Frames with literals held apart are the same bytes, and decode to the same responses,
+    /// as whole responses, in any chunking.
+    #[test]
+    fn frames_match_whole_responses(
+        rs in vec(response(), 1..6),
+        cuts in vec(1usize..200, 1..20),
+        aside_min in 1u64..16,
+    ) {
+        let stream: Vec<u8> = rs.iter().flat_map(encode_response).collect();
+        let mut whole = Framer::new(FrameLimits::default());
+        let mut framer = Framer::new(FrameLimits::default());
+        framer.aside_literals_from(aside_min);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        let (mut pos, mut n) = (0, 0);
+        while pos < stream.len() {
+            let len = cuts[n % cuts.len()].min(stream.len() - pos);
+            whole.push(&stream[pos..pos + len]);
+            framer.push(&stream[pos..pos + len]);
+            pos += len;
+            n += 1;
+            while let Some(f) = whole.next_response() {
+                a.push(f.expect("within limits"));
+            }
+            while let Some(f) = framer.next_frame() {
+                b.push(f.expect("within limits"));
+            }
+        }
+        prop_assert_eq!(a.len(), b.len());
+        for (bytes, mut frame) in a.into_iter().zip(b) {
+            prop_assert_eq!(&frame.to_bytes(), &bytes);
+            prop_assert_eq!(
+                decode_frame(&mut frame, DEFAULT_MAX_DEPTH),
+                decode_response(&bytes, DEFAULT_MAX_DEPTH)
+            );
+        }
+    }
+
     /// Arbitrary bytes never panic the framer or the decoder.
     #[test]
     fn arbitrary_bytes_never_panic(input in vec(any::<u8>(), 0..400), cut in 1usize..50) {
@@ -600,6 +637,16 @@ proptest! {
             while let Some(f) = framer.next_response() {
                 if let Ok(f) = f {
                     let _ = decode_response(&f, DEFAULT_MAX_DEPTH);
+                }
+            }
+        }
+        let mut framer = Framer::new(FrameLimits::default());
+        framer.aside_literals_from(1);
+        for piece in input.chunks(cut) {
+            framer.push(piece);
+            while let Some(f) = framer.next_frame() {
+                if let Ok(mut f) = f {
+                    let _ = decode_frame(&mut f, DEFAULT_MAX_DEPTH);
                 }
             }
         }

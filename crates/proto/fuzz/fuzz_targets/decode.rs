@@ -1,10 +1,11 @@
 //! Framer and decoder on arbitrary server bytes: never panic; memory stays bounded; a
-//! streamed read frames the same responses as a buffered one.
+//! streamed read frames the same responses as a buffered one; frames with literals held
+//! apart are the same bytes and decode the same.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use webimap_proto::{
-    codec::decode::decode_response,
+    codec::decode::{decode_frame, decode_response},
     frame::{FrameEvent, FrameLimits, Framer},
 };
 
@@ -25,15 +26,23 @@ fuzz_target!(|data: &[u8]| {
     let mut whole = Framer::new(limits);
     let mut streaming = Framer::new(limits);
     streaming.stream_literals_above(Some(8));
+    let mut apart = Framer::new(limits);
+    apart.aside_literals_from(4);
     let (mut a, mut b) = (0usize, 0usize);
+    let (mut wholes, mut frames) = (Vec::new(), Vec::new());
     for piece in data.chunks(cut) {
         whole.push(piece);
         streaming.push(piece);
+        apart.push(piece);
         while let Some(frame) = whole.next_response() {
             a += 1;
-            if let Ok(frame) = frame {
-                let _ = decode_response(&frame, 16);
+            if let Ok(frame) = &frame {
+                let _ = decode_response(frame, 16);
             }
+            wholes.push(frame);
+        }
+        while let Some(frame) = apart.next_frame() {
+            frames.push(frame);
         }
         while let Some(ev) = streaming.next_event() {
             match ev {
@@ -52,4 +61,14 @@ fuzz_target!(|data: &[u8]| {
         );
     }
     assert_eq!(a, b, "streaming frames the same number of responses");
+    assert_eq!(wholes.len(), frames.len(), "held apart: as many responses");
+    for (w, f) in wholes.into_iter().zip(frames) {
+        match (w, f) {
+            (Ok(w), Ok(mut f)) => {
+                assert_eq!(f.to_bytes(), w, "held apart: the same bytes");
+                assert_eq!(decode_frame(&mut f, 16), decode_response(&w, 16));
+            }
+            (w, f) => assert_eq!(w.err(), f.err()),
+        }
+    }
 });

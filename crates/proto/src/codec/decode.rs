@@ -2,7 +2,14 @@
 
 use thiserror::Error;
 
-use crate::{types::response::Response, wire};
+use crate::{
+    frame::Frame,
+    types::{
+        fetch::FetchItem,
+        response::{Data, Response},
+    },
+    wire::{self, fetch::Aside},
+};
 
 /// Default nesting limit for BODYSTRUCTURE and other nested lists.
 pub const DEFAULT_MAX_DEPTH: usize = 32;
@@ -37,6 +44,59 @@ pub fn decode_response(message: &[u8], max_depth: usize) -> Result<Response, Dec
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(malformed(message, e.input)),
         Err(nom::Err::Incomplete(_)) => Err(malformed(message, &[])),
     }
+}
+
+/// Parses one complete response as [`crate::frame::Framer::next_frame`] returns it. The
+/// literals the framer held apart are moved into the response (a FETCH body section's
+/// data) without copying them; the frame keeps the rest. A response whose held-apart
+/// literals are anything else decodes from its joined bytes, as [`decode_response`] would.
+/// On an error the frame is left whole (see [`Frame::into_bytes`]).
+pub fn decode_frame(frame: &mut Frame, max_depth: usize) -> Result<Response, DecodeError> {
+    if frame.literals.is_empty() {
+        return decode_response(&frame.bytes, max_depth);
+    }
+    let len = frame.bytes.len();
+    // Where each literal's data belongs, as the length of the input from there.
+    let at: Vec<usize> = frame
+        .literals
+        .iter()
+        .map(|(p, _)| len.saturating_sub(*p))
+        .collect();
+    let mut aside = Aside {
+        at: &at,
+        claims: Vec::new(),
+    };
+    if let Ok(([], mut response)) =
+        wire::response::response_aside(&frame.bytes, max_depth, &mut aside)
+        && aside.claims.len() == at.len()
+        && aside.claims.iter().zip(&at).all(|((_, c), a)| c == a)
+        && aside.claims.windows(2).all(|w| w[0].0 < w[1].0)
+        && let Response::Data(Data::Fetch { items, .. }) = &mut response
+    {
+        // Every literal was taken by a body section, at its place: move the data in.
+        if aside.claims.iter().all(|&(item, _)| {
+            matches!(
+                items.get(item),
+                Some(
+                    FetchItem::BodySection { data: Some(d), .. }
+                        | FetchItem::Binary { data: Some(d), .. }
+                ) if d.is_empty()
+            )
+        }) {
+            for (&(item, _), (_, data)) in aside.claims.iter().zip(&mut frame.literals) {
+                if let Some(
+                    FetchItem::BodySection { data: Some(d), .. }
+                    | FetchItem::Binary { data: Some(d), .. },
+                ) = items.get_mut(item)
+                {
+                    *d = std::mem::take(data);
+                }
+            }
+            frame.literals.clear();
+            return Ok(response);
+        }
+    }
+    decode_response(&frame.to_bytes(), max_depth)
 }
 
 fn malformed(message: &[u8], rest: &[u8]) -> DecodeError {

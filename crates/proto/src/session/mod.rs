@@ -23,10 +23,10 @@ pub use mailbox::SelectedMailbox;
 
 use crate::{
     codec::{
-        decode::{DEFAULT_MAX_DEPTH, decode_response},
+        decode::{DEFAULT_MAX_DEPTH, decode_frame},
         encode::{EncodeOptions, Fragment, encode_command},
     },
-    frame::{FrameLimits, Framer},
+    frame::{Frame, FrameLimits, Framer},
     secret::Secret,
     types::{
         command::Command,
@@ -324,8 +324,8 @@ impl Session {
             if !self.output.is_empty() {
                 return Err(Interrupt::Io(Io::Output(std::mem::take(&mut self.output))));
             }
-            match self.framer.next_response() {
-                Some(Ok(bytes)) => self.handle_response_bytes(bytes)?,
+            match self.framer.next_frame() {
+                Some(Ok(frame)) => self.handle_frame(frame)?,
                 Some(Err(error)) => self.events.push_back(Event::Malformed {
                     error: error.into(),
                     raw: Secret::new(Vec::new()),
@@ -382,10 +382,11 @@ impl Session {
         }
     }
 
-    fn handle_response_bytes(&mut self, bytes: Vec<u8>) -> Result<(), Interrupt> {
-        let response = match decode_response(&bytes, self.options.max_depth) {
+    fn handle_frame(&mut self, mut frame: Frame) -> Result<(), Interrupt> {
+        let response = match decode_frame(&mut frame, self.options.max_depth) {
             Ok(r) => r,
             Err(error) => {
+                let bytes = frame.into_bytes();
                 if let Some(status) = self.salvage_tagged(&bytes) {
                     return self.handle_response(Response::Status(status));
                 }

@@ -82,8 +82,28 @@ pub(crate) fn line_rest(i: In<'_>) -> R<'_, In<'_>> {
 }
 
 /// Leading decimal digits as a `u64`: `None` if there are none or the value overflows.
+/// Up to 19 digits cannot overflow and are read without checks (a checked multiplication
+/// per digit is a long dependency chain); longer runs take the checked way.
 #[inline]
 pub(crate) fn digits_value(i: In<'_>) -> Option<(usize, u64)> {
+    let mut n: u64 = 0;
+    let mut len = 0;
+    while let Some(&b) = i.get(len) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        if len == 19 {
+            return digits_value_checked(i);
+        }
+        n = n.wrapping_mul(10).wrapping_add(u64::from(d));
+        len += 1;
+    }
+    (len > 0).then_some((len, n))
+}
+
+#[cold]
+fn digits_value_checked(i: In<'_>) -> Option<(usize, u64)> {
     let mut n: u64 = 0;
     let mut len = 0;
     for &b in i {
@@ -231,29 +251,44 @@ pub(crate) fn quoted_raw(i: In<'_>) -> R<'_, Cow<'_, [u8]>> {
 pub(crate) fn find_quote_end(s: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = s.chunks_exact(8);
-    for (n, chunk) in chunks.by_ref().take(6).enumerate() {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // A zero byte in `x ^ c` is a byte equal to `c`; the lowest flagged byte is exact.
-        let zero = |c: u8| {
-            let y = x ^ (ONES * u64::from(c));
-            y.wrapping_sub(ONES) & !y & HIGH
-        };
-        let hits = zero(b'"') | zero(b'\\') | zero(b'\n');
-        if hits != 0 {
-            return Some(n * 8 + (hits.trailing_zeros() / 8) as usize);
+    // A zero byte in `x ^ c` is a byte equal to `c`; the lowest flagged byte is exact.
+    let hits = |x: u64| {
+        let (q, b, n) = (x ^ (ONES * 0x22), x ^ (ONES * 0x5c), x ^ (ONES * 0x0a));
+        ((q.wrapping_sub(ONES) & !q) | (b.wrapping_sub(ONES) & !b) | (n.wrapping_sub(ONES) & !n))
+            & HIGH
+    };
+    // Sixteen bytes a step, as two independent words.
+    let mut pairs = s.chunks_exact(16);
+    for (n, pair) in pairs.by_ref().take(3).enumerate() {
+        let (lo, hi) = pair.split_at(8);
+        let (mut a, mut b) = ([0; 8], [0; 8]);
+        a.copy_from_slice(lo);
+        b.copy_from_slice(hi);
+        let (ha, hb) = (hits(u64::from_le_bytes(a)), hits(u64::from_le_bytes(b)));
+        if ha | hb != 0 {
+            let at = if ha != 0 {
+                ha.trailing_zeros() / 8
+            } else {
+                8 + hb.trailing_zeros() / 8
+            };
+            return Some(n * 16 + at as usize);
         }
     }
-    let scanned = s.len() - chunks.len() * 8 - chunks.remainder().len();
+    let scanned = s.len() - pairs.len() * 16 - pairs.remainder().len();
     if scanned < 48 {
-        // Fewer than eight bytes left.
-        let tail = &s[scanned..];
-        return tail
+        // Fewer than sixteen bytes left: a word, then byte by byte.
+        let mut at = scanned;
+        if let Some(word) = s[at..].first_chunk::<8>() {
+            let h = hits(u64::from_le_bytes(*word));
+            if h != 0 {
+                return Some(at + (h.trailing_zeros() / 8) as usize);
+            }
+            at += 8;
+        }
+        return s[at..]
             .iter()
             .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))
-            .map(|n| n + scanned);
+            .map(|n| n + at);
     }
     memchr::memchr3(b'"', b'\\', b'\n', &s[scanned..]).map(|n| n + scanned)
 }
@@ -261,19 +296,24 @@ pub(crate) fn find_quote_end(s: &[u8]) -> Option<usize> {
 /// `literal` / `literal8`: `{n}` (or `{n+}`, `~{n}`), a line end, then n bytes.
 /// QUIRK: bare LF after the brace; a zero-length literal `{0}` (Dovecot).
 pub(crate) fn literal(i: In<'_>) -> R<'_, In<'_>> {
+    let (rest, n) = literal_head(i)?;
+    take(n as usize).parse(rest)
+}
+
+/// A literal's announcement and line end: the input after them (its data) and its size.
+pub(crate) fn literal_head(i: In<'_>) -> R<'_, u32> {
     let start = i.strip_prefix(b"~").unwrap_or(i);
     let (rest, _) = tag("{").parse(start)?;
     let (rest, n) = number(rest)?;
     let rest = rest.strip_prefix(b"+").unwrap_or(rest);
     let (rest, _) = tag("}").parse(rest)?;
-    let rest = match rest.strip_prefix(b"\r\n") {
-        Some(r) => r,
+    match rest.strip_prefix(b"\r\n") {
+        Some(r) => Ok((r, n)),
         None => match rest.strip_prefix(b"\n") {
-            Some(r) => r,
-            None => return fail(i),
+            Some(r) => Ok((r, n)),
+            None => fail(i),
         },
-    };
-    take(n as usize).parse(rest)
+    }
 }
 
 /// Whether a string (quoted, literal or literal8) starts here.
@@ -402,6 +442,14 @@ mod tests {
                 assert_eq!(find_quote_end(&s), Some(len), "{len} {end}");
             }
             assert_eq!(find_quote_end(&vec![0xff; len]), None);
+            // Near misses (one bit off an end byte) before the end.
+            let near = [
+                0x23u8, 0xa2, 0x20, 0x5d, 0xdc, 0x5e, 0x0b, 0x8a, 0x08, 0x01, 0x00,
+            ];
+            let mut s: Vec<u8> = (0..len).map(|n| near[n % near.len()]).collect();
+            assert_eq!(find_quote_end(&s), None, "{len}");
+            s.push(b'"');
+            assert_eq!(find_quote_end(&s), Some(len), "{len}");
         }
         assert_eq!(literal(b"{3}\r\nabcd").unwrap(), (&b"d"[..], &b"abc"[..]));
         assert_eq!(literal(b"{0}\r\n)").unwrap(), (&b")"[..], &b""[..]));
@@ -419,6 +467,21 @@ mod tests {
         assert_eq!(number(b"42 ").unwrap(), (&b" "[..], 42));
         assert!(number(b"99999999999").is_err(), "over 32 bits");
         assert_eq!(number64(b"99999999999").unwrap().1, 99_999_999_999);
+        for (input, want) in [
+            (
+                &b"9999999999999999999 "[..],
+                Some((19, 9_999_999_999_999_999_999)),
+            ),
+            (b"18446744073709551615)", Some((20, u64::MAX))),
+            (b"18446744073709551616", None),
+            (b"00000000000000000000000042x", Some((26, 42))),
+            (b"x", None),
+            (b"", None),
+            (b"7", Some((1, 7))),
+        ] {
+            assert_eq!(digits_value(input), want);
+            assert_eq!(digits_value_checked(input), want);
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@ use nom::{
 };
 
 use super::core::{
-    In, R, abort, any_value, crlf, fail, nil, nstring, number, number64, objectid, osp, paren_list,
-    quoted, quoted_raw, sp, string_start,
+    In, R, abort, any_value, crlf, fail, literal_head, nil, nstring, number, number64, objectid,
+    osp, paren_list, quoted, quoted_raw, sp, string_start,
 };
 use crate::types::{
     command::{Section, SectionKind},
@@ -15,8 +15,21 @@ use crate::types::{
     fetch::{BodyStructure, DateTime, Envelope, FetchItem},
 };
 
+/// Literals the framer held apart from a response's bytes (see `crate::frame::Frame`): where
+/// their data belonged, as the length of the input from there on; and which FETCH items
+/// took them (item index, that length), in order.
+#[derive(Debug, Default)]
+pub(crate) struct Aside<'x> {
+    pub(crate) at: &'x [usize],
+    pub(crate) claims: Vec<(usize, usize)>,
+}
+
 /// `(` item *(SP item) `)` after `* n FETCH `.
-pub(crate) fn fetch_items(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> {
+pub(crate) fn fetch_items<'a>(
+    i: In<'a>,
+    max_depth: usize,
+    aside: &mut Aside<'_>,
+) -> R<'a, Vec<FetchItem>> {
     let (mut i, _) = tag("(").parse(i)?;
     let mut items = Vec::with_capacity(8);
     loop {
@@ -26,11 +39,12 @@ pub(crate) fn fetch_items(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> 
         }
         // Each item is parsed into its place in the `Vec` (an item is large: building it
         // aside and moving it in costs more than parsing a small one).
-        items.push(FetchItem::Uid(0));
+        let index = items.len();
+        items.resize_with(index + 1, || FetchItem::Uid(0));
         let Some(slot) = items.last_mut() else {
             return fail(i);
         };
-        i = fetch_item_to(i, max_depth, slot)?;
+        i = fetch_item_to(i, max_depth, slot, aside, index)?;
         match i.first() {
             Some(b' ' | b')') => {}
             // QUIRK: no space between items (`FLAGS (\Seen)UID 4`, seen from several
@@ -72,9 +86,29 @@ fn fetch_item_to<'a>(
     i: In<'a>,
     max_depth: usize,
     out: &mut FetchItem,
+    aside: &mut Aside<'_>,
+    index: usize,
 ) -> Result<In<'a>, nom::Err<nom::error::Error<In<'a>>>> {
     let (after_name, name) = item_name(i)?;
     let (value, ()) = sp(after_name)?;
+    if !aside.at.is_empty()
+        && let Ok((data, _)) = literal_head(value)
+        && aside.at.contains(&data.len())
+    {
+        // The literal's data was held apart: the item is read with an empty literal, and
+        // takes the data after the whole response has parsed (`decode_frame`). Only the
+        // items whose data is the literal (body sections) take it; any other reading is
+        // left to the usual way, and the whole response then decodes from joined bytes.
+        let empty: In<'a> = b"{0}\r\n";
+        if let Ok([]) = typed_item_to(name, empty, max_depth, out)
+            && let FetchItem::BodySection { data: Some(d), .. }
+            | FetchItem::Binary { data: Some(d), .. } = out
+            && d.is_empty()
+        {
+            aside.claims.push((index, data.len()));
+            return Ok(data);
+        }
+    }
     match typed_item_to(name, value, max_depth, out) {
         Ok(rest) => Ok(rest),
         Err(nom::Err::Failure(e)) => Err(nom::Err::Failure(e)),
@@ -121,6 +155,20 @@ fn typed_item_to<'a>(
             *out = FetchItem::Envelope(e);
             r
         }),
+        b"FLAGS" => flag_list(v).map(|(r, f)| {
+            *out = FetchItem::Flags(f);
+            r
+        }),
+        b"INTERNALDATE" => {
+            let (rest, q) = quoted_raw(v)?;
+            match parse_date_time(&q) {
+                Some(d) => {
+                    *out = FetchItem::InternalDate(d);
+                    Ok(rest)
+                }
+                None => fail(v).map(|(r, ())| r),
+            }
+        }
         b"BODYSTRUCTURE" => {
             *out = FetchItem::BodyStructure(cur::placeholder());
             body_into(out)
@@ -137,28 +185,34 @@ fn typed_item_to<'a>(
 }
 
 /// The FETCH item name `typed_item` knows that `name` is (ignoring case; empty if none):
-/// candidates by length, so a name is compared with one or two of them.
+/// candidates by length, so a name is compared with one or two of them. Servers send the
+/// names in upper case: each candidate is first compared exactly (a few word compares,
+/// the length being known), and only then ignoring case (a loop over the bytes).
+#[inline]
 fn item_kind(name: &[u8]) -> &'static [u8] {
-    let candidates: &[&'static [u8]] = match name.len() {
-        3 => &[b"UID"],
-        4 => &[b"BODY"],
-        5 => &[b"FLAGS"],
-        6 => &[b"MODSEQ", b"RFC822"],
-        7 => &[b"PREVIEW", b"EMAILID"],
-        8 => &[b"ENVELOPE", b"THREADID", b"SAVEDATE"],
-        10 => &[b"X-GM-MSGID", b"X-GM-THRID"],
-        11 => &[b"RFC822.SIZE", b"RFC822.TEXT", b"X-GM-LABELS"],
-        12 => &[b"INTERNALDATE"],
-        13 => &[b"BODYSTRUCTURE", b"RFC822.HEADER"],
+    let is = |c: &'static [u8]| name == c || name.eq_ignore_ascii_case(c);
+    let kind: &'static [u8] = match name.len() {
+        3 if is(b"UID") => b"UID",
+        4 if is(b"BODY") => b"BODY",
+        5 if is(b"FLAGS") => b"FLAGS",
+        6 if is(b"MODSEQ") => b"MODSEQ",
+        6 if is(b"RFC822") => b"RFC822",
+        7 if is(b"PREVIEW") => b"PREVIEW",
+        7 if is(b"EMAILID") => b"EMAILID",
+        8 if is(b"ENVELOPE") => b"ENVELOPE",
+        8 if is(b"THREADID") => b"THREADID",
+        8 if is(b"SAVEDATE") => b"SAVEDATE",
+        10 if is(b"X-GM-MSGID") => b"X-GM-MSGID",
+        10 if is(b"X-GM-THRID") => b"X-GM-THRID",
+        11 if is(b"RFC822.SIZE") => b"RFC822.SIZE",
+        11 if is(b"RFC822.TEXT") => b"RFC822.TEXT",
+        11 if is(b"X-GM-LABELS") => b"X-GM-LABELS",
+        12 if is(b"INTERNALDATE") => b"INTERNALDATE",
+        13 if is(b"BODYSTRUCTURE") => b"BODYSTRUCTURE",
+        13 if is(b"RFC822.HEADER") => b"RFC822.HEADER",
         _ => &[],
     };
-    // The first byte (as upper case) rules out most candidates before a full comparison.
-    let first = name.first().map(u8::to_ascii_uppercase);
-    candidates
-        .iter()
-        .copied()
-        .find(|c| c.first().copied() == first && name.eq_ignore_ascii_case(c))
-        .unwrap_or(&[])
+    kind
 }
 
 /// The item `name` (`upper`: its [`item_kind`]) with the value `v`.
@@ -522,7 +576,7 @@ mod cur {
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
     fn nstring_to(i: &mut In<'_>, out: &mut Option<Text>) -> P<()> {
         if string_start(i) {
-            string_to(i, out.insert(Text::default()))
+            string_to(i, out.get_or_insert_with(Text::default))
         } else if nil(i) {
             *out = None;
             Ok(())
@@ -566,7 +620,7 @@ mod cur {
             Ok(()) => Ok(()),
             Err(_) => {
                 *i = save;
-                atom_to(i, out.insert(Text::default()))
+                atom_to(i, out.get_or_insert_with(Text::default))
             }
         }
     }
@@ -590,23 +644,39 @@ mod cur {
         }
     }
 
-    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`: each member is
-    /// parsed into a default value already in the `Vec`.
+    /// `"(" [item *(SP item)] ")"`, as `super::super::core::paren_list`, into an empty
+    /// `out`. The first member is parsed aside, and stored once the list is known to end
+    /// after it (one exact allocation) or to go on (room for four: most lists of more than
+    /// one member then never reallocate); the others are parsed into a default value
+    /// already in the `Vec`.
     fn list_to<'a, T: Default>(
         i: &mut In<'a>,
         out: &mut Vec<T>,
         mut item: impl FnMut(&mut In<'a>, &mut T) -> P<()>,
     ) -> P<()> {
         byte(i, b'(')?;
+        let mut first: Option<T> = None;
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
+                if let Some(v) = first.take() {
+                    out.reserve_exact(1);
+                    out.push(v);
+                }
                 return Ok(());
             }
-            out.push(T::default());
-            if let Some(last) = out.last_mut() {
-                item(i, last)?;
+            if first.is_none() && out.is_empty() {
+                item(i, first.get_or_insert_with(T::default))?;
+            } else {
+                if let Some(v) = first.take() {
+                    out.reserve_exact(4);
+                    out.push(v);
+                }
+                out.resize_with(out.len() + 1, T::default);
+                if let Some(last) = out.last_mut() {
+                    item(i, last)?;
+                }
             }
             // QUIRK: no space between members.
             if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
@@ -650,7 +720,6 @@ mod cur {
         if nil(i) {
             return Ok(());
         }
-        out.reserve_exact(1);
         list_to(i, out, address_to)
     }
 
@@ -714,7 +783,7 @@ mod cur {
         };
         parts.reserve_exact(2);
         while i.first() == Some(&b'(') {
-            parts.push(placeholder());
+            parts.resize_with(parts.len() + 1, placeholder);
             if let Some(part) = parts.last_mut() {
                 body_to(i, depth + 1, max_depth, part)?;
             }
@@ -724,7 +793,11 @@ mod cur {
         lenient_to(i, subtype)?;
         if sp_then_value(i) {
             body_params_to(i, params)?;
-            body_extension_tail_to(i, extension.insert(BodyExtension::default()), max_depth)?;
+            body_extension_tail_to(
+                i,
+                extension.get_or_insert_with(BodyExtension::default),
+                max_depth,
+            )?;
         }
         osp(i);
         byte(i, b')')
@@ -796,7 +869,7 @@ mod cur {
             }
         }
         if sp_then_value(i) {
-            let ext = extension.insert(BodyExtension::default());
+            let ext = extension.get_or_insert_with(BodyExtension::default);
             nstring_or_atom_to(i, &mut ext.md5)?;
             body_extension_tail_to(i, ext, max_depth)?;
         }
@@ -805,27 +878,42 @@ mod cur {
     }
 
     /// `body-fld-param`, into an empty `out`. QUIRK: NIL values (`("boundary" NIL)`,
-    /// mail.ru); `()`; an odd number of strings (the last value reads as empty).
+    /// mail.ru); `()`; an odd number of strings (the last value reads as empty). The first
+    /// pair is parsed aside, as in [`list_to`].
     fn body_params_to(i: &mut In<'_>, out: &mut Vec<(Text, Text)>) -> P<()> {
         if nil(i) {
             return Ok(());
         }
         byte(i, b'(')?;
-        out.reserve_exact(1);
+        let mut first: Option<(Text, Text)> = None;
         // Whether the last pair still waits for its value.
         let mut key_only = false;
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
+                if let Some(pair) = first.take() {
+                    out.reserve_exact(1);
+                    out.push(pair);
+                }
                 return Ok(());
             }
             if key_only {
-                if let Some(pair) = out.last_mut() {
+                let pair = match &mut first {
+                    Some(pair) => Some(pair),
+                    None => out.last_mut(),
+                };
+                if let Some(pair) = pair {
                     lenient_to(i, &mut pair.1)?;
                 }
+            } else if first.is_none() && out.is_empty() {
+                lenient_to(i, &mut first.get_or_insert_with(Default::default).0)?;
             } else {
-                out.push(Default::default());
+                if let Some(pair) = first.take() {
+                    out.reserve_exact(4);
+                    out.push(pair);
+                }
+                out.resize_with(out.len() + 1, Default::default);
                 if let Some(pair) = out.last_mut() {
                     lenient_to(i, &mut pair.0)?;
                 }
@@ -887,7 +975,7 @@ mod cur {
         }
         byte(i, b'(')?;
         osp(i);
-        let (kind, params) = out.insert(Default::default());
+        let (kind, params) = out.get_or_insert_with(Default::default);
         lenient_to(i, kind)?;
         osp(i);
         if i.first() != Some(&b')') {
@@ -899,7 +987,6 @@ mod cur {
 
     fn language_to(i: &mut In<'_>, out: &mut Vec<Text>) -> P<()> {
         if i.first() == Some(&b'(') {
-            out.reserve_exact(1);
             list_to(i, out, lenient_to)
         } else {
             let mut l = None;
@@ -1042,9 +1129,13 @@ fn month_number(name: &str) -> Option<u8> {
 }
 
 /// Used by tests and the response parser: a whole `* n FETCH (…)` tail after `FETCH`.
-pub(crate) fn fetch_tail(i: In<'_>, max_depth: usize) -> R<'_, Vec<FetchItem>> {
+pub(crate) fn fetch_tail<'a>(
+    i: In<'a>,
+    max_depth: usize,
+    aside: &mut Aside<'_>,
+) -> R<'a, Vec<FetchItem>> {
     let (i, ()) = sp(i)?;
-    let (i, items) = fetch_items(i, max_depth)?;
+    let (i, items) = fetch_items(i, max_depth, aside)?;
     let (i, ()) = crlf(i)?;
     Ok((i, items))
 }

@@ -7,10 +7,11 @@ use nom::{
 
 use super::{
     core::{
-        In, R, any_value, astring, crlf, fail, known, lenient_string, line_rest, nil, nstring,
-        number, number64, objectid, osp, paren_list, quoted, sp, string_start, upper, word,
+        In, R, any_value, astring, crlf, digits_value, fail, known, lenient_string, line_rest, nil,
+        nstring, number, number64, objectid, osp, paren_list, quoted, sp, string_start, upper,
+        word,
     },
-    fetch::{fetch_tail, flag_list},
+    fetch::{Aside, fetch_tail, flag_list},
 };
 use crate::types::{
     core::{Capability, Tag, Text, is_astring_char},
@@ -25,9 +26,18 @@ use crate::types::{
 
 /// One response, which must span all of `i` (a framed message).
 pub(crate) fn response(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+    response_aside(i, max_depth, &mut Aside::default())
+}
+
+/// [`response`] of a framed message whose large literals were held apart (`aside`).
+pub(crate) fn response_aside<'a>(
+    i: In<'a>,
+    max_depth: usize,
+    aside: &mut Aside<'_>,
+) -> R<'a, Response> {
     match i.first() {
         Some(b'+') => continue_request(&i[1..]),
-        Some(b'*') => untagged(&i[1..], max_depth),
+        Some(b'*') => untagged(&i[1..], max_depth, aside),
         _ => tagged(i),
     }
 }
@@ -297,11 +307,11 @@ fn capability_list(mut i: In<'_>) -> R<'_, Vec<Capability>> {
     Ok((i, caps))
 }
 
-fn untagged(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+fn untagged<'a>(i: In<'a>, max_depth: usize, aside: &mut Aside<'_>) -> R<'a, Response> {
     // QUIRK: no space, or several, after `*` (several servers).
     let (i, ()) = osp(i)?;
     if i.first().is_some_and(u8::is_ascii_digit) {
-        return numbered(i, max_depth);
+        return numbered(i, max_depth, aside);
     }
     let line = i;
     let (after, w) =
@@ -376,7 +386,7 @@ fn other<'a>(line: In<'a>, name: In<'a>) -> R<'a, Response> {
     ))
 }
 
-fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
+fn numbered<'a>(i: In<'a>, max_depth: usize, aside: &mut Aside<'_>) -> R<'a, Response> {
     let line = i;
     let (r, n) = number(i)?;
     let (r, ()) = sp(r)?;
@@ -386,7 +396,7 @@ fn numbered(i: In<'_>, max_depth: usize) -> R<'_, Response> {
         b"RECENT" => end(after, Data::Recent(n)),
         b"EXPUNGE" => end(after, Data::Expunge(n)),
         b"FETCH" => {
-            let (r, items) = fetch_tail(after, max_depth)?;
+            let (r, items) = fetch_tail(after, max_depth, aside)?;
             if !r.is_empty() {
                 return fail(r);
             }
@@ -469,13 +479,21 @@ fn list_extended_item(i: In<'_>, max_depth: usize) -> R<'_, ListExtendedItem> {
 }
 
 /// `*(SP nz-number) [SP "(" "MODSEQ" SP n ")"]` after `SEARCH` or `SORT`.
-fn search_ids(mut i: In<'_>) -> R<'_, (Vec<u32>, Option<u64>)> {
-    let mut ids = Vec::new();
+fn search_ids(i: In<'_>) -> R<'_, (Vec<u32>, Option<u64>)> {
+    let mut ids = Vec::with_capacity(number_starts(i));
     let mut modseq = None;
-    while let Ok((r, ())) = sp(i) {
-        if let Ok((r2, n)) = number(r) {
+    let mut i = i;
+    while let [b' ', rest @ ..] = i {
+        let r = match rest {
+            [b' ', ..] => {
+                let n = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+                &rest[n..]
+            }
+            _ => rest,
+        };
+        if let Some((len, n)) = short_number(r) {
             ids.push(n);
-            i = r2;
+            i = &r[len..];
         } else if r.first() == Some(&b'(') {
             let (r2, _) = tag("(").parse(r)?;
             let (r2, ()) = osp(r2)?;
@@ -492,6 +510,65 @@ fn search_ids(mut i: In<'_>) -> R<'_, (Vec<u32>, Option<u64>)> {
         }
     }
     Ok((i, (ids, modseq)))
+}
+
+/// How many numbers a list of them holds at most: the spaces followed by a digit (exact
+/// for what servers send; at most one per two bytes, so the list is sized without growing
+/// it and without over-reserving). Counted in blocks a vector unit takes at once.
+fn number_starts(i: In<'_>) -> usize {
+    let Some(next) = i.get(1..) else {
+        return 0;
+    };
+    let starts = |(&a, &b): (&u8, &u8)| u8::from(a == b' ' && b.wrapping_sub(b'0') < 10);
+    let mut count = 0;
+    // Pairs (i[n], next[n]) for n below `next.len()`, 64 at a time.
+    let blocks = next.len() / 64;
+    for (x, y) in i.chunks_exact(64).zip(next.chunks_exact(64)).take(blocks) {
+        count += usize::from(x.iter().zip(y).map(starts).fold(0u8, u8::wrapping_add));
+    }
+    let done = blocks * 64;
+    count
+        + i[done..]
+            .iter()
+            .zip(&next[done..])
+            .map(|p| usize::from(starts(p)))
+            .sum::<usize>()
+}
+
+/// A `number` (32-bit) at the start of `i`: its length and value, as `number` reads it.
+/// Eight bytes are examined at once: the digits' length from a mask of non-digits and the
+/// value from three multiplications (no branch per digit, so the varying lengths of a
+/// list's numbers cost no mispredictions). Eight or more digits, or fewer than eight bytes
+/// left, take the byte-wise way.
+#[inline]
+fn short_number(i: In<'_>) -> Option<(usize, u32)> {
+    const HIGH: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const LOW: u64 = 0x0F0F_0F0F_0F0F_0F0F;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    if let Some(block) = i.first_chunk::<8>() {
+        let x = u64::from_le_bytes(*block);
+        // Per byte (no carry crosses bytes): high nibble not 3, or low nibble over 9.
+        let non_digit = ((x & HIGH) ^ ZEROS) | (((x & LOW) + 0x0606_0606_0606_0606) & HIGH);
+        let len = (non_digit.trailing_zeros() / 8) as usize;
+        if len == 0 {
+            return None;
+        }
+        if len < 8 {
+            // The digits' values, moved to the top bytes (leading zeros below them); the
+            // bytes after the digits may borrow, but only from bytes shifted out.
+            let mut v = x.wrapping_sub(ZEROS) << (8 * (8 - len));
+            v = v.wrapping_mul(10).wrapping_add(v >> 8);
+            v = ((v & 0x0000_00FF_0000_00FF)
+                .wrapping_mul(100 + (1_000_000 << 32))
+                .wrapping_add(
+                    ((v >> 16) & 0x0000_00FF_0000_00FF).wrapping_mul(1 + (10_000 << 32)),
+                ))
+                >> 32;
+            return Some((len, v as u32));
+        }
+    }
+    let (len, n) = digits_value(i)?;
+    Some((len, u32::try_from(n).ok()?))
 }
 
 /// `* STATUS mailbox (name value …)`.
@@ -861,4 +938,79 @@ fn string_value(i: In<'_>) -> R<'_, Option<Vec<u8>>> {
 fn trim_spaces_end(text: &[u8]) -> &[u8] {
     let n = text.iter().rposition(|&b| b != b' ').map_or(0, |p| p + 1);
     &text[..n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_numbers_read_as_number() {
+        let mut cases: Vec<Vec<u8>> = Vec::new();
+        for n in [
+            0u64, 1, 9, 10, 99, 123, 4711, 99_999, 1_234_567, 9_999_999, 12_345_678,
+        ] {
+            cases.push(n.to_string().into_bytes());
+        }
+        cases.extend(
+            [
+                &b"99999999"[..],
+                b"4294967295",
+                b"4294967296",
+                b"00000000000000000007",
+                b"123456789012345678901234",
+                b"",
+                b"x",
+                b" 1",
+                b"0",
+                b"0000001",
+            ]
+            .map(<[u8]>::to_vec),
+        );
+        for case in cases {
+            for tail in [
+                &b""[..],
+                b" ",
+                b")",
+                b"\r\n",
+                b" 5 6 7 8 9 10",
+                b"/",
+                b":",
+                b"abcdefgh",
+                b"\xff\x00\x3a\x2f",
+            ] {
+                let mut input = case.clone();
+                input.extend_from_slice(tail);
+                let want = number(&input).ok().map(|(r, n)| (input.len() - r.len(), n));
+                let got = short_number(&input);
+                assert_eq!(got, want, "{:?}", String::from_utf8_lossy(&input));
+            }
+        }
+        // Every byte after a digit.
+        for b in 0..=255u8 {
+            let input = [b'7', b, b'1', b'2', b'3', b'4', b'5', b'6', b'8'];
+            let want = number(&input).ok().map(|(r, n)| (input.len() - r.len(), n));
+            assert_eq!(short_number(&input), want, "{b}");
+        }
+    }
+
+    #[test]
+    fn number_starts_counts_space_digit_pairs() {
+        for len in 0..200 {
+            let s: Vec<u8> = (0..len)
+                .map(|n| {
+                    if n % 3 == 0 {
+                        b' '
+                    } else {
+                        b'0' + (n % 7) as u8
+                    }
+                })
+                .collect();
+            let want = s
+                .windows(2)
+                .filter(|w| w[0] == b' ' && w[1].is_ascii_digit())
+                .count();
+            assert_eq!(number_starts(&s), want, "{len}");
+        }
+    }
 }
