@@ -68,7 +68,10 @@ fn dovecot_negative_sizes_in_bodystructure() {
     let items = fetch_items(
         b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" -1 0))\r\n",
     );
-    let FetchItem::BodyStructure(BodyStructure::Single { fields, .. }) = &items[0] else {
+    let FetchItem::BodyStructure(body) = &items[0] else {
+        panic!("{items:?}")
+    };
+    let BodyStructure::Single { fields, .. } = &**body else {
         panic!()
     };
     assert_eq!(fields.size, None);
@@ -81,7 +84,10 @@ fn mailru_nil_parameter_value() {
         b"* 1 FETCH (BODYSTRUCTURE ((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 10 1)\
 (\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 20 1) \"alternative\" (\"boundary\" NIL)))\r\n",
     );
-    let FetchItem::BodyStructure(BodyStructure::Multi { parts, params, .. }) = &items[0] else {
+    let FetchItem::BodyStructure(body) = &items[0] else {
+        panic!("{items:?}")
+    };
+    let BodyStructure::Multi { parts, params, .. } = &**body else {
         panic!()
     };
     assert_eq!(parts.len(), 2);
@@ -91,7 +97,10 @@ fn mailru_nil_parameter_value() {
 #[test]
 fn maddy_nil_encoding() {
     let items = fetch_items(b"* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL NIL 10 1))\r\n");
-    let FetchItem::BodyStructure(BodyStructure::Single { fields, .. }) = &items[0] else {
+    let FetchItem::BodyStructure(body) = &items[0] else {
+        panic!("{items:?}")
+    };
+    let BodyStructure::Single { fields, .. } = &**body else {
         panic!()
     };
     assert_eq!(fields.encoding, None);
@@ -291,9 +300,12 @@ fn latin1_in_quoted_strings_and_filenames() {
     let items = fetch_items(
         b"* 1 FETCH (BODYSTRUCTURE (\"application\" \"pdf\" (\"name\" \"r\xe9sum\xe9.pdf\") NIL NIL \"base64\" 100 NIL (\"attachment\" (\"filename\" \"r\xe9sum\xe9.pdf\")) NIL))\r\n",
     );
-    let FetchItem::BodyStructure(BodyStructure::Single {
+    let FetchItem::BodyStructure(body) = &items[0] else {
+        panic!("{items:?}")
+    };
+    let BodyStructure::Single {
         fields, extension, ..
-    }) = &items[0]
+    } = &**body
     else {
         panic!("{items:?}")
     };

@@ -150,11 +150,14 @@ fn every_response_of_the_example_session_decodes() {
     );
     assert_eq!(env.bcc, vec![]);
     assert!(env.in_reply_to.is_none());
-    let FetchItem::Body(BodyStructure::Single {
+    let FetchItem::Body(body) = &items[4] else {
+        panic!("{items:?}")
+    };
+    let BodyStructure::Single {
         fields,
         specific,
         extension,
-    }) = &items[4]
+    } = &**body
     else {
         panic!()
     };

@@ -265,8 +265,8 @@ fn fetch_item() -> impl Strategy<Value = FetchItem> {
         date().prop_map(FetchItem::InternalDate),
         any::<u64>().prop_map(FetchItem::Rfc822Size),
         envelope().prop_map(|e| FetchItem::Envelope(Box::new(e))),
-        body(true).prop_map(FetchItem::BodyStructure),
-        body(false).prop_map(FetchItem::Body),
+        body(true).prop_map(|b| FetchItem::BodyStructure(Box::new(b))),
+        body(false).prop_map(|b| FetchItem::Body(Box::new(b))),
         (section(), option::of(any::<u32>()), option::of(bytes())).prop_map(
             |(section, origin, data)| FetchItem::BodySection {
                 section,

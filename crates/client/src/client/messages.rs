@@ -382,7 +382,7 @@ fn summary_from_items(
             }
             FetchItem::BodyStructure(b) | FetchItem::Body(b) => {
                 summary.has_attachments = mime::has_attachments(&b);
-                structure = Some(b);
+                structure = Some(*b);
             }
             _ => {}
         }

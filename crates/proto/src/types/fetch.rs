@@ -19,10 +19,11 @@ pub enum FetchItem {
     Rfc822Size(u64),
     /// `ENVELOPE (…)`
     Envelope(Box<Envelope>),
-    /// `BODYSTRUCTURE (…)` (extensible form)
-    BodyStructure(BodyStructure),
+    /// `BODYSTRUCTURE (…)` (extensible form). Boxed, as [`Envelope`](Self::Envelope): a
+    /// body structure is large (336 bytes), and the other items are at most 88.
+    BodyStructure(Box<BodyStructure>),
     /// `BODY (…)` (non-extensible form)
-    Body(BodyStructure),
+    Body(Box<BodyStructure>),
     /// `BODY[section]<origin> nstring`
     BodySection {
         /// The section, as parsed.
@@ -330,6 +331,14 @@ fn walk_inner<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fetch_items_are_small() {
+        // The body structure is boxed: a list of eight items stays under 1 KiB (a block
+        // the allocator serves from its small per-thread caches).
+        assert!(std::mem::size_of::<FetchItem>() <= 88);
+        assert!(std::mem::size_of::<BodyStructure>() > 3 * 88);
+    }
 
     #[test]
     fn unix_timestamp_of_known_dates() {

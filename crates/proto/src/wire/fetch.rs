@@ -60,7 +60,7 @@ fn item_name(i: In<'_>) -> R<'_, In<'_>> {
     let start = i;
     let n = i
         .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'$')))
+        .position(|&b| !is_item_name_char(b))
         .unwrap_or(i.len());
     if n == 0 {
         return fail(i);
@@ -79,6 +79,25 @@ fn item_name(i: In<'_>) -> R<'_, In<'_>> {
         }
     }
     Ok((rest, &start[..start.len() - rest.len()]))
+}
+
+/// An ASCII letter or digit, `.`, `-`, `_` or `$`: one bit per ASCII byte (a shift and a
+/// test per byte instead of a chain of range checks).
+#[inline]
+fn is_item_name_char(b: u8) -> bool {
+    const fn mask() -> u128 {
+        let mut m = 0u128;
+        let mut c = 0u8;
+        while c < 128 {
+            if c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'$') {
+                m |= 1 << c;
+            }
+            c += 1;
+        }
+        m
+    }
+    const MASK: u128 = mask();
+    b < 128 && (MASK >> b) & 1 != 0
 }
 
 /// One item into `out`; returns the input after it.
@@ -170,11 +189,11 @@ fn typed_item_to<'a>(
             }
         }
         b"BODYSTRUCTURE" => {
-            *out = FetchItem::BodyStructure(cur::placeholder());
+            *out = FetchItem::BodyStructure(Box::new(cur::placeholder()));
             body_into(out)
         }
         b"BODY" => {
-            *out = FetchItem::Body(cur::placeholder());
+            *out = FetchItem::Body(Box::new(cur::placeholder()));
             body_into(out)
         }
         _ => typed_item(name, upper, v, max_depth).map(|(r, item)| {
@@ -229,8 +248,10 @@ fn typed_item<'a>(name: In<'a>, upper: &[u8], v: In<'a>, max_depth: usize) -> R<
         }
         b"RFC822.SIZE" => number64.map(FetchItem::Rfc822Size).parse(v),
         b"ENVELOPE" => envelope.map(FetchItem::Envelope).parse(v),
-        b"BODYSTRUCTURE" => body(v, 0, max_depth).map(|(r, b)| (r, FetchItem::BodyStructure(b))),
-        b"BODY" => body(v, 0, max_depth).map(|(r, b)| (r, FetchItem::Body(b))),
+        b"BODYSTRUCTURE" => {
+            body(v, 0, max_depth).map(|(r, b)| (r, FetchItem::BodyStructure(Box::new(b))))
+        }
+        b"BODY" => body(v, 0, max_depth).map(|(r, b)| (r, FetchItem::Body(Box::new(b)))),
         b"MODSEQ" => {
             let (r, _) = tag("(").parse(v)?;
             let (r, ()) = osp(r)?;
@@ -655,24 +676,18 @@ mod cur {
         mut item: impl FnMut(&mut In<'a>, &mut T) -> P<()>,
     ) -> P<()> {
         byte(i, b'(')?;
-        let mut first: Option<T> = None;
+        let mut first = First::new();
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
-                if let Some(v) = first.take() {
-                    out.reserve_exact(1);
-                    out.push(v);
-                }
+                first.finish(out);
                 return Ok(());
             }
-            if first.is_none() && out.is_empty() {
-                item(i, first.get_or_insert_with(T::default))?;
+            if !first.set && out.is_empty() {
+                item(i, first.slot())?;
             } else {
-                if let Some(v) = first.take() {
-                    out.reserve_exact(4);
-                    out.push(v);
-                }
+                first.store(out);
                 out.resize_with(out.len() + 1, T::default);
                 if let Some(last) = out.last_mut() {
                     item(i, last)?;
@@ -681,6 +696,55 @@ mod cur {
             // QUIRK: no space between members.
             if !matches!(i.first(), Some(b' ' | b')' | b'(')) {
                 return Err(Stop::Error);
+            }
+        }
+    }
+
+    /// A list's first member, parsed aside (see [`list_to`]). Not an `Option`: moving a
+    /// value out of an `Option` whose niche is its first byte copies it at an offset of one,
+    /// and those unaligned loads of bytes just stored wait for the stores to complete (a
+    /// store-forwarding stall, more than the rest of the move).
+    struct First<T> {
+        value: T,
+        /// Whether `value` was parsed.
+        set: bool,
+    }
+
+    impl<T: Default> First<T> {
+        #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+        fn new() -> Self {
+            Self {
+                value: T::default(),
+                set: false,
+            }
+        }
+
+        /// Where to parse the first member.
+        #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+        fn slot(&mut self) -> &mut T {
+            self.set = true;
+            &mut self.value
+        }
+
+        /// The list ends: the member, if any, into the empty `out` (one exact allocation).
+        /// The allocation comes before the move, by which time the member's stores are done.
+        #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+        fn finish(&mut self, out: &mut Vec<T>) {
+            if self.set {
+                self.set = false;
+                out.reserve_exact(1);
+                out.push(std::mem::take(&mut self.value));
+            }
+        }
+
+        /// The list goes on: the member, if still aside, into the empty `out`, with room for
+        /// four.
+        #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+        fn store(&mut self, out: &mut Vec<T>) {
+            if self.set {
+                self.set = false;
+                out.reserve_exact(4);
+                out.push(std::mem::take(&mut self.value));
             }
         }
     }
@@ -781,7 +845,9 @@ mod cur {
         else {
             return Err(Stop::Error);
         };
-        parts.reserve_exact(2);
+        // Room for three parts (1008 bytes): most multiparts have two or three, and a
+        // block of that size is reused from the allocator's small per-thread caches.
+        parts.reserve_exact(3);
         while i.first() == Some(&b'(') {
             parts.resize_with(parts.len() + 1, placeholder);
             if let Some(part) = parts.last_mut() {
@@ -885,34 +951,28 @@ mod cur {
             return Ok(());
         }
         byte(i, b'(')?;
-        let mut first: Option<(Text, Text)> = None;
+        let mut first = First::<(Text, Text)>::new();
         // Whether the last pair still waits for its value.
         let mut key_only = false;
         loop {
             osp(i);
             if let [b')', rest @ ..] = *i {
                 *i = rest;
-                if let Some(pair) = first.take() {
-                    out.reserve_exact(1);
-                    out.push(pair);
-                }
+                first.finish(out);
                 return Ok(());
             }
             if key_only {
-                let pair = match &mut first {
-                    Some(pair) => Some(pair),
-                    None => out.last_mut(),
+                let pair = match first.set {
+                    true => Some(&mut first.value),
+                    false => out.last_mut(),
                 };
                 if let Some(pair) = pair {
                     lenient_to(i, &mut pair.1)?;
                 }
-            } else if first.is_none() && out.is_empty() {
-                lenient_to(i, &mut first.get_or_insert_with(Default::default).0)?;
+            } else if !first.set && out.is_empty() {
+                lenient_to(i, &mut first.slot().0)?;
             } else {
-                if let Some(pair) = first.take() {
-                    out.reserve_exact(4);
-                    out.push(pair);
-                }
+                first.store(out);
                 out.resize_with(out.len() + 1, Default::default);
                 if let Some(pair) = out.last_mut() {
                     lenient_to(i, &mut pair.0)?;
