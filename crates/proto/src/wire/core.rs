@@ -245,10 +245,21 @@ pub(crate) fn quoted_raw(i: In<'_>) -> R<'_, Cow<'_, [u8]>> {
     }
 }
 
-/// The first `"`, `\` or line feed. Most strings are short: eight bytes at a time in a
-/// register finds their end sooner than a vectorised search would start; long ones use it.
-#[inline]
+/// The first `"`, `\` or line feed. Most strings are short: sixteen bytes in two
+/// registers find their end sooner than a vectorised search would start, and that first
+/// step is inlined where strings are read (the call cost as much as the step); longer
+/// strings take [`find_quote_end_after`].
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
 pub(crate) fn find_quote_end(s: &[u8]) -> Option<usize> {
+    match s.first_chunk::<16>() {
+        Some(block) => quote_end_in(block).or_else(|| find_quote_end_after(s, 16)),
+        None => find_quote_end_after(s, 0),
+    }
+}
+
+/// The first `"`, `\` or line feed in sixteen bytes, as two independent words.
+#[cfg_attr(not(target_arch = "wasm32"), inline(always))]
+fn quote_end_in(block: &[u8; 16]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // A zero byte in `x ^ c` is a byte equal to `c`; the lowest flagged byte is exact.
@@ -257,40 +268,48 @@ pub(crate) fn find_quote_end(s: &[u8]) -> Option<usize> {
         ((q.wrapping_sub(ONES) & !q) | (b.wrapping_sub(ONES) & !b) | (n.wrapping_sub(ONES) & !n))
             & HIGH
     };
-    // Sixteen bytes a step, as two independent words.
-    let mut pairs = s.chunks_exact(16);
-    for (n, pair) in pairs.by_ref().take(3).enumerate() {
-        let (lo, hi) = pair.split_at(8);
-        let (mut a, mut b) = ([0; 8], [0; 8]);
-        a.copy_from_slice(lo);
-        b.copy_from_slice(hi);
-        let (ha, hb) = (hits(u64::from_le_bytes(a)), hits(u64::from_le_bytes(b)));
-        if ha | hb != 0 {
-            let at = if ha != 0 {
-                ha.trailing_zeros() / 8
-            } else {
-                8 + hb.trailing_zeros() / 8
-            };
-            return Some(n * 16 + at as usize);
+    let (lo, hi) = block.split_at(8);
+    let (mut a, mut b) = ([0; 8], [0; 8]);
+    a.copy_from_slice(lo);
+    b.copy_from_slice(hi);
+    let (ha, hb) = (hits(u64::from_le_bytes(a)), hits(u64::from_le_bytes(b)));
+    // Which word holds the end is not predictable (strings of under eight bytes and longer
+    // ones alternate): both words as one number, without a branch.
+    (ha | hb != 0)
+        .then(|| ((u128::from(ha) | (u128::from(hb) << 64)).trailing_zeros() / 8) as usize)
+}
+
+/// [`find_quote_end`] from `from` on (the bytes before it hold none of the three): two
+/// more steps of sixteen, then a vectorised search; under sixteen bytes left, a word and
+/// then byte by byte.
+#[cfg_attr(not(target_arch = "wasm32"), inline(never))]
+fn find_quote_end_after(s: &[u8], from: usize) -> Option<usize> {
+    let tail = s.get(from..)?;
+    let mut pairs = tail.chunks_exact(16);
+    for (n, pair) in pairs.by_ref().take(2).enumerate() {
+        if let Some(at) = pair.first_chunk::<16>().and_then(quote_end_in) {
+            return Some(from + n * 16 + at);
         }
     }
-    let scanned = s.len() - pairs.len() * 16 - pairs.remainder().len();
+    let scanned = from + tail.len() - pairs.len() * 16 - pairs.remainder().len();
     if scanned < 48 {
         // Fewer than sixteen bytes left: a word, then byte by byte.
         let mut at = scanned;
-        if let Some(word) = s[at..].first_chunk::<8>() {
-            let h = hits(u64::from_le_bytes(*word));
-            if h != 0 {
-                return Some(at + (h.trailing_zeros() / 8) as usize);
+        if let Some(word) = s.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            let mut block = [0; 16];
+            block[..8].copy_from_slice(word);
+            if let Some(n) = quote_end_in(&block).filter(|&n| n < 8) {
+                return Some(at + n);
             }
             at += 8;
         }
-        return s[at..]
+        return s
+            .get(at..)?
             .iter()
             .position(|&b| matches!(b, b'"' | b'\\' | b'\n'))
             .map(|n| n + at);
     }
-    memchr::memchr3(b'"', b'\\', b'\n', &s[scanned..]).map(|n| n + scanned)
+    memchr::memchr3(b'"', b'\\', b'\n', s.get(scanned..)?).map(|n| n + scanned)
 }
 
 /// `literal` / `literal8`: `{n}` (or `{n+}`, `~{n}`), a line end, then n bytes.

@@ -58,10 +58,7 @@ pub(crate) fn fetch_items<'a>(
 /// The name of a FETCH item: `UID`, `BODY[1.MIME]<0>`, `X-GM-LABELS`.
 fn item_name(i: In<'_>) -> R<'_, In<'_>> {
     let start = i;
-    let n = i
-        .iter()
-        .position(|&b| !is_item_name_char(b))
-        .unwrap_or(i.len());
+    let n = item_name_len(i);
     if n == 0 {
         return fail(i);
     }
@@ -81,23 +78,37 @@ fn item_name(i: In<'_>) -> R<'_, In<'_>> {
     Ok((rest, &start[..start.len() - rest.len()]))
 }
 
-/// An ASCII letter or digit, `.`, `-`, `_` or `$`: one bit per ASCII byte (a shift and a
-/// test per byte instead of a chain of range checks).
-#[inline]
+/// A byte of a FETCH item name: an ASCII letter or digit, `.`, `-`, `_` or `$`.
 fn is_item_name_char(b: u8) -> bool {
-    const fn mask() -> u128 {
-        let mut m = 0u128;
-        let mut c = 0u8;
-        while c < 128 {
-            if c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_' | b'$') {
-                m |= 1 << c;
-            }
-            c += 1;
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'$')
+}
+
+/// How many bytes of item name [`is_item_name_char`] `i` starts with. Servers send names in
+/// upper case: eight upper-case letters are recognised at a time, the rest byte by byte.
+#[inline]
+fn item_name_len(i: In<'_>) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    while let Some(word) = i.get(n..).and_then(<[u8]>::first_chunk::<8>) {
+        let x = u64::from_le_bytes(*word);
+        // Per byte, without carries (seven bits + at most 0x3f): the high bit of `from_a`
+        // is set for `A` (0x41) and above, that of `past_z` for `[` (0x5b) and above.
+        let low = x & !HIGH;
+        let from_a = low + ONES * 0x3f;
+        let past_z = low + ONES * 0x25;
+        let not_upper = !(from_a & !past_z & !x) & HIGH;
+        if not_upper != 0 {
+            n += (not_upper.trailing_zeros() / 8) as usize;
+            break;
         }
-        m
+        n += 8;
     }
-    const MASK: u128 = mask();
-    b < 128 && (MASK >> b) & 1 != 0
+    let rest = i.get(n..).unwrap_or_default();
+    n + rest
+        .iter()
+        .position(|&b| !is_item_name_char(b))
+        .unwrap_or(rest.len())
 }
 
 /// One item into `out`; returns the input after it.
@@ -560,7 +571,17 @@ mod cur {
 
     /// `NIL`, not followed by an atom character: consumed if there.
     #[cfg_attr(not(target_arch = "wasm32"), inline(always))]
-    fn nil(i: &mut In<'_>) -> bool {
+    pub(super) fn nil(i: &mut In<'_>) -> bool {
+        // Usually four bytes are there: `NIL` in any case (clearing bit 5 upper-cases
+        // exactly `n`, `i` and `l`) and what follows, in one comparison.
+        if let Some(&[a, b, c, next]) = i.first_chunk::<4>() {
+            let word = u32::from_le_bytes([a, b, c, 0]);
+            if word & 0x00df_dfdf == u32::from_le_bytes(*b"NIL\0") && !is_atom_char(next) {
+                *i = &i[3..];
+                return true;
+            }
+            return false;
+        }
         match *i {
             [b'N' | b'n', b'I' | b'i', b'L' | b'l', rest @ ..]
                 if !rest.first().is_some_and(|&b| is_atom_char(b)) =>
@@ -1198,4 +1219,51 @@ pub(crate) fn fetch_tail<'a>(
     let (i, items) = fetch_items(i, max_depth, aside)?;
     let (i, ()) = crlf(i)?;
     Ok((i, items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nil_in_any_case_before_a_non_atom_byte() {
+        use crate::types::core::is_atom_char;
+        for a in [b'N', b'n', b'M', b'n' ^ 0x80, b'.'] {
+            for b in [b'I', b'i', b'I' ^ 0x80, b')'] {
+                for c in [b'L', b'l', b'l' ^ 0x80, b'L' + 1] {
+                    let is_nil = a.eq_ignore_ascii_case(&b'N')
+                        && b.eq_ignore_ascii_case(&b'I')
+                        && c.eq_ignore_ascii_case(&b'L');
+                    let mut cursor: In<'_> = &[a, b, c];
+                    assert_eq!(cur::nil(&mut cursor), is_nil);
+                    assert_eq!(cursor.len(), if is_nil { 0 } else { 3 });
+                    for next in 0..=255u8 {
+                        let s = [a, b, c, next, b' '];
+                        let mut cursor: In<'_> = &s;
+                        let expected = is_nil && !is_atom_char(next);
+                        assert_eq!(cur::nil(&mut cursor), expected, "{s:?}");
+                        assert_eq!(cursor.len(), if expected { 2 } else { 5 });
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn item_name_len_is_the_byte_rule() {
+        let expected = |s: &[u8]| s.iter().position(|&c| !is_item_name_char(c));
+        for b in 0..=255u8 {
+            for at in 0..20 {
+                for fill in [b'A', b'Z', b'z', b'8', b'.'] {
+                    let mut s = vec![fill; at];
+                    s.push(b);
+                    s.extend_from_slice(b"UID");
+                    for end in at..=s.len() {
+                        let s = &s[..end];
+                        assert_eq!(item_name_len(s), expected(s).unwrap_or(s.len()), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
 }
