@@ -188,34 +188,24 @@ fn convert(input: &str, named: &mut dyn FnMut(&str) -> Option<String>) -> String
 
                     continue;
                 }
-                b'&' if !in_tag && !is_token_start && !in_head => {
+                // A token ends before `&` (which starts the next one) and with `;`.
+                b'&' | b';' if !in_tag && !is_token_start && !in_head => {
                     if in_style || in_script || in_template {
                         continue;
                     }
+                    let end = if *ch == b';' { pos } else { token_end };
                     add_token(
                         &mut result,
-                        &input[token_start..token_end + 1],
+                        &input[token_start..end + 1],
                         is_after_space && !is_new_line,
                         named,
                     );
                     is_new_line = false;
                     is_token_start = true;
                     is_after_space = false;
-                }
-                b';' if !in_tag && !is_token_start && !in_head => {
-                    if in_style || in_script || in_template {
+                    if *ch == b';' {
                         continue;
                     }
-                    add_token(
-                        &mut result,
-                        &input[token_start..pos + 1],
-                        is_after_space && !is_new_line,
-                        named,
-                    );
-                    is_token_start = true;
-                    is_after_space = false;
-                    is_new_line = false;
-                    continue;
                 }
                 _ => (),
             }
