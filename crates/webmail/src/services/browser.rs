@@ -136,9 +136,8 @@ pub(crate) fn save_layout(widths: (u32, u32)) {
     if !cfg!(target_arch = "wasm32") {
         return;
     }
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(LAYOUT_KEY, &format!("[{},{}]", widths.0, widths.1));
-    }
+    let list = Array::of2(&widths.0.into(), &widths.1.into());
+    store_json(LAYOUT_KEY, &list);
 }
 
 const MARK_READ_KEY: &str = "webimap.markReadOnOpen";
