@@ -783,6 +783,29 @@ mod tests {
         );
     }
 
+    /// Interactive traffic: every server write is a short read for the relay, after which
+    /// it waits on epoll without a further read. No write may be left unread by that:
+    /// 2,000 round trips of growing size, each answered within a deadline.
+    #[tokio::test]
+    async fn short_reads_never_strand_server_data() {
+        let (mut client_tx, mut client_rx, mut server, _token, _handle) = start(64 << 10).await;
+        for i in 0..2_000usize {
+            let line = format!("* {i} EXISTS{}\r\n", "x".repeat(i % 700));
+            client_tx.send(binary(b"a NOOP\r\n")).await.ok();
+            let mut got = [0u8; 8];
+            server.read_exact(&mut got).await.ok();
+            server.write_all(line.as_bytes()).await.ok();
+            let mut back = Vec::new();
+            while back.len() < line.len() {
+                match tokio::time::timeout(Duration::from_secs(5), client_rx.next()).await {
+                    Ok(Some(Ok(Message::Binary(b)))) => back.extend_from_slice(&b),
+                    other => panic!("round trip {i}: {other:?}"),
+                }
+            }
+            assert_eq!(back, line.as_bytes(), "round trip {i}");
+        }
+    }
+
     #[tokio::test]
     async fn reads_are_split_into_chunk_sized_frames() {
         let (_client_tx, mut client_rx, mut server, _token, _handle) = start(4).await;

@@ -21,7 +21,7 @@ use bytes::{Buf as _, BufMut as _, Bytes, BytesMut};
 use futures_util::FutureExt as _;
 use sha1::{Digest as _, Sha1};
 use tokio::{
-    io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _},
+    io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, Interest},
     net::TcpStream,
 };
 
@@ -448,9 +448,25 @@ impl<W: ClientWrite> Writer<W> {
         self.payload_off = 0;
         let spare = max.min(self.payload.capacity());
         let mut limited = (&mut self.payload).limit(spare);
-        let n = upstream
-            .try_read_buf(&mut limited)
-            .map_err(ForwardError::Upstream)?;
+        // A read shorter than asked drained the socket's queue: it is reported to tokio
+        // as WouldBlock so that the readiness is cleared and the next wait goes straight
+        // to epoll instead of through one more read that would only say EAGAIN (what
+        // tokio's own `poll_read` does after a short read).
+        let mut got = None;
+        let read = upstream.try_io(Interest::READABLE, || {
+            let n = upstream.try_read_buf(&mut limited)?;
+            got = Some(n);
+            if n > 0 && n < spare {
+                Err(io::ErrorKind::WouldBlock.into())
+            } else {
+                Ok(())
+            }
+        });
+        let n = match (got, read) {
+            (Some(n), _) => n,
+            (None, Err(error)) => return Err(ForwardError::Upstream(error)),
+            (None, Ok(())) => return Err(ForwardError::Upstream(io::ErrorKind::WouldBlock.into())),
+        };
         if n == 0 {
             return Ok(0);
         }
