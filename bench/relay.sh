@@ -9,7 +9,8 @@
 # websockify forks one process per connection, so it is measured at 200 idle connections
 # only (5,000 Python processes would not fit a shared machine).
 #
-# Usage: bench/relay.sh [OUTPUT_FILE]   (default: bench/results/relay-<date>.txt)
+# Usage: bench/relay.sh [OUTPUT_FILE]   (default: bench/results/relay-<date>.txt; ROUNDS=5
+#                                       rounds of the timed phases, medians reported)
 #        bench/relay.sh --throughput [ROUNDS]   (only up/down for direct, relay and websocat,
 #                                               ROUNDS times each (default 3), nothing saved)
 # Builds into $CARGO_TARGET_DIR (default target/).
@@ -24,6 +25,8 @@ BASE_PORT=${BASE_PORT:-21000}
 
 cd "$(dirname "$0")/.."
 THROUGHPUT_ONLY=
+ROUNDS=${ROUNDS:-5}
+case "$ROUNDS" in '' | *[!0-9]* | 0) echo "ROUNDS must be a positive number" >&2; exit 1 ;; esac
 if [ "${1:-}" = --throughput ]; then
   THROUGHPUT_ONLY=${2:-3}
 else
@@ -123,22 +126,29 @@ fi
 RAW=$(mktemp)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-echo "direct..." >&2
-"$CLIENT" run direct "tcp:127.0.0.1:$ECHO" "tcp:127.0.0.1:$SINK" "tcp:127.0.0.1:$SOURCE" >>"$RAW"
-echo "relay..." >&2
-"$CLIENT" run relay "$(relay_url "$ECHO")" "$(relay_url "$SINK")" "$(relay_url "$SOURCE")" \
-  "$RELAY_PID" 1000,5000 >>"$RAW"
-echo "websocat..." >&2
-"$CLIENT" run websocat "$(url $((P_WS + 1)))" "$(url $((P_WS + 2)))" "$(url $((P_WS + 3)))" \
-  "$WEBSOCAT_PID" 1000,5000 >>"$RAW"
-echo "websockify..." >&2
-"$CLIENT" run websockify "$(url $((P_WF + 1)))" "$(url $((P_WF + 2)))" "$(url $((P_WF + 3)))" \
-  "$WEBSOCKIFY_PID" 200 >>"$RAW"
+# Timed phases: ROUNDS rounds, each measuring every target back to back, so that load from
+# outside (this is a shared machine) falls on all of them alike; the table shows medians and
+# the spread of each round's ratios.
+for round in $(seq 1 "$ROUNDS"); do
+  echo "round $round/$ROUNDS..." >&2
+  "$CLIENT" run direct "tcp:127.0.0.1:$ECHO" "tcp:127.0.0.1:$SINK" "tcp:127.0.0.1:$SOURCE" >>"$RAW"
+  "$CLIENT" run relay "$(relay_url "$ECHO")" "$(relay_url "$SINK")" "$(relay_url "$SOURCE")" \
+    "$RELAY_PID" >>"$RAW"
+  "$CLIENT" run websocat "$(url $((P_WS + 1)))" "$(url $((P_WS + 2)))" "$(url $((P_WS + 3)))" \
+    "$WEBSOCAT_PID" >>"$RAW"
+  "$CLIENT" run websockify "$(url $((P_WF + 1)))" "$(url $((P_WF + 2)))" "$(url $((P_WF + 3)))" \
+    "$WEBSOCKIFY_PID" >>"$RAW"
+done
+echo "memory per idle tunnel..." >&2
+"$CLIENT" memory relay "$(relay_url "$ECHO")" "$RELAY_PID" 1000,5000 >>"$RAW"
+"$CLIENT" memory websocat "$(url $((P_WS + 1)))" "$WEBSOCAT_PID" 1000,5000 >>"$RAW"
+"$CLIENT" memory websockify "$(url $((P_WF + 1)))" "$WEBSOCKIFY_PID" 200 >>"$RAW"
 
 {
   echo "# bench/relay.sh, $(date -u +%FT%TZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), loopback"
   echo "# webimap-relay $(git rev-parse --short HEAD), websocat $(websocat --version 2>/dev/null | head -1), websockify $WEBSOCKIFY_VERSION ($(python3 --version))"
   echo "# p50/p99: 64-byte echo round trip; up/down: 512 MiB in 64 KiB frames (MB = 10^6 B);"
+  echo "# medians of $ROUNDS rounds, each round measuring every target back to back;"
   echo "# load average (1/5/15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the cores: MB/s move with it, CPU ms less)"
   echo "# KiB/conn: PSS of the proxy process tree over baseline / idle connections;"
   echo "# after close: PSS over baseline 30 s after closing them."

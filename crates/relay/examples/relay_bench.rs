@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! relay_bench serve ECHO_PORT SINK_PORT SOURCE_PORT     # upstream servers, until killed
-//! relay_bench run NAME ECHO SINK SOURCE [PIDS] [IDLE_COUNTS] >> results
+//! relay_bench run NAME ECHO SINK SOURCE [PIDS] >> results    # one round of the timed phases
+//! relay_bench memory NAME ECHO PIDS IDLE_COUNTS >> results   # idle tunnels' memory
 //! relay_bench table results                             # the table, with ratios
 //! relay_bench up SINK | down SOURCE | rtt ECHO          # one phase (for profiling)
 //! ```
@@ -384,18 +385,13 @@ async fn idle(target: &str, pids: &[u32], counts: &[usize]) -> Vec<(String, Stri
     out
 }
 
+/// `run NAME ECHO SINK SOURCE [PIDS]`: one round of the timed phases (echo round trips,
+/// upload, download; the proxy's CPU time per transfer when PIDS is given), as one line.
 async fn run(args: &[String]) -> Result<(), Error> {
     let [name, echo, sink, source, rest @ ..] = args else {
-        return Err("run NAME ECHO SINK SOURCE [PIDS] [IDLE_COUNTS]".into());
+        return Err("run NAME ECHO SINK SOURCE [PIDS]".into());
     };
-    let pids: Vec<u32> = rest
-        .first()
-        .map(|p| p.split(',').filter_map(|x| x.parse().ok()).collect())
-        .unwrap_or_default();
-    let counts: Vec<usize> = rest
-        .get(1)
-        .map(|c| c.split(',').filter_map(|x| x.parse().ok()).collect())
-        .unwrap_or_default();
+    let pids = parse_list::<u32>(rest.first());
     let mut fields = vec![("name".to_owned(), name.clone())];
     let bounded = |f| async move { tokio::time::timeout(PHASE_DEADLINE, f).await };
     match bounded(rtt(echo)).await {
@@ -428,41 +424,128 @@ async fn run(args: &[String]) -> Result<(), Error> {
             after.saturating_sub(middle).to_string(),
         ));
     }
-    if !pids.is_empty() && !counts.is_empty() {
-        fields.extend(idle(echo, &pids, &counts).await);
-    }
+    print_fields(&fields);
+    Ok(())
+}
+
+/// `memory NAME ECHO PIDS COUNTS`: KiB per idle tunnel at each count, and what is left
+/// after closing them, as one line.
+async fn memory_phase(args: &[String]) -> Result<(), Error> {
+    let [name, echo, pids, counts] = args else {
+        return Err("memory NAME ECHO PIDS COUNTS".into());
+    };
+    let pids = parse_list::<u32>(Some(pids));
+    let counts = parse_list::<usize>(Some(counts));
+    let mut fields = vec![("name".to_owned(), name.clone())];
+    fields.extend(idle(echo, &pids, &counts).await);
+    print_fields(&fields);
+    Ok(())
+}
+
+/// A comma-separated list (`-` or nothing: empty).
+fn parse_list<T: std::str::FromStr>(arg: Option<&String>) -> Vec<T> {
+    arg.map(|a| a.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_default()
+}
+
+fn print_fields(fields: &[(String, String)]) {
     let line = fields
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join(" ");
     println!("{line}");
-    Ok(())
 }
 
+/// One target's lines (one per round, plus its memory line), merged.
+struct Target {
+    name: String,
+    /// Every value of every key, in round order.
+    values: BTreeMap<String, Vec<String>>,
+}
+
+impl Target {
+    fn numbers(&self, key: &str) -> Vec<f64> {
+        self.values
+            .get(key)
+            .map(|vs| vs.iter().filter_map(|v| v.parse().ok()).collect())
+            .unwrap_or_default()
+    }
+
+    fn median(&self, key: &str) -> Option<f64> {
+        let mut xs = self.numbers(key);
+        if xs.is_empty() {
+            return None;
+        }
+        xs.sort_by(f64::total_cmp);
+        let mid = xs.len() / 2;
+        Some(if xs.len() % 2 == 1 {
+            xs[mid]
+        } else {
+            (xs[mid - 1] + xs[mid]) / 2.0
+        })
+    }
+
+    /// The median as printed, or the last value if it is not a number (a failure note).
+    fn shown(&self, key: &str, decimals: usize) -> String {
+        match self.median(key) {
+            Some(m) => format!("{m:.decimals$}"),
+            None => self
+                .values
+                .get(key)
+                .and_then(|vs| vs.last().cloned())
+                .unwrap_or_else(|| "-".into()),
+        }
+    }
+
+    fn rounds(&self) -> usize {
+        self.values.get("rtt_p50_us").map_or(0, Vec::len)
+    }
+}
+
+/// Reads the result lines and merges them by target, in order of first appearance.
+fn targets(text: &str) -> Vec<Target> {
+    let mut out: Vec<Target> = Vec::new();
+    for line in text.lines().filter(|l| l.starts_with("name=")) {
+        let pairs: Vec<(&str, &str)> = line
+            .split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .collect();
+        let Some(&(_, name)) = pairs.first() else {
+            continue;
+        };
+        let index = match out.iter().position(|t| t.name == name) {
+            Some(i) => i,
+            None => {
+                out.push(Target {
+                    name: name.to_owned(),
+                    values: BTreeMap::new(),
+                });
+                out.len() - 1
+            }
+        };
+        for &(k, v) in &pairs[1..] {
+            out[index]
+                .values
+                .entry(k.to_owned())
+                .or_default()
+                .push(v.to_owned());
+        }
+    }
+    out
+}
+
+/// `table FILE`: medians over the rounds, ratios of the medians, and the spread of the
+/// per-round ratios (each round measures every target back to back, so a round's ratio
+/// compares like with like even when outside load moves the absolute figures).
 fn table(path: &str) -> Result<(), Error> {
     let text = std::fs::read_to_string(path)?;
-    let rows: Vec<BTreeMap<String, String>> = text
-        .lines()
-        .filter(|l| l.starts_with("name="))
-        .map(|l| {
-            l.split_whitespace()
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect()
-        })
-        .collect();
-    let get = |name: &str, key: &str| -> Option<f64> {
-        rows.iter()
-            .find(|r| r.get("name").map(String::as_str) == Some(name))?
-            .get(key)?
-            .parse()
-            .ok()
-    };
+    let targets = targets(&text);
+    let find = |name: &str| targets.iter().find(|t| t.name == name);
     let idle_keys: Vec<String> = {
-        let mut keys: Vec<String> = rows
+        let mut keys: Vec<String> = targets
             .iter()
-            .flat_map(|r| r.keys().filter(|k| k.starts_with("idle_")).cloned())
+            .flat_map(|t| t.values.keys().filter(|k| k.starts_with("idle_")).cloned())
             .collect();
         keys.sort_by_key(|k| k[5..].parse::<usize>().unwrap_or(0));
         keys.dedup();
@@ -471,62 +554,91 @@ fn table(path: &str) -> Result<(), Error> {
     let mut out = String::new();
     let _ = write!(
         out,
-        "{:<11} {:>9} {:>9} {:>10} {:>10}",
-        "target", "p50 µs", "p99 µs", "up MB/s", "down MB/s"
+        "{:<11} {:>6} {:>9} {:>9} {:>10} {:>10}",
+        "target", "rounds", "p50 µs", "p99 µs", "up MB/s", "down MB/s"
     );
     for k in &idle_keys {
         let _ = write!(out, " {:>16}", format!("KiB/conn@{}", &k[5..]));
     }
     let _ = writeln!(out, " {:>14}", "after close");
-    for row in &rows {
-        let v = |k: &str| row.get(k).cloned().unwrap_or_else(|| "-".into());
+    for t in &targets {
         let _ = write!(
             out,
-            "{:<11} {:>9} {:>9} {:>10} {:>10}",
-            v("name"),
-            v("rtt_p50_us"),
-            v("rtt_p99_us"),
-            v("up_mbps"),
-            v("down_mbps")
+            "{:<11} {:>6} {:>9} {:>9} {:>10} {:>10}",
+            t.name,
+            t.rounds(),
+            t.shown("rtt_p50_us", 1),
+            t.shown("rtt_p99_us", 1),
+            t.shown("up_mbps", 0),
+            t.shown("down_mbps", 0)
         );
         for k in &idle_keys {
-            let _ = write!(out, " {:>16}", v(k));
+            let _ = write!(out, " {:>16}", t.shown(k, 1));
         }
-        let after = row.get("after_close_kib").map(|k| format!("+{k} KiB"));
+        let after = t
+            .values
+            .contains_key("after_close_kib")
+            .then(|| format!("+{} KiB", t.shown("after_close_kib", 0)));
         let _ = writeln!(out, " {:>14}", after.unwrap_or_else(|| "-".into()));
     }
-    let ratio = |name: &str, base: &str, key: &str| -> String {
-        match (get(name, key), get(base, key)) {
-            (Some(a), Some(b)) if b > 0.0 => format!("{:.2}×", a / b),
-            _ => "-".into(),
-        }
-    };
-    let _ = writeln!(out, "\nratios            p50      p99       up     down");
-    for row in &rows {
-        let name = row.get("name").cloned().unwrap_or_default();
+    const KEYS: [&str; 4] = ["rtt_p50_us", "rtt_p99_us", "up_mbps", "down_mbps"];
+    let _ = writeln!(
+        out,
+        "\nratios of the medians  p50      p99       up     down"
+    );
+    for t in &targets {
         for base in ["direct", "websocat"] {
-            if name == base {
+            let Some(b) = find(base).filter(|_| t.name != base) else {
                 continue;
+            };
+            let _ = write!(out, "{:<22}", format!("{}/{base}", t.name));
+            for key in KEYS {
+                let cell = match (t.median(key), b.median(key)) {
+                    (Some(x), Some(y)) if y > 0.0 => format!("{:.2}×", x / y),
+                    _ => "-".into(),
+                };
+                let _ = write!(out, " {cell:>8}");
             }
-            let _ = writeln!(
-                out,
-                "{:<16} {:>5} {:>8} {:>8} {:>8}",
-                format!("{name}/{base}"),
-                ratio(&name, base, "rtt_p50_us"),
-                ratio(&name, base, "rtt_p99_us"),
-                ratio(&name, base, "up_mbps"),
-                ratio(&name, base, "down_mbps"),
-            );
+            let _ = writeln!(out);
         }
     }
     let _ = writeln!(
         out,
-        "\nproxy CPU (user+system) per 512 MiB:  up ms  down ms"
+        "\nper-round ratios, min–max      p50              up            down"
     );
-    for row in &rows {
-        if let (Some(up), Some(down)) = (row.get("up_cpu_ms"), row.get("down_cpu_ms")) {
-            let name = row.get("name").cloned().unwrap_or_default();
-            let _ = writeln!(out, "{name:<36} {up:>6} {down:>8}");
+    for t in &targets {
+        for base in ["direct", "websocat"] {
+            let Some(b) = find(base).filter(|_| t.name != base) else {
+                continue;
+            };
+            let _ = write!(out, "{:<22}", format!("{}/{base}", t.name));
+            for key in ["rtt_p50_us", "up_mbps", "down_mbps"] {
+                let ratios: Vec<f64> = t
+                    .numbers(key)
+                    .iter()
+                    .zip(b.numbers(key))
+                    .filter(|&(_, y)| y > 0.0)
+                    .map(|(x, y)| x / y)
+                    .collect();
+                let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+                let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                let cell = if ratios.is_empty() {
+                    "-".to_owned()
+                } else {
+                    format!("{lo:.2}–{hi:.2}×")
+                };
+                let _ = write!(out, " {cell:>15}");
+            }
+            let _ = writeln!(out);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nproxy CPU (user+system) per 512 MiB, median:  up ms  down ms"
+    );
+    for t in &targets {
+        if let (Some(up), Some(down)) = (t.median("up_cpu_ms"), t.median("down_cpu_ms")) {
+            let _ = writeln!(out, "{:<44} {up:>6.0} {down:>8.0}", t.name);
         }
     }
     print!("{out}");
@@ -545,6 +657,7 @@ async fn main() -> Result<(), Error> {
             serve([e, s, r]).await
         }
         Some("run") => run(&args[1..]).await,
+        Some("memory") => memory_phase(&args[1..]).await,
         Some("table") => table(args.get(1).ok_or("table FILE")?),
         // Single phases, for profiling.
         Some("up") => {
