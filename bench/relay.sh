@@ -126,6 +126,13 @@ fi
 RAW=$(mktemp)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Memory first, while the proxies are fresh: after bulk transfers an allocator still holds
+# freed pages for a while, and new tunnels reusing them would look cheaper than they are.
+echo "memory per idle tunnel..." >&2
+"$CLIENT" memory relay "$(relay_url "$ECHO")" "$RELAY_PID" 1000,5000 >>"$RAW.memory"
+"$CLIENT" memory websocat "$(url $((P_WS + 1)))" "$WEBSOCAT_PID" 1000,5000 >>"$RAW.memory"
+"$CLIENT" memory websockify "$(url $((P_WF + 1)))" "$WEBSOCKIFY_PID" 200 >>"$RAW.memory"
+
 # Timed phases: ROUNDS rounds, each measuring every target back to back, so that load from
 # outside (this is a shared machine) falls on all of them alike; the table shows medians and
 # the spread of each round's ratios.
@@ -139,10 +146,8 @@ for round in $(seq 1 "$ROUNDS"); do
   "$CLIENT" run websockify "$(url $((P_WF + 1)))" "$(url $((P_WF + 2)))" "$(url $((P_WF + 3)))" \
     "$WEBSOCKIFY_PID" >>"$RAW"
 done
-echo "memory per idle tunnel..." >&2
-"$CLIENT" memory relay "$(relay_url "$ECHO")" "$RELAY_PID" 1000,5000 >>"$RAW"
-"$CLIENT" memory websocat "$(url $((P_WS + 1)))" "$WEBSOCAT_PID" 1000,5000 >>"$RAW"
-"$CLIENT" memory websockify "$(url $((P_WF + 1)))" "$WEBSOCKIFY_PID" 200 >>"$RAW"
+# (after the rounds, so that the table lists direct TCP first)
+cat "$RAW.memory" >>"$RAW"
 
 {
   echo "# bench/relay.sh, $(date -u +%FT%TZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), loopback"
@@ -158,4 +163,4 @@ echo "memory per idle tunnel..." >&2
   echo "# raw"
   cat "$RAW"
 } | tee "$OUT"
-rm -f "$RAW"
+rm -f "$RAW" "$RAW.memory"
