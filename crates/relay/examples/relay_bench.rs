@@ -581,56 +581,54 @@ fn table(path: &str) -> Result<(), Error> {
             .then(|| format!("+{} KiB", t.shown("after_close_kib", 0)));
         let _ = writeln!(out, " {:>14}", after.unwrap_or_else(|| "-".into()));
     }
-    const KEYS: [&str; 4] = ["rtt_p50_us", "rtt_p99_us", "up_mbps", "down_mbps"];
+    // Every target against direct TCP and against websocat (not against itself).
+    let pairs: Vec<(&Target, &str, &Target)> = targets
+        .iter()
+        .flat_map(|t| {
+            ["direct", "websocat"]
+                .into_iter()
+                .filter_map(move |base| Some((t, base, find(base).filter(|_| t.name != base)?)))
+        })
+        .collect();
     let _ = writeln!(
         out,
         "\nratios of the medians  p50      p99       up     down"
     );
-    for t in &targets {
-        for base in ["direct", "websocat"] {
-            let Some(b) = find(base).filter(|_| t.name != base) else {
-                continue;
+    for &(t, base, b) in &pairs {
+        let _ = write!(out, "{:<22}", format!("{}/{base}", t.name));
+        for key in ["rtt_p50_us", "rtt_p99_us", "up_mbps", "down_mbps"] {
+            let cell = match (t.median(key), b.median(key)) {
+                (Some(x), Some(y)) if y > 0.0 => format!("{:.2}×", x / y),
+                _ => "-".into(),
             };
-            let _ = write!(out, "{:<22}", format!("{}/{base}", t.name));
-            for key in KEYS {
-                let cell = match (t.median(key), b.median(key)) {
-                    (Some(x), Some(y)) if y > 0.0 => format!("{:.2}×", x / y),
-                    _ => "-".into(),
-                };
-                let _ = write!(out, " {cell:>8}");
-            }
-            let _ = writeln!(out);
+            let _ = write!(out, " {cell:>8}");
         }
+        let _ = writeln!(out);
     }
     let _ = writeln!(
         out,
         "\nper-round ratios, min–max      p50              up            down"
     );
-    for t in &targets {
-        for base in ["direct", "websocat"] {
-            let Some(b) = find(base).filter(|_| t.name != base) else {
-                continue;
+    for &(t, base, b) in &pairs {
+        let _ = write!(out, "{:<22}", format!("{}/{base}", t.name));
+        for key in ["rtt_p50_us", "up_mbps", "down_mbps"] {
+            let ratios: Vec<f64> = t
+                .numbers(key)
+                .iter()
+                .zip(b.numbers(key))
+                .filter(|&(_, y)| y > 0.0)
+                .map(|(x, y)| x / y)
+                .collect();
+            let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let cell = if ratios.is_empty() {
+                "-".to_owned()
+            } else {
+                format!("{lo:.2}–{hi:.2}×")
             };
-            let _ = write!(out, "{:<22}", format!("{}/{base}", t.name));
-            for key in ["rtt_p50_us", "up_mbps", "down_mbps"] {
-                let ratios: Vec<f64> = t
-                    .numbers(key)
-                    .iter()
-                    .zip(b.numbers(key))
-                    .filter(|&(_, y)| y > 0.0)
-                    .map(|(x, y)| x / y)
-                    .collect();
-                let lo = ratios.iter().copied().fold(f64::INFINITY, f64::min);
-                let hi = ratios.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                let cell = if ratios.is_empty() {
-                    "-".to_owned()
-                } else {
-                    format!("{lo:.2}–{hi:.2}×")
-                };
-                let _ = write!(out, " {cell:>15}");
-            }
-            let _ = writeln!(out);
+            let _ = write!(out, " {cell:>15}");
         }
+        let _ = writeln!(out);
     }
     let _ = writeln!(
         out,
