@@ -5,13 +5,13 @@
 //! relay_bench serve ECHO_PORT SINK_PORT SOURCE_PORT     # upstream servers, until killed
 //! relay_bench run NAME ECHO SINK SOURCE [PIDS] >> results    # one round of the timed phases
 //! relay_bench memory NAME ECHO PIDS IDLE_COUNTS >> results   # idle tunnels' memory
-//! relay_bench table results                             # the table, with ratios
+//! relay_bench table results                             # medians over the rounds, ratios
 //! relay_bench up SINK | down SOURCE | rtt ECHO          # one phase (for profiling)
 //! ```
 //!
 //! ECHO, SINK and SOURCE are `tcp:HOST:PORT` (direct) or `ws://…` URLs (through a proxy);
-//! PIDS is a comma-separated list of proxy process ids (`-`: no memory figures), whose
-//! process trees are summed (websockify forks per connection); IDLE_COUNTS e.g.
+//! PIDS is a comma-separated list of proxy process ids (left out for `run`: no CPU figures),
+//! whose process trees are summed (websockify forks per connection); IDLE_COUNTS e.g.
 //! `1000,5000`. Servers: the echo server echoes; the sink reads an 8-byte big-endian
 //! length N, then N bytes, then answers one byte; the source reads N the same way and
 //! writes N bytes. Loopback only, every phase bounded in time.

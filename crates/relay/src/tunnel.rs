@@ -785,7 +785,7 @@ mod tests {
 
     /// Interactive traffic: every server write is a short read for the relay, after which
     /// it waits on epoll without a further read. No write may be left unread by that:
-    /// 2,000 round trips of growing size, each answered within a deadline.
+    /// 2,000 round trips of varying size (up to 700 bytes more), each within a deadline.
     #[tokio::test]
     async fn short_reads_never_strand_server_data() {
         let (mut client_tx, mut client_rx, mut server, _token, _handle) = start(64 << 10).await;
