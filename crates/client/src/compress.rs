@@ -4,7 +4,7 @@
 
 use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 
-use crate::error::ClientError;
+use crate::error::{ClientError, Unexpected};
 
 /// Most decompressed bytes produced per [`Deflate::inflate_next`] call.
 pub(crate) const OUTPUT_CHUNK: usize = 64 * 1024;
@@ -18,7 +18,9 @@ pub(crate) struct Deflate {
 }
 
 fn error(e: impl std::fmt::Display) -> ClientError {
-    ClientError::Unexpected(format!("COMPRESS: {e}"))
+    ClientError::Unexpected(Unexpected::Compression {
+        detail: e.to_string(),
+    })
 }
 
 impl Deflate {

@@ -3,9 +3,12 @@
 use thiserror::Error;
 use webimap_proto::{
     ValidationError,
+    frame::FrameError,
     session::SessionError,
     types::response::{Code, StatusResponse},
 };
+
+pub use crate::tls::{CertificateProblem, TlsError};
 
 /// Why a client operation failed.
 #[derive(Debug, Error)]
@@ -40,10 +43,10 @@ pub enum ClientError {
     Invalid(#[from] ValidationError),
     /// The server's answer lacked something the operation needs.
     #[error("unexpected server response: {0}")]
-    Unexpected(String),
-    /// TLS failed: the reason names the check (expired, unknown issuer, name mismatch).
-    #[error("TLS error: {0}")]
-    Tls(String),
+    Unexpected(Unexpected),
+    /// TLS failed: which check (expired, unknown issuer, name mismatch, not TLS at all).
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     /// The operation would expose a secret: a password over an unencrypted connection to
     /// a server that is not on this machine, or STARTTLS not offered.
     #[error("refused for safety: {0}")]
@@ -52,15 +55,108 @@ pub enum ClientError {
     #[error("not supported by this server: {0}")]
     Unsupported(String),
     /// A response broke a size limit (line, literal or response size) and was dropped.
-    #[error("a response exceeded a size limit: {0}")]
-    LimitExceeded(String),
+    #[error("the server's answer was too large: {0}")]
+    LimitExceeded(FrameError),
     /// The operation did not finish before its deadline ([`crate::with_deadline`]); the
     /// connection's state is unknown afterwards: drop it.
     #[error("the server did not answer in time")]
     Timeout,
     /// The transport could not be opened (WebSocket refused by the relay, TCP refused).
-    #[error("could not connect: {0}")]
-    Connect(String),
+    #[error("could not connect to {target}: {failure}")]
+    Connect {
+        /// Where to (`host:port`, or the relay's URL).
+        target: String,
+        /// Why not.
+        failure: ConnectFailure,
+    },
+}
+
+/// What the server's answer lacked.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum Unexpected {
+    /// No mailbox is selected after SELECT/EXAMINE said OK.
+    #[error("no folder is selected")]
+    NotSelected,
+    /// STATUS said OK without the STATUS data.
+    #[error("the server sent no folder status")]
+    NoStatus,
+    /// No message with this UID (it may have been deleted meanwhile).
+    #[error("message {uid} is not on the server (any more)")]
+    NoSuchMessage {
+        /// The UID asked for.
+        uid: u32,
+    },
+    /// The message's structure (BODYSTRUCTURE) was missing.
+    #[error("the server sent no structure for message {uid}")]
+    NoStructure {
+        /// The UID asked for.
+        uid: u32,
+    },
+    /// The message has no such part.
+    #[error("message {uid} has no part {part:?}")]
+    NoSuchPart {
+        /// The UID asked for.
+        uid: u32,
+        /// The part number path (`[1, 2]` for part 1.2).
+        part: Vec<u32>,
+    },
+    /// A section asked for did not come back.
+    #[error("the server sent no BODY[{section}] for message {uid}")]
+    NoSection {
+        /// The UID asked for.
+        uid: u32,
+        /// The section as written on the wire.
+        section: String,
+    },
+    /// A search answered with more UIDs than the client takes at once.
+    #[error("the search found more messages than can be listed")]
+    TooManyResults,
+    /// COMPRESS=DEFLATE data could not be inflated (or deflated).
+    #[error("compressed data was broken: {detail}")]
+    Compression {
+        /// What the deflate library said.
+        detail: String,
+    },
+    /// The platform gave no randomness (SCRAM needs a nonce).
+    #[error("no randomness was available")]
+    NoRandomness,
+}
+
+/// Why a connection could not be opened.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ConnectFailure {
+    /// Nothing listens there (TCP refused).
+    #[error("the connection was refused")]
+    Refused,
+    /// The name does not resolve.
+    #[error("the server name was not found")]
+    NotFound,
+    /// No answer in time.
+    #[error("the server did not answer")]
+    TimedOut,
+    /// The address (or the relay URL) is not valid.
+    #[error("the address is not valid")]
+    InvalidAddress,
+    /// Something else, in the platform's words.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl ConnectFailure {
+    /// The failure an I/O error describes.
+    pub fn from_io(error: &std::io::Error) -> Self {
+        use std::io::ErrorKind;
+        match error.kind() {
+            ErrorKind::ConnectionRefused => ConnectFailure::Refused,
+            ErrorKind::TimedOut => ConnectFailure::TimedOut,
+            ErrorKind::InvalidInput | ErrorKind::AddrNotAvailable => ConnectFailure::InvalidAddress,
+            // getaddrinfo failures surface as `Other`/`Uncategorized` with this text.
+            _ if error.to_string().contains("failed to lookup address") => ConnectFailure::NotFound,
+            _ => ConnectFailure::Other(error.to_string()),
+        }
+    }
 }
 
 impl ClientError {

@@ -6,11 +6,18 @@
 //! Its one rule: it never writes or reads IMAP syntax itself — commands are built and
 //! responses parsed by `webimap-proto`; this crate moves bytes and interprets typed data.
 //!
-//! So far: LOGIN, LIST, SELECT/EXAMINE, UID FETCH of summaries and of one decoded text
-//! part, raw part download with byte ranges, LOGOUT; TLS (implicit and STARTTLS) with
-//! rustls in the client itself, also in the browser. IDLE and sync follow.
+//! Layers, bottom up: [`transport`] (the byte stream), [`tls`] (rustls in the client,
+//! also in the browser), [`driver`] (one loop moving bytes between the stream and a
+//! protocol session), [`client`] (IMAP operations: sign-in by the strongest SASL means,
+//! folders, summaries, decoded messages and parts, search/sort/thread, flags, copy, move,
+//! delete, append, resynchronisation with QRESYNC/CONDSTORE, IDLE), [`sync`] (a
+//! folder's model kept right by the server's untagged data), and [`account`]: one
+//! connection shared by all of a front end's tasks, with the scheduling they need (IDLE
+//! that yields to commands, its renewal, polling without it) written once here, so the
+//! npm API and the web app only call it.
 #![forbid(unsafe_code)]
 
+pub mod account;
 mod charset;
 pub mod client;
 mod compress;
@@ -19,11 +26,15 @@ pub mod error;
 mod html_text;
 pub mod mime;
 pub mod model;
+#[cfg(test)]
+mod scripted;
 mod stream;
 pub mod sync;
+pub mod time;
 pub mod tls;
 pub mod transport;
 
+pub use account::Account;
 pub use client::{
     AppendedUid, AuthMechanism, Client, ConnectOptions, CopiedUids, Credentials, Security,
 };

@@ -43,8 +43,9 @@ pub enum MailboxEvent {
 pub struct MailboxModel {
     /// The mailbox.
     pub name: MailboxName,
-    /// UIDVALIDITY the UIDs belong to.
-    pub uid_validity: u32,
+    /// UIDVALIDITY the UIDs belong to (`None`: the server sent none, so the UIDs are good
+    /// for this session only and the model never validates a later one).
+    pub uid_validity: Option<u32>,
     /// HIGHESTMODSEQ when last synchronised (CONDSTORE), for the next resync.
     pub highest_modseq: Option<u64>,
     /// UID of message `n` at index `n - 1`.
@@ -56,7 +57,7 @@ pub struct MailboxModel {
 
 impl MailboxModel {
     /// An empty model for a mailbox.
-    pub fn new(name: MailboxName, uid_validity: u32) -> Self {
+    pub fn new(name: MailboxName, uid_validity: Option<u32>) -> Self {
         Self {
             name,
             uid_validity,
@@ -231,7 +232,7 @@ mod tests {
     use super::*;
 
     fn model(uids: &[u32]) -> MailboxModel {
-        let mut m = MailboxModel::new(MailboxName::inbox(), 1);
+        let mut m = MailboxModel::new(MailboxName::inbox(), Some(1));
         m.set_uids(uids.to_vec());
         for &u in uids {
             m.set_flags(u, Vec::new());

@@ -9,11 +9,110 @@ use futures_rustls::TlsConnector;
 use futures_util::io::{AsyncRead, AsyncWrite};
 use rustls::{CertificateError, ClientConfig, RootCertStore};
 use rustls_pki_types::{CertificateDer, ServerName, pem::PemObject};
+use thiserror::Error;
 
 use crate::error::ClientError;
 
 /// A TLS session over a byte stream.
 pub type TlsStream<S> = futures_rustls::client::TlsStream<S>;
+
+/// Why TLS failed, by the check that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TlsError {
+    /// The extra CA text is not PEM.
+    #[error("the extra CA certificate is not valid PEM")]
+    CaNotPem,
+    /// The extra CA certificate cannot serve as a root.
+    #[error("the extra CA certificate cannot be used: {detail}")]
+    CaUnusable {
+        /// What the certificate parser said.
+        detail: String,
+    },
+    /// The extra CA text holds no certificate.
+    #[error("the extra CA PEM holds no certificate")]
+    CaEmpty,
+    /// The host cannot be checked against a certificate (not a DNS name or IP address).
+    #[error("{host:?} is not a valid server name for TLS")]
+    InvalidServerName {
+        /// The name given.
+        host: String,
+    },
+    /// The server's certificate failed a check.
+    #[error("{}", describe_certificate(problem, host))]
+    Certificate {
+        /// The server's name.
+        host: String,
+        /// Which check.
+        problem: CertificateProblem,
+    },
+    /// The server sent a TLS alert and ended the handshake.
+    #[error("the server refused the TLS handshake ({alert})")]
+    Refused {
+        /// The alert's name.
+        alert: String,
+    },
+    /// The server did not speak TLS (a plain-text port).
+    #[error("the server did not answer with TLS (is this a plain-text port?)")]
+    NotTls,
+    /// The connection closed during the handshake.
+    #[error("the server closed the connection during the TLS handshake (is this port for TLS?)")]
+    ClosedInHandshake,
+    /// STARTTLS on a connection that already uses TLS, or is being upgraded.
+    #[error("the connection already uses TLS")]
+    AlreadyEncrypted,
+    /// Another TLS failure, in rustls' words.
+    #[error("TLS failed: {detail}")]
+    Other {
+        /// What rustls said.
+        detail: String,
+    },
+}
+
+/// Which certificate check failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateProblem {
+    /// Past its validity.
+    Expired,
+    /// Before its validity.
+    NotYetValid,
+    /// Not issued by a trusted authority.
+    UnknownIssuer,
+    /// A CA certificate used as the server's own (what `openssl req -x509` makes).
+    SelfSigned,
+    /// Not issued for this name.
+    WrongName,
+    /// Revoked by its issuer.
+    Revoked,
+    /// Its signature does not verify.
+    BadSignature,
+    /// Another problem, in rustls' words.
+    Other(String),
+}
+
+fn describe_certificate(problem: &CertificateProblem, host: &str) -> String {
+    match problem {
+        CertificateProblem::Expired => format!("the certificate of {host} has expired"),
+        CertificateProblem::NotYetValid => format!("the certificate of {host} is not valid yet"),
+        CertificateProblem::UnknownIssuer => format!(
+            "the certificate of {host} is issued by an unknown authority (add its CA if it is self-hosted)"
+        ),
+        CertificateProblem::SelfSigned => format!(
+            "the certificate of {host} is self-signed (add it as the extra CA if you trust it)"
+        ),
+        CertificateProblem::WrongName => {
+            format!("the certificate is not valid for the name {host}")
+        }
+        CertificateProblem::Revoked => format!("the certificate of {host} has been revoked"),
+        CertificateProblem::BadSignature => {
+            format!("the certificate of {host} has a bad signature")
+        }
+        CertificateProblem::Other(detail) => {
+            format!("the certificate of {host} was rejected: {detail}")
+        }
+    }
+}
 
 /// A TLS client configuration: public roots, plus `extra_ca_pem` (one or more PEM
 /// certificates) if given.
@@ -24,24 +123,22 @@ pub fn client_config(extra_ca_pem: Option<&str>) -> Result<Arc<ClientConfig>, Cl
     if let Some(pem) = extra_ca_pem {
         let mut added = 0;
         for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            let cert = cert.map_err(|e| {
-                ClientError::Tls(format!("the extra CA certificate is not valid PEM: {e}"))
-            })?;
-            roots.add(cert).map_err(|e| {
-                ClientError::Tls(format!("the extra CA certificate cannot be used: {e}"))
+            let cert = cert.map_err(|_| TlsError::CaNotPem)?;
+            roots.add(cert).map_err(|e| TlsError::CaUnusable {
+                detail: e.to_string(),
             })?;
             added += 1;
         }
         if added == 0 {
-            return Err(ClientError::Tls(
-                "the extra CA PEM holds no certificate".into(),
-            ));
+            return Err(TlsError::CaEmpty.into());
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|e| ClientError::Tls(e.to_string()))?
+        .map_err(|e| TlsError::Other {
+            detail: e.to_string(),
+        })?
         .with_root_certificates(roots)
         .with_no_client_auth();
     Ok(Arc::new(config))
@@ -53,60 +150,101 @@ pub async fn handshake<S: AsyncRead + AsyncWrite + Unpin>(
     host: &str,
     config: Arc<ClientConfig>,
 ) -> Result<TlsStream<S>, ClientError> {
-    let name = ServerName::try_from(host.to_string())
-        .map_err(|_| ClientError::Tls(format!("{host:?} is not a valid server name for TLS")))?;
+    let name = ServerName::try_from(host.to_string()).map_err(|_| TlsError::InvalidServerName {
+        host: host.to_string(),
+    })?;
     TlsConnector::from(config)
         .connect(name, stream)
         .await
         .map_err(|e| tls_error(&e, host))
 }
 
-/// A TLS failure in words: which check failed.
+/// A TLS failure by the check that failed.
 pub(crate) fn tls_error(e: &io::Error, host: &str) -> ClientError {
     let Some(rustls_error) = e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
     else {
         return match e.kind() {
-            io::ErrorKind::UnexpectedEof => ClientError::Tls(
-                "the server closed the connection during the TLS handshake (is this port for TLS?)"
-                    .into(),
-            ),
+            io::ErrorKind::UnexpectedEof => TlsError::ClosedInHandshake.into(),
             _ => ClientError::Io(io::Error::new(e.kind(), e.to_string())),
         };
     };
-    ClientError::Tls(describe(rustls_error, host))
+    classify(rustls_error, host).into()
 }
 
-fn describe(e: &rustls::Error, host: &str) -> String {
+fn classify(e: &rustls::Error, host: &str) -> TlsError {
     match e {
-        rustls::Error::InvalidCertificate(cert) => match cert {
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                format!("the certificate of {host} has expired")
-            }
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                format!("the certificate of {host} is not valid yet")
-            }
-            CertificateError::UnknownIssuer => {
-                format!(
-                    "the certificate of {host} is issued by an unknown authority (add its CA if it is self-hosted)"
-                )
-            }
-            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                format!("the certificate is not valid for the name {host}")
-            }
-            CertificateError::Revoked => format!("the certificate of {host} has been revoked"),
-            CertificateError::BadSignature => {
-                format!("the certificate of {host} has a bad signature")
-            }
-            other => format!("the certificate of {host} was rejected: {other:?}"),
+        rustls::Error::InvalidCertificate(cert) => TlsError::Certificate {
+            host: host.to_string(),
+            problem: certificate_problem(cert),
         },
-        rustls::Error::AlertReceived(alert) => {
-            format!("the server refused the TLS handshake ({alert:?})")
-        }
+        rustls::Error::AlertReceived(alert) => TlsError::Refused {
+            alert: format!("{alert:?}"),
+        },
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
-            "the server did not answer with TLS (is this a plain-text port?)".to_string()
+            TlsError::NotTls
         }
-        other => format!("TLS failed: {other}"),
+        other => TlsError::Other {
+            detail: other.to_string(),
+        },
+    }
+}
+
+fn certificate_problem(cert: &CertificateError) -> CertificateProblem {
+    match cert {
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+            CertificateProblem::Expired
+        }
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            CertificateProblem::NotYetValid
+        }
+        CertificateError::UnknownIssuer => CertificateProblem::UnknownIssuer,
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            CertificateProblem::WrongName
+        }
+        CertificateError::Revoked => CertificateProblem::Revoked,
+        CertificateError::BadSignature => CertificateProblem::BadSignature,
+        other => match other.to_string() {
+            // webpki's words for a CA certificate presented as the server's own.
+            text if text.contains("CaUsedAsEndEntity") => CertificateProblem::SelfSigned,
+            text => CertificateProblem::Other(text),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certificate_failures_are_told_in_words() {
+        let cases = [
+            (CertificateError::Expired, "has expired"),
+            (CertificateError::NotValidYet, "is not valid yet"),
+            (CertificateError::UnknownIssuer, "unknown authority"),
+            (CertificateError::NotValidForName, "not valid for the name"),
+            (CertificateError::Revoked, "revoked"),
+            (CertificateError::BadSignature, "bad signature"),
+        ];
+        for (error, words) in cases {
+            let e = classify(
+                &rustls::Error::InvalidCertificate(error),
+                "mail.example.org",
+            );
+            let text = e.to_string();
+            assert!(text.contains(words), "{text}");
+            assert!(text.contains("mail.example.org"), "{text}");
+            assert!(!text.contains("Error"), "no Debug text: {text}");
+        }
+    }
+
+    #[test]
+    fn a_plain_text_answer_is_named() {
+        let e = classify(
+            &rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+            "h",
+        );
+        assert_eq!(e, TlsError::NotTls);
     }
 }

@@ -45,11 +45,12 @@ const MESSAGE: &[u8] = b"From: other@example.com\r\nSubject: pushed\r\n\r\nnew m
 async fn watch_until_event(c: &mut C, model: &mut MailboxModel) -> Vec<MailboxEvent> {
     let mut events = Vec::new();
     for _ in 0..20 {
-        within(
-            c.watch(model, tokio::time::sleep(Duration::from_millis(300)), |e| {
-                events.push(e)
-            }),
-        )
+        within(c.watch(
+            model,
+            tokio::time::sleep(Duration::from_millis(300)),
+            answer,
+            |e| events.push(e),
+        ))
         .await
         .unwrap();
         if !events.is_empty() {
@@ -253,6 +254,7 @@ async fn compression_gives_the_same_answers_with_fewer_bytes() {
         within(c.watch(
             &mut model,
             tokio::time::sleep(Duration::from_millis(100)),
+            answer,
             |_| {},
         ))
         .await
@@ -288,9 +290,11 @@ async fn changes_that_arrive_during_other_commands_reach_the_model() {
         .await
         .unwrap();
     let mut events = Vec::new();
-    within(me.watch(&mut model, std::future::ready(()), |e| events.push(e)))
-        .await
-        .unwrap();
+    within(me.watch(&mut model, std::future::ready(()), answer, |e| {
+        events.push(e)
+    }))
+    .await
+    .unwrap();
     assert!(
         events.contains(&MailboxEvent::Removed { uids: vec![gone] }),
         "{events:?}"
@@ -302,4 +306,9 @@ async fn changes_that_arrive_during_other_commands_reach_the_model() {
         "{events:?}"
     );
     same(&model, &truth(&dovecot).await);
+}
+
+/// How long the server may take to end an IDLE in these tests.
+fn answer() -> tokio::time::Sleep {
+    tokio::time::sleep(Duration::from_secs(10))
 }

@@ -8,7 +8,7 @@ use futures_util::io::{AsyncRead, AsyncWrite};
 use webimap_proto::{sasl::SaslClient, types::command::Command};
 
 use super::Client;
-use crate::error::ClientError;
+use crate::error::{ClientError, Unexpected};
 
 /// What proves who the user is.
 #[derive(Clone)]
@@ -178,6 +178,6 @@ fn sasl_client(
 fn client_nonce() -> Result<String, ClientError> {
     let mut bytes = [0u8; 24];
     getrandom::getrandom(&mut bytes)
-        .map_err(|e| ClientError::Unexpected(format!("no randomness for the SCRAM nonce: {e}")))?;
+        .map_err(|_| ClientError::Unexpected(Unexpected::NoRandomness))?;
     Ok(STANDARD_NO_PAD.encode(bytes))
 }

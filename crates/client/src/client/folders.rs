@@ -11,7 +11,7 @@ use webimap_proto::types::{
 
 use super::Client;
 use crate::{
-    error::ClientError,
+    error::{ClientError, Unexpected},
     model::{Folder, FolderStatus},
 };
 
@@ -120,7 +120,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 Data::Status { items, .. } => Some(status_from_items(items)),
                 _ => None,
             })
-            .ok_or_else(|| ClientError::Unexpected("no STATUS data".into()))
+            .ok_or(ClientError::Unexpected(Unexpected::NoStatus))
     }
 
     /// Creates a folder (`Work/Old` creates the hierarchy as needed), optionally with a

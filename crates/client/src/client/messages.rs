@@ -13,7 +13,7 @@ use webimap_proto::types::{
 use super::Client;
 use crate::{
     driver::CommandResponse,
-    error::ClientError,
+    error::{ClientError, Unexpected},
     mime,
     model::{DecodedPart, MailboxInfo, MessageContent, MessageSummary},
 };
@@ -31,12 +31,18 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         self.selected_info()
     }
 
+    /// The selected folder's name (the session's own record of it).
+    pub fn selected_name(&self) -> Option<&MailboxName> {
+        self.conn.session().selected().map(|m| &m.name)
+    }
+
     /// What is known of the selected folder (counts, UIDVALIDITY, read-only).
     pub fn selected_info(&self) -> Result<MailboxInfo, ClientError> {
-        let m =
-            self.conn.session().selected().ok_or_else(|| {
-                ClientError::Unexpected("no mailbox selected after SELECT".into())
-            })?;
+        let m = self
+            .conn
+            .session()
+            .selected()
+            .ok_or(ClientError::Unexpected(Unexpected::NotSelected))?;
         Ok(MailboxInfo {
             exists: m.exists,
             uid_validity: m.uid_validity,
@@ -145,7 +151,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             )?)
             .await?;
         find_section(&response, uid, &section).ok_or_else(|| {
-            ClientError::Unexpected(format!("no BODY[{}] for UID {uid}", section.to_wire()))
+            ClientError::Unexpected(Unexpected::NoSection {
+                uid,
+                section: section.to_wire(),
+            })
         })
     }
 
@@ -169,11 +178,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 }
                 _ => None,
             })
-            .ok_or_else(|| ClientError::Unexpected(format!("no message with UID {uid}")))?;
+            .ok_or(ClientError::Unexpected(Unexpected::NoSuchMessage { uid }))?;
         let Some(structure) = structure else {
-            return Err(ClientError::Unexpected(format!(
-                "no BODYSTRUCTURE for UID {uid}"
-            )));
+            return Err(ClientError::Unexpected(Unexpected::NoStructure { uid }));
         };
         let text_section = mime::choose_text_part(&structure);
         let html_section = mime::choose_html_part(&structure);
@@ -224,7 +231,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                     .and_then(|(_, b)| b),
                 _ => None,
             })
-            .ok_or_else(|| ClientError::Unexpected(format!("no BODYSTRUCTURE for UID {uid}")))
+            .ok_or(ClientError::Unexpected(Unexpected::NoStructure { uid }))
     }
 
     /// One part (attachment, inline image), decoded from its transfer encoding. Does not
@@ -240,7 +247,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             .into_iter()
             .find(|(path, _)| path == section)
             .map(|(_, p)| p.clone())
-            .ok_or_else(|| ClientError::Unexpected(format!("UID {uid} has no part {section:?}")))?;
+            .ok_or_else(|| {
+                ClientError::Unexpected(Unexpected::NoSuchPart {
+                    uid,
+                    part: section.to_vec(),
+                })
+            })?;
         let mut pairs = self
             .fetch_part_pairs(uid, &structure, &[section.to_vec()])
             .await?;

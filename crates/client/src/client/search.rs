@@ -7,7 +7,7 @@ use webimap_proto::types::{
 };
 
 use super::Client;
-use crate::error::ClientError;
+use crate::error::{ClientError, Unexpected};
 
 /// Largest result expanded from an ESEARCH `ALL` set.
 const MAX_RESULTS: usize = 10_000_000;
@@ -33,10 +33,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 Data::ESearch(e) => {
                     for item in e.items {
                         if let ESearchItem::All(set) = item {
-                            let numbers =
-                                set.to_numbers(u32::MAX, MAX_RESULTS).ok_or_else(|| {
-                                    ClientError::Unexpected("search result too large".into())
-                                })?;
+                            let numbers = set
+                                .to_numbers(u32::MAX, MAX_RESULTS)
+                                .ok_or(ClientError::Unexpected(Unexpected::TooManyResults))?;
                             uids.extend(numbers);
                         }
                     }

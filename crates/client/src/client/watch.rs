@@ -12,7 +12,7 @@ use webimap_proto::types::{
 
 use super::Client;
 use crate::{
-    error::ClientError,
+    error::{ClientError, Unexpected},
     sync::{MailboxEvent, MailboxModel, flags_changed},
 };
 
@@ -50,9 +50,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         if qresync
             && let Some(m) = &cached
             && let Some(modseq) = m.highest_modseq
+            && let Some(uid_validity) = m.uid_validity
         {
             options.qresync = Some(QresyncParams {
-                uid_validity: m.uid_validity,
+                uid_validity,
                 modseq,
                 known_uids: None,
             });
@@ -69,12 +70,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             .conn
             .session()
             .selected()
-            .map(|m| (m.uid_validity.unwrap_or(0), m.highest_modseq))
-            .ok_or_else(|| ClientError::Unexpected("no mailbox selected after SELECT".into()))?;
+            .map(|m| (m.uid_validity, m.highest_modseq))
+            .ok_or(ClientError::Unexpected(Unexpected::NotSelected))?;
 
         let mut events = Vec::new();
+        // A cache is valid only for the same UIDVALIDITY; a server that sends none makes
+        // every cache invalid (its UIDs may mean other messages now).
         let (mut model, had_cache) = match cached {
-            Some(m) if m.uid_validity == uid_validity => (m, true),
+            Some(m) if uid_validity.is_some() && m.uid_validity == uid_validity => (m, true),
             Some(_) => {
                 events.push(MailboxEvent::Reset);
                 (MailboxModel::new(name.clone(), uid_validity), false)
@@ -146,12 +149,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Waits for changes to the selected mailbox and reports them, keeping `model` right:
     /// IDLE until `stop` completes (give it a timer well under 29 minutes, or a signal that
     /// the connection is needed) or new messages arrive, or, without IDLE, one NOOP and then
-    /// `stop` (the poll interval). New messages' UIDs are looked up before returning, so a
-    /// caller loops: `loop { client.watch(..).await? }`.
-    pub async fn watch<F: Future<Output = ()>>(
+    /// `stop` (the poll interval). `answer_deadline` bounds the wait for the end of IDLE
+    /// once DONE is sent: a timer started when it is called. New messages' UIDs are looked
+    /// up before returning, so a caller loops (as [`crate::account::Account`] does).
+    pub async fn watch<F: Future<Output = ()>, D: Future<Output = ()>>(
         &mut self,
         model: &mut MailboxModel,
         stop: F,
+        answer_deadline: impl FnOnce() -> D,
         mut on_event: impl FnMut(MailboxEvent),
     ) -> Result<(), ClientError> {
         for data in self.conn.take_unsolicited_data() {
@@ -159,14 +164,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         }
         if self.supports("IDLE") {
             self.conn
-                .idle(stop, |data| {
+                .idle(stop, answer_deadline, |data| {
                     model.apply(&data).into_iter().for_each(&mut on_event);
                     // New messages: end IDLE now to learn their UIDs (below).
                     model.unknown_tail() > 0
                 })
                 .await?;
         } else {
-            let response = self.conn.execute(Command::Noop).await?;
+            let noop = self.conn.execute(Command::Noop);
+            let response = crate::with_deadline(noop, answer_deadline()).await?;
             let _ = self.conn.take_unsolicited_data();
             for data in &response.data {
                 model.apply(data).into_iter().for_each(&mut on_event);

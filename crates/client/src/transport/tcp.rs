@@ -3,7 +3,7 @@
 use tokio::net::TcpStream;
 use tokio_util::compat::{Compat, TokioAsyncReadCompatExt};
 
-use crate::error::ClientError;
+use crate::error::{ClientError, ConnectFailure};
 
 /// A TCP connection as a futures-io stream.
 pub type TcpTransport = Compat<TcpStream>;
@@ -12,7 +12,10 @@ pub type TcpTransport = Compat<TcpStream>;
 pub async fn connect(host: &str, port: u16) -> Result<TcpTransport, ClientError> {
     let stream = TcpStream::connect((host, port))
         .await
-        .map_err(|e| ClientError::Connect(format!("{host}:{port}: {e}")))?;
+        .map_err(|e| ClientError::Connect {
+            target: format!("{host}:{port}"),
+            failure: ConnectFailure::from_io(&e),
+        })?;
     stream.set_nodelay(true).map_err(ClientError::Io)?;
     Ok(stream.compat())
 }

@@ -2,7 +2,7 @@
 
 use gloo_net::websocket::futures::WebSocket;
 
-use crate::error::ClientError;
+use crate::error::{ClientError, ConnectFailure};
 
 /// A WebSocket as a futures-io stream.
 pub type WsTransport = WebSocket;
@@ -11,5 +11,8 @@ pub type WsTransport = WebSocket;
 /// (`wss://example.org/relay`).
 pub fn connect(relay: &str, host: &str, port: u16) -> Result<WsTransport, ClientError> {
     let url = super::relay_url(relay, host, port);
-    WebSocket::open(&url).map_err(|e| ClientError::Connect(format!("{url}: {e}")))
+    WebSocket::open(&url).map_err(|_| ClientError::Connect {
+        target: relay.to_string(),
+        failure: ConnectFailure::InvalidAddress,
+    })
 }

@@ -20,7 +20,12 @@ use webimap_proto::{
     },
 };
 
-use crate::{compress::Deflate, error::ClientError, stream::MaybeTls, tls};
+use crate::{
+    compress::Deflate,
+    error::ClientError,
+    stream::MaybeTls,
+    tls::{self, TlsError},
+};
 
 const READ_CHUNK: usize = 16 * 1024;
 
@@ -97,14 +102,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         config: Arc<ClientConfig>,
     ) -> Result<(), ClientError> {
         if self.is_encrypted() {
-            return Err(ClientError::Tls("the connection already uses TLS".into()));
+            return Err(TlsError::AlreadyEncrypted.into());
         }
         self.execute(Command::StartTls).await?;
         self.unsolicited
             .retain(|e| !matches!(e, Event::StartTls { .. }));
         let MaybeTls::Plain(plain) = std::mem::replace(&mut self.stream, MaybeTls::Upgrading)
         else {
-            return Err(ClientError::Tls("the connection is not plain".into()));
+            return Err(TlsError::AlreadyEncrypted.into());
         };
         match tls::handshake(plain, host, config).await {
             Ok(tls) => {
@@ -172,8 +177,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         command: Command,
         sasl: &mut SaslClient,
     ) -> Result<CommandResponse, ClientError> {
-        let mut failure = None;
-        let result = self
+        let response = self
             .execute_with(command, |session, handle, request| {
                 let challenge = if request.text.is_empty() || request.text.as_bytes() == b"=" {
                     Vec::new()
@@ -193,14 +197,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     }
                 }
             })
-            .await;
-        if let Err(ClientError::Sasl(e)) = &result {
-            failure = Some(e.clone());
-        }
-        let response = result?;
-        if let Some(e) = failure {
-            return Err(e.into());
-        }
+            .await?;
         sasl.finish()?;
         Ok(response)
     }
@@ -262,7 +259,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         return Err(e.into());
                     }
                     if let (Ok(_), Some(e)) = (&result, limit_error) {
-                        return Err(ClientError::LimitExceeded(e.to_string()));
+                        return Err(ClientError::LimitExceeded(e));
                     }
                     return match result {
                         Ok(completion) => Ok(CommandResponse {
@@ -301,15 +298,20 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
 
     /// Runs IDLE until `stop` completes (then sends DONE) or the server ends it; every
     /// untagged data item received meanwhile goes to `on_data` as it arrives, which
-    /// returns true to end IDLE early (e.g. to look up new messages).
-    pub async fn idle<F: Future<Output = ()>>(
+    /// returns true to end IDLE early (e.g. to look up new messages). Once the IDLE is to
+    /// end, the server has until the future made by `answer_deadline` completes to end it;
+    /// then the connection counts as dead ([`ClientError::Timeout`]).
+    pub async fn idle<F: Future<Output = ()>, D: Future<Output = ()>>(
         &mut self,
         stop: F,
+        answer_deadline: impl FnOnce() -> D,
         mut on_data: impl FnMut(Data) -> bool,
     ) -> Result<(), ClientError> {
         let handle = self.session.enqueue_command(Command::Idle);
         let stop = stop.fuse();
         futures_util::pin_mut!(stop);
+        let mut answer_deadline = Some(answer_deadline);
+        let mut deadline = None;
         let mut idling = false;
         let mut stop_requested = false;
         loop {
@@ -341,7 +343,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                     };
                 }
                 Ok(other) => self.unsolicited.push_back(other),
-                Err(Interrupt::Io(Io::NeedMoreInput)) if !stop_requested => {
+                Err(Interrupt::Io(Io::NeedMoreInput)) => {
                     if let Some(d) = &mut self.deflate {
                         let out = d.inflate_next()?;
                         if !out.is_empty() {
@@ -349,9 +351,19 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                             continue;
                         }
                     }
+                    // Until the IDLE is to end, reading waits for `stop`; after, for the
+                    // deadline of the server's answer.
+                    if stop_requested && deadline.is_none() {
+                        deadline = answer_deadline.take().map(|make| Box::pin(make()));
+                    }
+                    let wake = match (&mut deadline, stop_requested) {
+                        (Some(timer), true) => Either::Left(timer.as_mut()),
+                        // A fused `stop` that completed stays pending.
+                        _ => Either::Right(stop.as_mut()),
+                    };
                     let outcome = {
                         let read = self.stream.read(&mut self.read_buf);
-                        futures_util::future::select(read, stop.as_mut()).await
+                        futures_util::future::select(read, wake).await
                     };
                     match outcome {
                         Either::Left((Ok(0), _)) => self.session.connection_closed(),
@@ -359,6 +371,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
                         Either::Left((Err(e), _)) => {
                             self.session.connection_closed();
                             return Err(e.into());
+                        }
+                        Either::Right(((), _)) if stop_requested => {
+                            self.session.connection_closed();
+                            return Err(ClientError::Timeout);
                         }
                         Either::Right(((), _)) => {
                             stop_requested = true;
@@ -427,3 +443,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Connection<S> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;
