@@ -121,6 +121,6 @@ pub(crate) fn tokio_block_on<F: Future>(future: F) -> F::Output {
         .enable_time()
         .build()
         .expect("runtime")
-        .block_on(tokio::time::timeout(Duration::from_secs(10), future))
+        .block_on(async { tokio::time::timeout(Duration::from_secs(10), future).await })
         .expect("the test hung")
 }
