@@ -26,7 +26,7 @@ pub mod error;
 mod html_text;
 pub mod mime;
 pub mod model;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod scripted;
 mod stream;
 pub mod sync;

@@ -1,23 +1,19 @@
 //! The JavaScript API: `ImapClient` and `IdleHandle` (wasm32 only).
 
-use std::{
-    cell::{Cell, RefCell},
-    rc::Rc,
-};
+use std::{cell::Cell, rc::Rc};
 
-use futures::{FutureExt, channel::oneshot, future, lock::Mutex};
 use js_sys::{Function, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use webimap_client::{
-    AuthMechanism, Client, ClientError, ConnectOptions as ClientOptions, Credentials, Security,
+    Account, AuthMechanism, Client, ClientError, ConnectOptions as ClientOptions, Credentials,
+    account::Change,
     proto::types::{
         command::{SearchKey, Section, StoreAction},
         core::Flag,
         mailbox::MailboxName,
         sequence::SequenceSet,
     },
-    sync::{MailboxEvent, MailboxModel},
     tls,
     transport::ws::{self, WsTransport},
 };
@@ -26,27 +22,6 @@ use crate::{
     dto::{ConnectOptions, FolderDto, SearchQuery},
     error::{invalid, to_js_error},
 };
-
-/// How long one IDLE may last before it is renewed (servers drop it at about 30 minutes).
-const IDLE_RENEW_MS: u32 = 25 * 60 * 1000;
-
-struct Shared {
-    client: Mutex<Client<WsTransport>>,
-    /// The selected mailbox's model, kept current by `idle`.
-    model: RefCell<Option<MailboxModel>>,
-    /// Calls waiting for the connection: IDLE yields to them.
-    waiting: Cell<u32>,
-    /// Ends the IDLE in progress (sends DONE).
-    wake_idle: RefCell<Option<oneshot::Sender<()>>>,
-}
-
-impl Shared {
-    fn wake_idle(&self) {
-        if let Some(tx) = self.wake_idle.borrow_mut().take() {
-            let _ = tx.send(());
-        }
-    }
-}
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -68,7 +43,7 @@ fn uid_set(uids: &[u32]) -> Result<SequenceSet, JsValue> {
 /// An IMAP session from the browser.
 #[wasm_bindgen]
 pub struct ImapClient {
-    shared: Rc<Shared>,
+    account: Account<WsTransport>,
 }
 
 impl std::fmt::Debug for ImapClient {
@@ -78,22 +53,12 @@ impl std::fmt::Debug for ImapClient {
 }
 
 impl ImapClient {
-    /// Runs `f` with the connection, ending IDLE first if it is running.
+    /// Runs `f` on the connection (the engine ends a running IDLE first).
     async fn run<T>(
         &self,
-        f: impl AsyncFnOnce(
-            &mut Client<WsTransport>,
-            &RefCell<Option<MailboxModel>>,
-        ) -> Result<T, ClientError>,
+        f: impl AsyncFnOnce(&mut Client<WsTransport>) -> Result<T, ClientError>,
     ) -> Result<T, JsValue> {
-        let shared = &self.shared;
-        shared.waiting.set(shared.waiting.get() + 1);
-        shared.wake_idle();
-        let mut client = shared.client.lock().await;
-        shared.waiting.set(shared.waiting.get().saturating_sub(1));
-        f(&mut client, &shared.model)
-            .await
-            .map_err(|e| to_js_error(&e))
+        self.account.run(f).await.map_err(|e| to_js_error(&e))
     }
 }
 
@@ -106,17 +71,7 @@ impl ImapClient {
     ) -> Result<ImapClient, JsValue> {
         let options: ConnectOptions = serde_wasm_bindgen::from_value(options)
             .map_err(|e| invalid(&format!("connect options: {e}")))?;
-        let security = match options.security.as_str() {
-            "tls" => Security::Tls,
-            "starttls" => Security::StartTls,
-            "none" => Security::None,
-            other => {
-                return Err(invalid(&format!(
-                    "security must be tls, starttls or none, not {other:?}"
-                )));
-            }
-        };
-        let mut client_options = ClientOptions::new(options.host.clone(), security);
+        let mut client_options = ClientOptions::new(options.host.clone(), options.security);
         client_options.allow_plaintext_password = options.allow_plaintext_password;
         if let Some(pem) = &options.ca_pem {
             client_options.tls = Some(tls::client_config(Some(pem)).map_err(|e| to_js_error(&e))?);
@@ -127,12 +82,7 @@ impl ImapClient {
             .await
             .map_err(|e| to_js_error(&e))?;
         Ok(ImapClient {
-            shared: Rc::new(Shared {
-                client: Mutex::new(client),
-                model: RefCell::new(None),
-                waiting: Cell::new(0),
-                wake_idle: RefCell::new(None),
-            }),
+            account: Account::new(client),
         })
     }
 
@@ -140,7 +90,7 @@ impl ImapClient {
     pub async fn login(&self, username: String, password: String) -> Result<String, JsValue> {
         let credentials = Credentials::Password { username, password };
         let used = self
-            .run(async |c, _| c.authenticate(&credentials, AuthMechanism::Auto).await)
+            .run(async |c| c.authenticate(&credentials, AuthMechanism::Auto).await)
             .await?;
         Ok(format!("{used:?}"))
     }
@@ -150,7 +100,7 @@ impl ImapClient {
     pub async fn login_oauth2(&self, username: String, token: String) -> Result<String, JsValue> {
         let credentials = Credentials::OAuth2 { username, token };
         let used = self
-            .run(async |c, _| c.authenticate(&credentials, AuthMechanism::Auto).await)
+            .run(async |c| c.authenticate(&credentials, AuthMechanism::Auto).await)
             .await?;
         Ok(format!("{used:?}"))
     }
@@ -159,7 +109,7 @@ impl ImapClient {
     #[wasm_bindgen(unchecked_return_type = "string[]")]
     pub async fn capabilities(&self) -> Result<JsValue, JsValue> {
         let caps = self
-            .run(async |c, _| {
+            .run(async |c| {
                 Ok(c.capabilities()
                     .iter()
                     .map(|c| c.as_str().to_string())
@@ -173,7 +123,7 @@ impl ImapClient {
     /// gives them in the same round trip.
     #[wasm_bindgen(unchecked_return_type = "Folder[]")]
     pub async fn list(&self) -> Result<JsValue, JsValue> {
-        let folders = self.run(async |c, _| c.list_folders().await).await?;
+        let folders = self.run(async |c| c.list_folders().await).await?;
         to_js(&folders.iter().map(FolderDto::from).collect::<Vec<_>>())
     }
 
@@ -181,15 +131,12 @@ impl ImapClient {
     #[wasm_bindgen(unchecked_return_type = "MailboxInfo")]
     pub async fn select(&self, name: String) -> Result<JsValue, JsValue> {
         let name = mailbox(&name)?;
-        let info = self
-            .run(async |c, model| {
-                let cached = model.borrow_mut().take();
-                let (fresh, _) = c.open_mailbox(&name, cached).await?;
-                model.replace(Some(fresh));
-                c.selected_info()
-            })
-            .await?;
-        to_js(&info)
+        let (opened, _) = self
+            .account
+            .open_tracked(&name)
+            .await
+            .map_err(|e| to_js_error(&e))?;
+        to_js(&opened.info)
     }
 
     /// Summaries of messages by UID (all messages when `uids` is omitted).
@@ -199,7 +146,7 @@ impl ImapClient {
             Some(u) => uid_set(&u)?,
             None => SequenceSet::all(),
         };
-        let summaries = self.run(async |c, _| c.fetch_summaries(set).await).await?;
+        let summaries = self.run(async |c| c.fetch_summaries(set).await).await?;
         to_js(&summaries)
     }
 
@@ -211,27 +158,27 @@ impl ImapClient {
             Some(u) => uid_set(&u)?,
             None => SequenceSet::all(),
         };
-        let headers = self.run(async |c, _| c.fetch_headers(set).await).await?;
+        let headers = self.run(async |c| c.fetch_headers(set).await).await?;
         to_js(&headers)
     }
 
     /// Turns on COMPRESS=DEFLATE when the server offers it; resolves to whether it is on.
     #[wasm_bindgen(js_name = enableCompression)]
     pub async fn enable_compression(&self) -> Result<bool, JsValue> {
-        self.run(async |c, _| c.enable_compression().await).await
+        self.run(async |c| c.enable_compression().await).await
     }
 
     /// Bytes `[sent, received]` on this connection so far (compressed where COMPRESS is on).
     #[wasm_bindgen(js_name = bytesTransferred, unchecked_return_type = "[number, number]")]
     pub async fn bytes_transferred(&self) -> Result<JsValue, JsValue> {
-        let (sent, received) = self.run(async |c, _| Ok(c.bytes_transferred())).await?;
+        let (sent, received) = self.run(async |c| Ok(c.bytes_transferred())).await?;
         to_js(&(sent, received))
     }
 
     /// A message for reading: headers, decoded text, HTML (unsanitised!), attachments.
     #[wasm_bindgen(js_name = fetchMessage, unchecked_return_type = "MessageContent")]
     pub async fn fetch_message(&self, uid: u32) -> Result<JsValue, JsValue> {
-        let content = self.run(async |c, _| c.fetch_message(uid).await).await?;
+        let content = self.run(async |c| c.fetch_message(uid).await).await?;
         to_js(&content)
     }
 
@@ -259,7 +206,7 @@ impl ImapClient {
             _ => return Err(invalid("give both offset and length, or neither")),
         };
         let bytes = self
-            .run(async |c, _| c.fetch_part(uid, Section::part(part), partial).await)
+            .run(async |c| c.fetch_part(uid, Section::part(part), partial).await)
             .await?;
         Ok(Uint8Array::from(bytes.as_slice()))
     }
@@ -297,7 +244,7 @@ impl ImapClient {
                 SearchKey::Unflagged
             });
         }
-        let uids = self.run(async |c, _| c.search(keys).await).await?;
+        let uids = self.run(async |c| c.search(keys).await).await?;
         to_js(&uids)
     }
 
@@ -319,7 +266,7 @@ impl ImapClient {
             .iter()
             .map(|f| Flag::from_wire(f.as_bytes()))
             .collect();
-        self.run(async |c, _| c.store_flags(&uids, action, flags).await.map(|_| ()))
+        self.run(async |c| c.store_flags(&uids, action, flags).await.map(|_| ()))
             .await
     }
 
@@ -327,20 +274,20 @@ impl ImapClient {
     #[wasm_bindgen(js_name = "move")]
     pub async fn move_messages(&self, uids: Vec<u32>, target: String) -> Result<(), JsValue> {
         let target = mailbox(&target)?;
-        self.run(async |c, _| c.move_messages(&uids, &target).await.map(|_| ()))
+        self.run(async |c| c.move_messages(&uids, &target).await.map(|_| ()))
             .await
     }
 
     /// Copies messages to a folder.
     pub async fn copy(&self, uids: Vec<u32>, target: String) -> Result<(), JsValue> {
         let target = mailbox(&target)?;
-        self.run(async |c, _| c.copy_messages(&uids, &target).await.map(|_| ()))
+        self.run(async |c| c.copy_messages(&uids, &target).await.map(|_| ()))
             .await
     }
 
     /// Deletes messages for good (UID EXPUNGE of exactly these).
     pub async fn delete(&self, uids: Vec<u32>) -> Result<(), JsValue> {
-        self.run(async |c, _| c.delete_messages(&uids).await).await
+        self.run(async |c| c.delete_messages(&uids).await).await
     }
 
     /// Appends a message; resolves to its UID when the server says (UIDPLUS).
@@ -357,7 +304,7 @@ impl ImapClient {
             .map(|f| Flag::from_wire(f.as_bytes()))
             .collect();
         let appended = self
-            .run(async |c, _| c.append(&folder, message, flags, None).await)
+            .run(async |c| c.append(&folder, message, flags, None).await)
             .await?;
         Ok(appended.map(|a| a.uid))
     }
@@ -370,42 +317,24 @@ impl ImapClient {
         #[wasm_bindgen(unchecked_param_type = "(event: MailboxEvent) => void")] on_event: Function,
     ) -> IdleHandle {
         let stopped = Rc::new(Cell::new(false));
-        let shared = self.shared.clone();
+        let account = self.account.clone();
         let flag = stopped.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let emit = |event: &MailboxEvent| {
-                if let Ok(value) = to_js(event) {
+            let mut emit = |change: Change| {
+                if let Change::Mailbox(event) = change
+                    && let Ok(value) = to_js(&event)
+                {
                     let _ = on_event.call1(&JsValue::NULL, &value);
                 }
             };
             while !flag.get() {
-                // Calls waiting for the connection go first.
-                while shared.waiting.get() > 0 {
-                    gloo_timers::future::TimeoutFuture::new(5).await;
-                }
-                let mut client = shared.client.lock().await;
-                if shared.waiting.get() > 0 || flag.get() {
-                    continue;
-                }
-                let Some(mut model) = shared.model.borrow_mut().take() else {
-                    let _ =
-                        on_event.call1(&JsValue::NULL, &JsValue::from_str("no folder is selected"));
+                let Some(generation) = account.watched_generation().await else {
+                    let _ = on_event.call1(&JsValue::NULL, &invalid("no folder is selected"));
                     break;
                 };
-                let (tx, rx) = oneshot::channel::<()>();
-                shared.wake_idle.replace(Some(tx));
-                let renew = if client.supports("IDLE") {
-                    IDLE_RENEW_MS
-                } else {
-                    30_000
-                };
-                let stop =
-                    future::select(rx, gloo_timers::future::TimeoutFuture::new(renew)).map(|_| ());
-                let result = client.watch(&mut model, stop, |e| emit(&e)).await;
-                shared.model.replace(Some(model));
-                shared.wake_idle.replace(None);
-                drop(client);
-                if let Err(e) = result {
+                // Over (another folder was selected: the watch follows it, or it was
+                // stopped) and Reset (the folder was replaced) both go round again.
+                if let Err(e) = account.watch(generation, &mut emit).await {
                     let _ = on_event.call1(&JsValue::NULL, &to_js_error(&e));
                     break;
                 }
@@ -413,21 +342,25 @@ impl ImapClient {
         });
         IdleHandle {
             stopped,
-            shared: self.shared.clone(),
+            account: self.account.clone(),
         }
     }
 
     /// Logs out and closes the connection.
     pub async fn logout(&self) -> Result<(), JsValue> {
-        self.run(async |c, _| c.logout().await).await
+        self.account.sign_out(LOGOUT_TIMEOUT).await;
+        Ok(())
     }
 }
+
+/// How long the server may take to acknowledge LOGOUT.
+const LOGOUT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Stops an `idle` watch.
 #[wasm_bindgen]
 pub struct IdleHandle {
     stopped: Rc<Cell<bool>>,
-    shared: Rc<Shared>,
+    account: Account<WsTransport>,
 }
 
 impl std::fmt::Debug for IdleHandle {
@@ -441,6 +374,10 @@ impl IdleHandle {
     /// Ends the watch (IDLE gets its DONE).
     pub fn stop(&self) {
         self.stopped.set(true);
-        self.shared.wake_idle();
+        let account = self.account.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            // Errors mean the session ended, which stops the watch too.
+            let _ = account.stop_watching().await;
+        });
     }
 }

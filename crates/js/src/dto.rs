@@ -1,7 +1,7 @@
 //! Plain data for JavaScript (camelCase), and the TypeScript declarations that describe it.
 
 use serde::{Deserialize, Serialize};
-use webimap_client::{model::Folder, proto::types::mailbox::SpecialUse};
+use webimap_client::{Security, model::Folder, proto::types::mailbox::SpecialUse};
 
 /// `ImapClient.connect` options.
 #[derive(Debug, Clone, Deserialize)]
@@ -14,7 +14,7 @@ pub struct ConnectOptions {
     /// IMAP server port.
     pub port: u16,
     /// `"tls"`, `"starttls"` or `"none"`.
-    pub security: String,
+    pub security: Security,
     /// Extra CA certificate(s), PEM, for a self-hosted server.
     #[serde(default)]
     pub ca_pem: Option<String>,

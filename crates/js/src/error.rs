@@ -20,7 +20,7 @@ pub fn error_code(e: &ClientError) -> &'static str {
         ClientError::Invalid(_) => "INVALID",
         ClientError::Unexpected(_) => "UNEXPECTED",
         ClientError::Unsupported(_) => "UNSUPPORTED",
-        ClientError::Connect(_) => "CONNECT",
+        ClientError::Connect { .. } => "CONNECT",
         ClientError::LimitExceeded(_) => "LIMIT",
         ClientError::Timeout => "TIMEOUT",
         _ => "UNKNOWN",
@@ -56,7 +56,10 @@ mod tests {
     #[test]
     fn codes_are_stable() {
         assert_eq!(error_code(&ClientError::Closed), "CLOSED");
-        assert_eq!(error_code(&ClientError::Tls("x".into())), "TLS");
+        assert_eq!(
+            error_code(&ClientError::Tls(webimap_client::error::TlsError::NotTls)),
+            "TLS"
+        );
         assert_eq!(error_code(&ClientError::Insecure("x".into())), "INSECURE");
     }
 }

@@ -204,14 +204,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
     }
 
     /// Takes the connection for a command, ending the IDLE in progress; the watcher goes
-    /// on once no command waits. The ticket is held until the guard is dropped.
+    /// on once no command waits (and resynchronises first). The ticket is held until the
+    /// guard is dropped.
     async fn command(&self) -> Result<CommandGuard<'_, S>, ClientError> {
+        let mut guard = self.take_turn().await?;
+        guard.engine.stale = true;
+        Ok(guard)
+    }
+
+    /// Takes the connection like [`Account::command`], for work that sends nothing.
+    async fn take_turn(&self) -> Result<CommandGuard<'_, S>, ClientError> {
         let ticket = self.shared.gate.enter();
-        let mut engine = self.shared.engine.lock().await;
+        let engine = self.shared.engine.lock().await;
         if engine.ended {
             return Err(ClientError::Closed);
         }
-        engine.stale = true;
         Ok(CommandGuard {
             engine,
             _ticket: ticket,
@@ -313,6 +320,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
         }
         engine.generation += 1;
         op(&mut engine.client).await
+    }
+
+    /// The generation of the folder watched now, if its model is loaded (to watch it:
+    /// [`Account::watch`]).
+    pub async fn watched_generation(&self) -> Option<u64> {
+        let engine = self.shared.engine.lock().await;
+        let loaded = engine.watched.as_ref().is_some_and(|w| w.model.is_some());
+        (loaded && !engine.ended).then_some(engine.generation)
+    }
+
+    /// Ends the watch in progress (its round returns [`Watched::Over`]) and keeps the
+    /// folder and its model: a later watch of [`Account::watched_generation`] goes on.
+    pub async fn stop_watching(&self) -> Result<(), ClientError> {
+        let mut guard = self.take_turn().await?;
+        guard.engine.generation += 1;
+        Ok(())
     }
 
     /// Whether `generation` is the folder watched now.
@@ -475,5 +498,5 @@ async fn load_model<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(Tracked { uids, events })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
