@@ -584,15 +584,8 @@ async fn load_folder(tasks: Tasks, folder: MailboxName) {
             sizes,
         });
     };
-    let loaded = services::mailbox::load_rest(
-        &tasks.conn,
-        &folder,
-        generation,
-        &have,
-        &on_sizes,
-        &on_batch,
-    )
-    .await;
+    let loaded =
+        services::mailbox::load_rest(&tasks.conn, generation, &have, &on_sizes, &on_batch).await;
     if !matches!(loaded, Ok(false)) {
         tasks.dispatcher.dispatch(MailboxAction::Syncing {
             folder: folder.clone(),

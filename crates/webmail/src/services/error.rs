@@ -21,12 +21,14 @@ pub(crate) fn describe(err: &ClientError, stage: Stage, target: &str) -> UiError
         return UiError::WrongCredentials;
     }
     match (stage, err) {
-        (_, ClientError::Tls(reason)) => UiError::Certificate(reason.clone()),
+        (_, ClientError::Tls(reason)) => UiError::Certificate(reason.to_string()),
         (_, ClientError::Insecure(reason)) => UiError::Insecure(reason.clone()),
-        (Stage::Connect, _) => UiError::Unreachable {
-            target: target.to_string(),
-        },
-        (_, ClientError::Closed | ClientError::Io(_) | ClientError::Connect(_)) => {
+        (Stage::Connect | Stage::Login, ClientError::Timeout) | (Stage::Connect, _) => {
+            UiError::Unreachable {
+                target: target.to_string(),
+            }
+        }
+        (_, ClientError::Closed | ClientError::Io(_) | ClientError::Connect { .. }) => {
             UiError::ConnectionLost
         }
         (_, ClientError::Server { text, .. }) => UiError::Refused(text.clone()),
@@ -51,7 +53,10 @@ mod tests {
         );
         assert_eq!(
             describe(
-                &ClientError::Connect("refused".into()),
+                &ClientError::Connect {
+                    target: target.into(),
+                    failure: webimap_client::error::ConnectFailure::Refused,
+                },
                 Stage::Connect,
                 target
             ),
@@ -63,12 +68,19 @@ mod tests {
             describe(&ClientError::Closed, Stage::Login, target),
             UiError::ConnectionLost
         );
+        // Sign-in that takes too long: the server is as good as unreachable.
+        assert_eq!(
+            describe(&ClientError::Timeout, Stage::Login, target),
+            UiError::Unreachable {
+                target: target.into()
+            }
+        );
         let reset = ClientError::Io(io::Error::from(io::ErrorKind::ConnectionReset));
         assert_eq!(
             describe(&reset, Stage::Session, target),
             UiError::ConnectionLost
         );
-        let bad = ClientError::Unexpected("no mailbox".into());
+        let bad = ClientError::Unexpected(webimap_client::error::Unexpected::NotSelected);
         assert!(matches!(
             describe(&bad, Stage::Session, target),
             UiError::Other(_)

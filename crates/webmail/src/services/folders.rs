@@ -1,7 +1,5 @@
 //! Folder management on the server: create, rename, delete, subscribe.
 
-use webimap_client::proto::types::mailbox::MailboxName;
-
 use super::{Connection, mailbox::session_error};
 use crate::state::{error::UiError, folders::FolderOp};
 
@@ -9,28 +7,7 @@ use crate::state::{error::UiError, folders::FolderOp};
 /// selected instead, and the watch of the old one ends), as servers refuse or confuse
 /// changes to the selected folder; the caller opens a folder to show afterwards.
 pub(crate) async fn apply(conn: &Connection, op: &FolderOp) -> Result<(), UiError> {
-    let mut inner = conn.lock().await;
-    let leaving = match op {
-        FolderOp::Rename { from, .. } => Some(from),
-        FolderOp::Delete(name) => Some(name),
-        _ => None,
-    };
-    if let Some(name) = leaving
-        && inner.selected.as_ref() == Some(name)
-    {
-        inner.selected = None;
-        inner.model = None;
-        inner.generation += 1;
-        let inbox = MailboxName::inbox();
-        inner
-            .client
-            .select(&inbox)
-            .await
-            .map_err(|e| session_error(&e))?;
-        inner.selected = Some(inbox);
-    }
-    let client = &mut inner.client;
-    let result = match op {
+    let run = async |client: &mut webimap_client::Client<super::Transport>| match op {
         FolderOp::Create(name) => match client.create_folder(name, None).await {
             Ok(()) => client.set_subscribed(name, true).await,
             Err(e) => Err(e),
@@ -53,6 +30,12 @@ pub(crate) async fn apply(conn: &Connection, op: &FolderOp) -> Result<(), UiErro
             Err(e) => Err(e),
         },
         FolderOp::Subscribe { name, on } => client.set_subscribed(name, *on).await,
+    };
+    let result = match op {
+        FolderOp::Rename { from: leaving, .. } | FolderOp::Delete(leaving) => {
+            conn.run_leaving(leaving, run).await
+        }
+        _ => conn.run(run).await,
     };
     result.map_err(|e| session_error(&e))
 }

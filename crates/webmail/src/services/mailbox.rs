@@ -1,17 +1,17 @@
 //! Folders, message lists and messages.
 
-use std::time::Duration;
-
 use base64::Engine as _;
-use futures::{FutureExt, channel::oneshot, lock::MutexGuard};
+pub(crate) use webimap_client::account::Watched;
 use webimap_client::{
+    ClientError,
+    account::Change,
     model::{DecodedPart, Folder, MessageContent, MessageSummary},
     proto::types::{mailbox::MailboxName, sequence::SequenceSet},
     sync::MailboxEvent,
 };
 
 use super::{
-    Connection, Inner,
+    Connection,
     error::{Stage, describe},
 };
 use crate::state::{
@@ -20,7 +20,7 @@ use crate::state::{
     message::AttachedMessage,
 };
 
-pub(super) fn session_error(err: &webimap_client::ClientError) -> UiError {
+pub(super) fn session_error(err: &ClientError) -> UiError {
     describe(err, Stage::Session, "the server")
 }
 
@@ -28,13 +28,15 @@ pub(super) fn session_error(err: &webimap_client::ClientError) -> UiError {
 /// them (LIST-STATUS). Without counts no folder is opened on the server: what the folder
 /// pane shows at sign-in (a big folder takes a while to open — and again to select it).
 pub(crate) async fn list_folders(conn: &Connection, counts: bool) -> Result<Vec<Folder>, UiError> {
-    let mut inner = conn.lock().await;
-    let listed = if counts {
-        inner.client.list_folders().await
-    } else {
-        inner.client.list_folders_without_counts().await
-    };
-    listed.map_err(|e| session_error(&e))
+    conn.run(async |client| {
+        if counts {
+            client.list_folders().await
+        } else {
+            client.list_folders_without_counts().await
+        }
+    })
+    .await
+    .map_err(|e| session_error(&e))
 }
 
 /// How many of the newest messages a folder shows first.
@@ -61,26 +63,20 @@ pub(crate) async fn open_folder(
     conn: &Connection,
     folder: &MailboxName,
 ) -> Result<Opened, UiError> {
-    let mut inner = conn.lock().await;
-    inner.selected = None;
-    inner.model = None;
-    inner.generation += 1;
-    let generation = inner.generation;
-    let info = inner
-        .client
-        .select(folder)
+    let opened = conn.open(folder).await.map_err(|e| session_error(&e))?;
+    let exists = opened.info.exists;
+    // Another folder opened meanwhile: this one's rows are not wanted any more.
+    let first = conn
+        .run_watched(opened.generation, async |client| {
+            client.fetch_newest_summaries(exists, FIRST_ROWS).await
+        })
         .await
-        .map_err(|e| session_error(&e))?;
-    inner.selected = Some(folder.clone());
-    let first = inner
-        .client
-        .fetch_newest_summaries(info.exists, FIRST_ROWS)
-        .await
-        .map_err(|e| session_error(&e))?;
+        .map_err(|e| session_error(&e))?
+        .unwrap_or_default();
     Ok(Opened {
         first,
-        total: usize::try_from(info.exists).unwrap_or(usize::MAX),
-        generation,
+        total: usize::try_from(exists).unwrap_or(usize::MAX),
+        generation: opened.generation,
     })
 }
 
@@ -92,43 +88,35 @@ pub(crate) async fn open_folder(
 /// first. Returns `false` if another folder was opened meanwhile.
 pub(crate) async fn load_rest(
     conn: &Connection,
-    folder: &MailboxName,
     generation: u64,
     have: &std::collections::HashSet<u32>,
     on_sizes: &dyn Fn(Vec<(u32, u64)>),
     on_batch: &dyn Fn(Vec<MessageSummary>),
 ) -> Result<bool, UiError> {
-    let pending: Vec<u32> = {
-        let mut inner = conn.lock().await;
-        if inner.generation != generation {
-            return Ok(false);
-        }
-        inner.selected = None;
-        let (model, _) = inner
-            .client
-            .open_mailbox(folder, None)
+    let Some(tracked) = conn
+        .track(generation)
+        .await
+        .map_err(|e| session_error(&e))?
+    else {
+        return Ok(false);
+    };
+    let pending: Vec<u32> = tracked
+        .uids
+        .iter()
+        .rev()
+        .filter(|u| !have.contains(u))
+        .copied()
+        .collect();
+    if let Ok(set) = SequenceSet::from_numbers(have.iter().copied()) {
+        let sizes = conn
+            .run_watched(generation, async |client| client.fetch_sizes(set).await)
             .await
             .map_err(|e| session_error(&e))?;
-        inner.selected = Some(folder.clone());
-        let pending = model
-            .uids()
-            .iter()
-            .rev()
-            .filter(|u| !have.contains(u))
-            .copied()
-            .collect();
-        inner.model = Some(model);
-        inner.stale = false;
-        if let Ok(set) = SequenceSet::from_numbers(have.iter().copied()) {
-            let sizes = inner
-                .client
-                .fetch_sizes(set)
-                .await
-                .map_err(|e| session_error(&e))?;
-            on_sizes(sizes);
-        }
-        pending
-    };
+        let Some(sizes) = sizes else {
+            return Ok(false);
+        };
+        on_sizes(sizes);
+    }
     let mut size = BATCH.0;
     let mut rest = &pending[..];
     while !rest.is_empty() {
@@ -136,17 +124,12 @@ pub(crate) async fn load_rest(
         let Ok(set) = SequenceSet::from_numbers(now.iter().copied()) else {
             break;
         };
-        let batch = {
-            let mut inner = conn.lock().await;
-            if inner.generation != generation {
-                return Ok(false);
-            }
-            select_if_needed(&mut inner, folder).await?;
-            inner
-                .client
-                .fetch_summaries(set)
-                .await
-                .map_err(|e| session_error(&e))?
+        let batch = conn
+            .run_watched(generation, async |client| client.fetch_summaries(set).await)
+            .await
+            .map_err(|e| session_error(&e))?;
+        let Some(batch) = batch else {
+            return Ok(false);
         };
         on_batch(batch);
         rest = later;
@@ -155,45 +138,26 @@ pub(crate) async fn load_rest(
     Ok(true)
 }
 
-/// Fetches message `uid` of `folder` for reading (selecting the folder again if another
-/// one was selected since).
+/// Runs `op` with `folder` selected (selecting it again if another one was selected
+/// since), in the user's words if it fails.
+pub(super) async fn in_folder<T>(
+    conn: &Connection,
+    folder: &MailboxName,
+    op: impl AsyncFnOnce(&mut webimap_client::Client<super::Transport>) -> Result<T, ClientError>,
+) -> Result<T, UiError> {
+    conn.run_in(folder, op).await.map_err(|e| session_error(&e))
+}
+
+/// Fetches message `uid` of `folder` for reading.
 pub(crate) async fn open_message(
     conn: &Connection,
     folder: &MailboxName,
     uid: u32,
 ) -> Result<Box<MessageContent>, UiError> {
-    let mut inner = selected(conn, folder).await?;
-    inner
-        .client
-        .fetch_message(uid)
-        .await
-        .map(Box::new)
-        .map_err(|e| session_error(&e))
-}
-
-/// Takes the connection with `folder` selected (selecting it again if another one was
-/// selected since).
-pub(super) async fn selected<'a>(
-    conn: &'a Connection,
-    folder: &MailboxName,
-) -> Result<MutexGuard<'a, Inner>, UiError> {
-    let mut inner = conn.lock().await;
-    select_if_needed(&mut inner, folder).await?;
-    Ok(inner)
-}
-
-/// Selects `folder` unless it is the selected one.
-async fn select_if_needed(inner: &mut Inner, folder: &MailboxName) -> Result<(), UiError> {
-    if inner.selected.as_ref() != Some(folder) {
-        inner.selected = None;
-        inner
-            .client
-            .select(folder)
-            .await
-            .map_err(|e| session_error(&e))?;
-        inner.selected = Some(folder.clone());
-    }
-    Ok(())
+    in_folder(conn, folder, async |c| {
+        c.fetch_message(uid).await.map(Box::new)
+    })
+    .await
 }
 
 /// Sets or clears `\Seen` or `\Flagged` on messages of `folder`.
@@ -204,12 +168,11 @@ pub(crate) async fn mark(
     mark: Mark,
     on: bool,
 ) -> Result<(), UiError> {
-    let mut inner = selected(conn, folder).await?;
-    let result = match mark {
-        Mark::Seen => inner.client.set_seen(uids, on).await,
-        Mark::Flagged => inner.client.set_flagged(uids, on).await,
-    };
-    result.map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |c| match mark {
+        Mark::Seen => c.set_seen(uids, on).await,
+        Mark::Flagged => c.set_flagged(uids, on).await,
+    })
+    .await
 }
 
 /// Moves messages of `folder` to `target`; returns how to undo it (when the server says
@@ -220,12 +183,7 @@ pub(crate) async fn move_messages(
     uids: &[u32],
     target: &MailboxName,
 ) -> Result<Option<Undo>, UiError> {
-    let mut inner = selected(conn, folder).await?;
-    let copied = inner
-        .client
-        .move_messages(uids, target)
-        .await
-        .map_err(|e| session_error(&e))?;
+    let copied = in_folder(conn, folder, async |c| c.move_messages(uids, target).await).await?;
     Ok(copied.map(|c| Undo {
         source: folder.clone(),
         target: target.clone(),
@@ -240,13 +198,10 @@ pub(crate) async fn copy_messages(
     uids: &[u32],
     target: &MailboxName,
 ) -> Result<(), UiError> {
-    let mut inner = selected(conn, folder).await?;
-    inner
-        .client
-        .copy_messages(uids, target)
-        .await
-        .map(|_| ())
-        .map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |c| {
+        c.copy_messages(uids, target).await.map(|_| ())
+    })
+    .await
 }
 
 /// Deletes messages of `folder` for good (UID EXPUNGE of exactly these).
@@ -255,12 +210,7 @@ pub(crate) async fn delete_messages(
     folder: &MailboxName,
     uids: &[u32],
 ) -> Result<(), UiError> {
-    let mut inner = selected(conn, folder).await?;
-    inner
-        .client
-        .delete_messages(uids)
-        .await
-        .map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |c| c.delete_messages(uids).await).await
 }
 
 /// Moves messages back where they came from; returns their summaries there.
@@ -268,13 +218,10 @@ pub(crate) async fn undo_move(
     conn: &Connection,
     undo: &Undo,
 ) -> Result<Vec<MessageSummary>, UiError> {
-    let mut inner = selected(conn, &undo.target).await?;
-    let back = inner
-        .client
-        .move_messages(&undo.target_uids, &undo.source)
-        .await
-        .map_err(|e| session_error(&e))?;
-    drop(inner);
+    let back = in_folder(conn, &undo.target, async |c| {
+        c.move_messages(&undo.target_uids, &undo.source).await
+    })
+    .await?;
     let Some(back) = back else {
         return Ok(Vec::new());
     };
@@ -282,108 +229,29 @@ pub(crate) async fn undo_move(
     let Ok(set) = SequenceSet::from_numbers(uids.iter().copied()) else {
         return Ok(Vec::new());
     };
-    let mut inner = selected(conn, &undo.source).await?;
-    inner
-        .client
-        .fetch_summaries(set)
-        .await
-        .map_err(|e| session_error(&e))
+    in_folder(conn, &undo.source, async |c| c.fetch_summaries(set).await).await
 }
 
-/// How one round of watching ended.
-#[derive(Debug)]
-pub(crate) enum Watched {
-    /// Go on (the watch yielded to a user action, renewed its IDLE, or brought new mail).
-    Again,
-    /// The folder was replaced (UIDVALIDITY changed): load it again.
-    Reset,
-    /// Another folder is shown now, or the session ended: stop watching.
-    Over,
-}
-
-/// How long one IDLE lasts before it is renewed (servers end it at about 30 minutes).
-const IDLE_RENEW: Duration = Duration::from_secs(25 * 60);
-/// How often a server without IDLE is asked (NOOP).
-const POLL: Duration = Duration::from_secs(30);
-
-/// Watches the folder opened as `generation` once: waits for user actions to finish,
-/// resynchronises if they ran, then IDLEs until new mail arrives, a user action needs the
-/// connection, or it is time to renew. Changes go to `on_change` as they arrive (so they
-/// are never applied after a later user action); new messages' summaries are fetched.
+/// Watches the folder opened as `generation` once (the engine's round: it waits for
+/// user actions, resynchronises after them, then idles until new mail, a user action or
+/// the renewal). Changes go to `on_change` as they arrive, so none is applied after a
+/// later user action; new messages come with their summaries.
 pub(crate) async fn watch_once(
     conn: &Connection,
     generation: u64,
     on_change: &dyn Fn(LiveChange),
 ) -> Result<Watched, UiError> {
-    while conn.idle.waiting.get() > 0 {
-        yew::platform::time::sleep(Duration::from_millis(5)).await;
-    }
-    let mut guard = conn.inner.lock().await;
-    let inner = &mut *guard;
-    if inner.generation != generation {
-        return Ok(Watched::Over);
-    }
-    let Some(mut model) = inner.model.take() else {
-        return Ok(Watched::Over);
-    };
-    let folder = model.name.clone();
-    let mut new_uids = Vec::new();
-    let mut reset = false;
-    let mut on_event = |event: MailboxEvent| match event {
-        MailboxEvent::NewMessages { uids, .. } => new_uids.extend(uids),
-        MailboxEvent::Removed { uids } => on_change(LiveChange::Removed(uids)),
-        MailboxEvent::FlagsChanged { uid, flags } => on_change(flags_change(uid, &flags)),
-        MailboxEvent::Reset => reset = true,
-    };
-    let result: Result<(), webimap_client::ClientError> = async {
-        if inner.stale || inner.selected.as_ref() != Some(&folder) {
-            inner.selected = None;
-            let (fresh, events) = inner
-                .client
-                .open_mailbox(&folder, Some(model.clone()))
-                .await?;
-            model = fresh;
-            inner.selected = Some(folder.clone());
-            inner.stale = false;
-            events.into_iter().for_each(&mut on_event);
+    conn.watch_once(generation, |change| match change {
+        Change::Mailbox(MailboxEvent::Removed { uids }) => on_change(LiveChange::Removed(uids)),
+        Change::Mailbox(MailboxEvent::FlagsChanged { uid, flags }) => {
+            on_change(flags_change(uid, &flags))
         }
-        // Nothing may await between this check and installing the wake-up: a user action
-        // arriving later finds the sender and ends the IDLE.
-        if conn.idle.waiting.get() > 0 {
-            return Ok(());
-        }
-        let (tx, rx) = oneshot::channel::<()>();
-        conn.idle.wake.replace(Some(tx));
-        let renew = if inner.client.supports("IDLE") {
-            IDLE_RENEW
-        } else {
-            POLL
-        };
-        let timer = Box::pin(yew::platform::time::sleep(renew));
-        let stop = futures::future::select(rx, timer).map(|_| ());
-        let watched = inner.client.watch(&mut model, stop, &mut on_event).await;
-        conn.idle.wake.replace(None);
-        watched
-    }
-    .await;
-    inner.model = Some(model);
-    result.map_err(|e| session_error(&e))?;
-    if reset {
-        return Ok(Watched::Reset);
-    }
-    if !new_uids.is_empty()
-        && let Ok(set) = SequenceSet::from_numbers(new_uids.iter().copied())
-    {
-        let added = inner
-            .client
-            .fetch_summaries(set)
-            .await
-            .map_err(|e| session_error(&e))?;
-        // Its answer may carry other changes the model did not see.
-        inner.stale = true;
-        on_change(LiveChange::Added(added));
-    }
-    Ok(Watched::Again)
+        // New messages are reported with their summaries; a reset as the round's end.
+        Change::Mailbox(_) => {}
+        Change::Added(summaries) => on_change(LiveChange::Added(summaries)),
+    })
+    .await
+    .map_err(|e| session_error(&e))
 }
 
 /// One part of message `uid` (an attachment, an inline image), decoded.
@@ -393,12 +261,10 @@ pub(crate) async fn fetch_part(
     uid: u32,
     section: &[u32],
 ) -> Result<DecodedPart, UiError> {
-    let mut inner = selected(conn, folder).await?;
-    inner
-        .client
-        .fetch_decoded_part(uid, section)
-        .await
-        .map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |c| {
+        c.fetch_decoded_part(uid, section).await
+    })
+    .await
 }
 
 /// An inline image as a `data:` URL (images only: anything else is refused).
@@ -434,12 +300,7 @@ pub(crate) async fn fetch_source(
     folder: &MailboxName,
     uid: u32,
 ) -> Result<String, UiError> {
-    let mut inner = selected(conn, folder).await?;
-    let raw = inner
-        .client
-        .fetch_raw_message(uid)
-        .await
-        .map_err(|e| session_error(&e))?;
+    let raw = in_folder(conn, folder, async |c| c.fetch_raw_message(uid).await).await?;
     Ok(String::from_utf8_lossy(&raw).into_owned())
 }
 

@@ -7,10 +7,7 @@ use webimap_client::proto::types::{
     search::{SearchKey, SortCriterion, SortKey as ServerSortKey, ThreadAlgorithm},
 };
 
-use super::{
-    Connection,
-    mailbox::{selected, session_error},
-};
+use super::{Connection, mailbox::in_folder};
 use crate::state::{conversations, conversations::Conversation, error::UiError, list::SortKey};
 
 /// The UIDs of the messages of `folder` whose headers or body contain every word
@@ -21,12 +18,7 @@ pub(crate) async fn search(
     words: &[String],
 ) -> Result<Vec<u32>, UiError> {
     let criteria = words.iter().cloned().map(SearchKey::Text).collect();
-    let mut inner = selected(conn, folder).await?;
-    inner
-        .client
-        .search(criteria)
-        .await
-        .map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |c| c.search(criteria).await).await
 }
 
 /// The SORT criterion for a sort key the server orders better than the list can (base
@@ -56,20 +48,20 @@ pub(crate) async fn sort(
     folder: &MailboxName,
     sort: SortKey,
 ) -> Result<Option<Vec<u32>>, UiError> {
-    let mut inner = selected(conn, folder).await?;
-    let client = &mut inner.client;
-    let Some(criterion) = server_criterion(
-        sort,
-        client.supports("SORT"),
-        client.supports("SORT=DISPLAY"),
-    ) else {
-        return Ok(None);
-    };
-    client
-        .sort(vec![criterion], vec![SearchKey::All])
-        .await
-        .map(Some)
-        .map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |client| {
+        let Some(criterion) = server_criterion(
+            sort,
+            client.supports("SORT"),
+            client.supports("SORT=DISPLAY"),
+        ) else {
+            return Ok(None);
+        };
+        client
+            .sort(vec![criterion], vec![SearchKey::All])
+            .await
+            .map(Some)
+    })
+    .await
 }
 
 /// The conversations of `folder` (THREAD=REFERENCES), if the server offers them.
@@ -77,16 +69,16 @@ pub(crate) async fn threads(
     conn: &Connection,
     folder: &MailboxName,
 ) -> Result<Option<Vec<Conversation>>, UiError> {
-    let mut inner = selected(conn, folder).await?;
-    if !inner.client.supports("THREAD=REFERENCES") {
-        return Ok(None);
-    }
-    inner
-        .client
-        .thread(ThreadAlgorithm::References, vec![SearchKey::All])
-        .await
-        .map(|t| Some(conversations::from_threads(&t)))
-        .map_err(|e| session_error(&e))
+    in_folder(conn, folder, async |client| {
+        if !client.supports("THREAD=REFERENCES") {
+            return Ok(None);
+        }
+        client
+            .thread(ThreadAlgorithm::References, vec![SearchKey::All])
+            .await
+            .map(|t| Some(conversations::from_threads(&t)))
+    })
+    .await
 }
 
 #[cfg(test)]

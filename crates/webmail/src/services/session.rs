@@ -2,8 +2,11 @@
 
 use std::time::Duration;
 
-use futures::{FutureExt, future::Either, pin_mut};
-use webimap_client::{Client, ClientError, ConnectOptions, Security as ClientSecurity};
+use futures::FutureExt;
+use webimap_client::{
+    Client, ClientError, ConnectOptions, Security as ClientSecurity, account::WatchOptions, time,
+    with_deadline,
+};
 
 use super::{
     Connection, Transport,
@@ -26,62 +29,40 @@ pub(crate) async fn sign_in(
     password: &str,
 ) -> Result<(Account, Connection), UiError> {
     let address = target.address();
-    let attempt = async {
-        let stream = open_transport(target).map_err(|e| describe(&e, Stage::Connect, &address))?;
-        let security = match target.security {
-            Security::Tls => ClientSecurity::Tls,
-            Security::StartTls => ClientSecurity::StartTls,
-            Security::None => ClientSecurity::None,
-        };
-        let mut options = ConnectOptions::new(target.host.clone(), security);
-        if let Some(pem) = &target.ca_pem {
-            options.tls = Some(
-                webimap_client::tls::client_config(Some(pem))
-                    .map_err(|e| describe(&e, Stage::Connect, &address))?,
-            );
-        }
-        let mut client = Client::open(stream, &options)
-            .await
-            .map_err(|e| describe(&e, Stage::Connect, &address))?;
-        client
-            .login(&target.username, password)
-            .await
-            .map_err(|e| describe(&e, Stage::Login, &address))?;
-        Ok(client)
+    let deadline = Box::pin(time::sleep(SIGN_IN_TIMEOUT)).shared();
+    let stream = open_transport(target).map_err(|e| describe(&e, Stage::Connect, &address))?;
+    let security = match target.security {
+        Security::Tls => ClientSecurity::Tls,
+        Security::StartTls => ClientSecurity::StartTls,
+        Security::None => ClientSecurity::None,
+    };
+    let mut options = ConnectOptions::new(target.host.clone(), security);
+    if let Some(pem) = &target.ca_pem {
+        options.tls = Some(
+            webimap_client::tls::client_config(Some(pem))
+                .map_err(|e| describe(&e, Stage::Connect, &address))?,
+        );
     }
-    .fuse();
-    let timeout = yew::platform::time::sleep(SIGN_IN_TIMEOUT).fuse();
-    pin_mut!(attempt, timeout);
-    match futures::future::select(attempt, timeout).await {
-        Either::Left((result, _)) => {
-            let client = result?;
-            let account = Account {
-                username: target.username.clone(),
-                server: target.address(),
-            };
-            Ok((account, Connection::new(client)))
-        }
-        Either::Right(((), _)) => Err(UiError::Unreachable {
-            target: target.address(),
-        }),
-    }
+    let mut client = with_deadline(Client::open(stream, &options), deadline.clone())
+        .await
+        .map_err(|e| describe(&e, Stage::Connect, &address))?;
+    with_deadline(client.login(&target.username, password), deadline)
+        .await
+        .map_err(|e| describe(&e, Stage::Login, &address))?;
+    let account = Account {
+        username: target.username.clone(),
+        server: target.address(),
+    };
+    // The list shows new mail with its summary at once.
+    let mut watch = WatchOptions::default();
+    watch.summaries_of_new = true;
+    Ok((account, Connection::with_options(client, watch)))
 }
 
 /// Logs out, giving up after a few seconds (a dead connection never answers). Dropping
 /// the last handle closes the WebSocket.
 pub(crate) async fn sign_out(conn: Connection) {
-    let logout = async {
-        let mut inner = conn.lock().await;
-        // The watch loop stops.
-        inner.model = None;
-        inner.generation += 1;
-        // Errors do not matter: the session ends either way.
-        let _ = inner.client.logout().await;
-    }
-    .fuse();
-    let timeout = yew::platform::time::sleep(SIGN_OUT_TIMEOUT).fuse();
-    pin_mut!(logout, timeout);
-    futures::future::select(logout, timeout).await;
+    conn.sign_out(SIGN_OUT_TIMEOUT).await;
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -91,7 +72,10 @@ fn open_transport(target: &Target) -> Result<Transport, ClientError> {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn open_transport(_target: &Target) -> Result<Transport, ClientError> {
-    Err(ClientError::Connect(
-        "the web app connects only from a browser".into(),
-    ))
+    Err(ClientError::Connect {
+        target: _target.address(),
+        failure: webimap_client::error::ConnectFailure::Other(
+            "the web app connects only from a browser".into(),
+        ),
+    })
 }
