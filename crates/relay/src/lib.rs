@@ -23,7 +23,9 @@ mod listener;
 pub mod metrics;
 pub mod policy;
 pub mod proxy;
+mod reload;
 pub mod server;
+pub mod state;
 pub mod tls;
 pub mod token;
 mod tunnel;
@@ -37,7 +39,8 @@ use tokio_util::task::TaskTracker;
 pub use crate::{
     config::{Cli, Config, ConfigError},
     limits::Limits,
-    server::{AppState, app},
+    server::app,
+    state::AppState,
 };
 
 /// How long [`run`] waits, after the shutdown future resolved, for open tunnels to close.
@@ -72,7 +75,7 @@ where
 {
     config.check()?;
     // Before anything is announced: from here on a SIGHUP cannot terminate the relay.
-    let hangup = tls::Hangup::install();
+    let hangup = reload::Hangup::install();
     let tls = match &config.tls {
         Some(files) => Some(Arc::new(tls::TlsAcceptor::new(files.clone())?)),
         None => None,
@@ -91,15 +94,7 @@ where
     tracing::info!(%local, tls = tls.is_some(), config = ?state.config(), "relay listening");
     let router = app(state.clone());
     let token = state.shutdown_token();
-    let reloads_tokens = !state.config().token_files.is_empty();
-    let reload_state = state.clone();
-    tokio::spawn(tls::watch(
-        tls.clone(),
-        hangup,
-        token.clone(),
-        reloads_tokens,
-        move || reload_state.reload_tokens_and_log(),
-    ));
+    tokio::spawn(reload::watch(tls.clone(), hangup, state.clone()));
     let connections = TaskTracker::new();
     let accept = listener::accept_loop(
         listener,

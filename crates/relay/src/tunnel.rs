@@ -30,7 +30,7 @@ use crate::{
     limits::{LimitExceeded, Slot},
     metrics::Metrics,
     policy::{self, ConnectRequest, Decision, Host, Reason, Target, TargetError},
-    server::AppState,
+    state::AppState,
     token::{self, Presented},
     ws,
 };
