@@ -23,6 +23,7 @@ mod listener;
 pub mod metrics;
 pub mod policy;
 pub mod proxy;
+mod pump;
 mod reload;
 pub mod server;
 pub mod state;
