@@ -16,6 +16,7 @@
 #![deny(missing_debug_implementations)]
 #![warn(unreachable_pub)]
 
+mod admission;
 pub mod assets;
 pub mod config;
 pub mod limits;
@@ -30,6 +31,8 @@ pub mod state;
 pub mod tls;
 pub mod token;
 mod tunnel;
+mod upgrade;
+mod upstream;
 mod ws;
 
 use std::{future::Future, io, sync::Arc, time::Duration};
