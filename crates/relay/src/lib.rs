@@ -1,21 +1,32 @@
-//! The webimap relay: it carries the browser's IMAP connection from a WebSocket to a TCP
-//! connection to an allowlisted IMAP server and back, and serves the built web app. TLS runs
-//! inside the browser, so the bytes it carries are ciphertext; its one rule is that it
-//! **never parses IMAP**: bytes in one side come out of the other, unchanged, one TCP read
-//! per binary WebSocket frame.
+//! The webimap relay: it carries the browser's connections to mail servers (IMAP, SMTP
+//! submission: whatever the allowlist admits) from a WebSocket to a TCP connection and
+//! back, and serves the built web app. TLS runs inside the browser, so the bytes it carries are
+//! ciphertext; its one rule is that it **never parses IMAP or SMTP**: bytes in one side come
+//! out of the other, unchanged, one TCP read per binary WebSocket frame.
 //!
 //! The binary `webimap-relay` only parses the command line ([`Cli`]), sets up logging and
 //! calls [`run`] with a bound listener, a validated [`Config`] and a shutdown future.
 //!
-//! Modules: [`assets`] (serving the web app), [`config`] (command line, TOML file and validated settings), [`policy`] (the
-//! pure decision whether a connection may be made), [`proxy`] (trusted reverse proxies), [`limits`] (connection, size and time
-//! caps), [`token`] (shared-secret tokens), [`metrics`] (Prometheus counters), `tunnel` (the one request handler and the byte
-//! pump), `ws` (the tunnel's WebSocket framing), [`server`] (the HTTP router).
+//! Modules, from the outside in:
+//!
+//! - [`config`]: command line, TOML file and validated settings; [`limits`] (connection,
+//!   size and time caps), [`token`] (shared-secret tokens), [`proxy`] (trusted reverse
+//!   proxies), [`policy`] (the pure decision whether a connection may be made), [`tls`]
+//!   (the optional TLS listener's certificate);
+//! - `listener` (the accept loop: HTTP/1.1 connections, optionally in TLS), [`server`] (the
+//!   router), [`state`] (what every request shares), [`assets`] (serving the web app),
+//!   [`metrics`] (Prometheus counters), `reload` (SIGHUP and certificate-file watching);
+//! - the tunnel, one step per module: `tunnel` (the `/relay` handler and the tunnel task,
+//!   in order) → `admission` (every check without I/O: client, query, token, origin,
+//!   policy over the resolved addresses, connection slot) → `upstream` (DNS and TCP
+//!   connect) → `upgrade` (the WebSocket handshake) → `pump` (bytes both ways) over `ws`
+//!   (the tunnel's WebSocket framing).
 
 #![forbid(unsafe_code)]
 #![deny(missing_debug_implementations)]
 #![warn(unreachable_pub)]
 
+mod admission;
 pub mod assets;
 pub mod config;
 pub mod limits;
@@ -23,10 +34,15 @@ mod listener;
 pub mod metrics;
 pub mod policy;
 pub mod proxy;
+mod pump;
+mod reload;
 pub mod server;
+pub mod state;
 pub mod tls;
 pub mod token;
 mod tunnel;
+mod upgrade;
+mod upstream;
 mod ws;
 
 use std::{future::Future, io, sync::Arc, time::Duration};
@@ -37,7 +53,8 @@ use tokio_util::task::TaskTracker;
 pub use crate::{
     config::{Cli, Config, ConfigError},
     limits::Limits,
-    server::{AppState, app},
+    server::app,
+    state::AppState,
 };
 
 /// How long [`run`] waits, after the shutdown future resolved, for open tunnels to close.
@@ -72,7 +89,7 @@ where
 {
     config.check()?;
     // Before anything is announced: from here on a SIGHUP cannot terminate the relay.
-    let hangup = tls::Hangup::install();
+    let hangup = reload::Hangup::install();
     let tls = match &config.tls {
         Some(files) => Some(Arc::new(tls::TlsAcceptor::new(files.clone())?)),
         None => None,
@@ -91,15 +108,7 @@ where
     tracing::info!(%local, tls = tls.is_some(), config = ?state.config(), "relay listening");
     let router = app(state.clone());
     let token = state.shutdown_token();
-    let reloads_tokens = !state.config().token_files.is_empty();
-    let reload_state = state.clone();
-    tokio::spawn(tls::watch(
-        tls.clone(),
-        hangup,
-        token.clone(),
-        reloads_tokens,
-        move || reload_state.reload_tokens_and_log(),
-    ));
+    tokio::spawn(reload::watch(tls.clone(), hangup, state.clone()));
     let connections = TaskTracker::new();
     let accept = listener::accept_loop(
         listener,

@@ -1,5 +1,6 @@
-//! `webimap-relay`: parses the command line, sets up logging, binds the listener and runs
-//! [`webimap_relay::run`] until SIGINT or SIGTERM.
+//! `webimap-relay`: the WebSocket-to-TCP relay's binary. It parses the command line, sets
+//! up logging, binds the listener and runs [`webimap_relay::run`] until SIGINT or SIGTERM;
+//! everything else is the library's. Like the library, it never parses IMAP or SMTP.
 
 #![forbid(unsafe_code)]
 

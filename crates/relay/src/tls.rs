@@ -2,10 +2,10 @@
 //! without a restart.
 //!
 //! The certificate chain and key are read from PEM files at startup (an unusable pair
-//! stops the relay). Afterwards [`TlsAcceptor::reload`] reads them again; a background
-//! task calls it when either file's modification time changes (checked every few
-//! seconds) and on SIGHUP. A failed reload keeps the certificate in use and logs why; handshakes in
-//! progress are unaffected, new ones get the new certificate.
+//! stops the relay). Afterwards [`TlsAcceptor::reload`] reads them again; the relay's
+//! reload task (module `reload`) calls it when either file's modification time changes
+//! (checked every few seconds) and on SIGHUP. A failed reload keeps the certificate in use
+//! and logs why; handshakes in progress are unaffected, new ones get the new certificate.
 
 use std::{
     fmt,
@@ -22,7 +22,6 @@ use rustls::{
 };
 use tokio::net::TcpStream;
 use tokio_rustls::server::TlsStream;
-use tokio_util::sync::CancellationToken;
 
 /// Default for [`TlsFiles::reload_interval`].
 pub const DEFAULT_RELOAD_INTERVAL: Duration = Duration::from_secs(5);
@@ -167,13 +166,19 @@ impl TlsAcceptor {
         Ok(())
     }
 
+    /// How often the reload task checks the files' modification times; zero: never.
+    pub(crate) fn reload_interval(&self) -> Duration {
+        self.files.reload_interval
+    }
+
     /// Whether either file's modification time differs from the last load attempt.
-    fn changed(&self) -> bool {
+    pub(crate) fn changed(&self) -> bool {
         let now = (modified(&self.files.cert), modified(&self.files.key));
         *self.stamps.read().unwrap_or_else(PoisonError::into_inner) != now
     }
 
-    fn reload_and_log(&self, why: &'static str) {
+    /// [`TlsAcceptor::reload`] with the outcome logged; `why` names the trigger.
+    pub(crate) fn reload_and_log(&self, why: &'static str) {
         match self.reload() {
             Ok(()) => {
                 tracing::info!(why, cert = %self.files.cert.display(), "TLS certificate reloaded")
@@ -183,83 +188,6 @@ impl TlsAcceptor {
                 %error,
                 "TLS certificate reload failed; keeping the previous certificate"
             ),
-        }
-    }
-}
-
-/// The SIGHUP handler, installed when created (so a SIGHUP, e.g. `systemctl reload`, never
-/// terminates the relay, with or without TLS).
-#[derive(Debug)]
-pub(crate) struct Hangup {
-    #[cfg(unix)]
-    signal: Option<tokio::signal::unix::Signal>,
-}
-
-impl Hangup {
-    /// Installs the handler; must run inside the Tokio runtime.
-    pub(crate) fn install() -> Self {
-        Self {
-            #[cfg(unix)]
-            signal: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
-                .map_err(|error| tracing::warn!(%error, "cannot listen for SIGHUP"))
-                .ok(),
-        }
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        if let Some(signal) = self.signal.as_mut() {
-            signal.recv().await;
-            return;
-        }
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Until `shutdown`: reloads the certificate (if the relay serves TLS) when its files
-/// change or on SIGHUP; on SIGHUP also calls `on_hangup` (the token files). With neither
-/// TLS nor `reloads_other`, a SIGHUP is only logged.
-pub(crate) async fn watch(
-    tls: Option<Arc<TlsAcceptor>>,
-    mut hangup: Hangup,
-    shutdown: CancellationToken,
-    reloads_other: bool,
-    on_hangup: impl Fn() + Send,
-) {
-    let Some(tls) = tls else {
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => return,
-                () = hangup.recv() => {
-                    if reloads_other {
-                        tracing::info!("SIGHUP: reloading");
-                        on_hangup();
-                    } else {
-                        tracing::info!("SIGHUP: nothing to reload (no TLS listener, no token file)");
-                    }
-                }
-            }
-        }
-    };
-    let polling = !tls.files.reload_interval.is_zero();
-    let mut tick = tokio::time::interval(if polling {
-        tls.files.reload_interval
-    } else {
-        Duration::from_secs(3600)
-    });
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            _ = tick.tick() => {
-                if polling && tls.changed() {
-                    tls.reload_and_log("file changed");
-                }
-            }
-            () = hangup.recv() => {
-                on_hangup();
-                tls.reload_and_log("SIGHUP");
-            }
         }
     }
 }

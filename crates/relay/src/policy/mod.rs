@@ -17,6 +17,8 @@
 pub mod host;
 pub mod origin;
 pub mod range;
+mod reason;
+mod request;
 
 use std::{fmt, net::IpAddr, str::FromStr};
 
@@ -25,6 +27,8 @@ pub use self::{
     host::{Host, Target, TargetError},
     origin::{MissingOrigin, Origin, OriginError, OriginPolicy, OriginRule},
     range::{Forbidden, IpNet, NetError, SpecialRange, forbidden},
+    reason::Reason,
+    request::ConnectRequest,
 };
 
 /// The host part of an allow rule.
@@ -214,17 +218,6 @@ impl Policy {
     }
 }
 
-/// What a browser asked for, as far as policy is concerned.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectRequest {
-    /// The requested server.
-    pub target: Target,
-    /// The `Origin` header, if any.
-    pub origin: Option<String>,
-    /// The `Host` header, if any (for the same-origin check).
-    pub host_header: Option<String>,
-}
-
 /// The outcome of [`decide`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision<'p> {
@@ -237,73 +230,6 @@ pub enum Decision<'p> {
     },
     /// Refuse, for this reason.
     Deny(Reason),
-}
-
-/// Why a tunnel was refused. `Display` gives the full reason, for the log.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Reason {
-    /// No allow rule matches the target.
-    #[error("target {0} matches no allow rule")]
-    TargetNotAllowed(Target),
-    /// The target resolved to an address no rule admits.
-    #[error("target {target} resolves to {addr}, which no allow rule admits")]
-    AddressNotAllowed {
-        /// The requested target.
-        target: Target,
-        /// The offending address.
-        addr: IpAddr,
-    },
-    /// The target resolved to (or is) an address in a special range no rule names.
-    #[error(
-        "target {target} resolves to {addr}, in the {range} range, which no allow rule names explicitly"
-    )]
-    AddressForbidden {
-        /// The requested target.
-        target: Target,
-        /// The offending address.
-        addr: IpAddr,
-        /// The special range's name.
-        range: &'static str,
-    },
-    /// The target's name resolved to no address at all.
-    #[error("target {0} has no address")]
-    NoAddress(Target),
-    /// The page's origin may not use the relay.
-    #[error("origin {origin:?} refused: {why}")]
-    OriginNotAllowed {
-        /// The `Origin` header as sent.
-        origin: Option<String>,
-        /// Which check failed.
-        why: &'static str,
-    },
-}
-
-impl Reason {
-    /// The short category shown to the client (HTTP 403 body). Address details stay in
-    /// the log.
-    #[must_use]
-    pub fn category(&self) -> &'static str {
-        match self {
-            Self::TargetNotAllowed(_)
-            | Self::AddressNotAllowed { .. }
-            | Self::AddressForbidden { .. }
-            | Self::NoAddress(_) => "target not allowed",
-            Self::OriginNotAllowed { .. } => "origin not allowed",
-        }
-    }
-
-    /// A stable machine-readable name, for metrics labels.
-    #[must_use]
-    pub fn label(&self) -> &'static str {
-        match self {
-            Self::TargetNotAllowed(_) => "target_not_allowed",
-            Self::AddressNotAllowed { .. } => "address_not_allowed",
-            Self::AddressForbidden { .. } => "address_forbidden",
-            Self::NoAddress(_) => "no_address",
-            Self::OriginNotAllowed { .. } => "origin_not_allowed",
-        }
-    }
 }
 
 /// The checks possible before resolving the target: the origin, and whether any rule

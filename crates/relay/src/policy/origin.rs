@@ -3,8 +3,9 @@
 use std::{fmt, str::FromStr};
 
 use super::{
-    ConnectRequest, Reason,
     host::{Host, parse_port},
+    reason::Reason,
+    request::ConnectRequest,
 };
 
 /// A web origin, `scheme://host[:port]`, as browsers send it in the `Origin` header.
