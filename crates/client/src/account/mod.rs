@@ -103,7 +103,6 @@ pub struct Tracked {
 }
 
 /// The engine's state behind the connection lock.
-#[derive(Debug)]
 struct Engine<S> {
     client: Client<S>,
     /// The watched folder: its name, and its model once loaded.
@@ -119,7 +118,6 @@ struct Engine<S> {
     ended: bool,
 }
 
-#[derive(Debug)]
 struct Watch {
     folder: MailboxName,
     model: Option<MailboxModel>,
@@ -152,12 +150,18 @@ impl<S> Engine<S> {
 
 /// A signed-in connection shared by the tasks of one front end (cheap to clone: every
 /// clone is the same connection).
-#[derive(Debug)]
 pub struct Account<S> {
     shared: Arc<Shared<S>>,
 }
 
-#[derive(Debug)]
+impl<S> std::fmt::Debug for Account<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Account")
+            .field("options", &self.shared.options)
+            .finish_non_exhaustive()
+    }
+}
+
 struct Shared<S> {
     engine: Mutex<Engine<S>>,
     gate: Gate,
@@ -307,21 +311,6 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
         op(&mut engine.client).await.map(Some)
     }
 
-    /// Stops watching (the watcher's next round ends with [`Watched::Over`]) and runs `op`
-    /// — for changes to the watched folder itself (rename, delete) that need it left.
-    pub async fn run_unwatched<T>(
-        &self,
-        op: impl AsyncFnOnce(&mut Client<S>) -> Result<T, ClientError>,
-    ) -> Result<T, ClientError> {
-        let mut guard = self.command().await?;
-        let engine = &mut *guard.engine;
-        if let Some(model) = engine.watched.take().and_then(|w| w.model) {
-            engine.last_model = Some(model);
-        }
-        engine.generation += 1;
-        op(&mut engine.client).await
-    }
-
     /// The generation of the folder watched now, if its model is loaded (to watch it:
     /// [`Account::watch`]).
     pub async fn watched_generation(&self) -> Option<u64> {
@@ -336,6 +325,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
         let mut guard = self.take_turn().await?;
         guard.engine.generation += 1;
         Ok(())
+    }
+
+    /// Runs `op` after leaving `folder` if it is the selected one (INBOX is selected
+    /// instead, and its watch ends): for renaming or deleting a folder, which servers
+    /// refuse or confuse while it is selected.
+    pub async fn run_leaving<T>(
+        &self,
+        folder: &MailboxName,
+        op: impl AsyncFnOnce(&mut Client<S>) -> Result<T, ClientError>,
+    ) -> Result<T, ClientError> {
+        let mut guard = self.command().await?;
+        let engine = &mut *guard.engine;
+        if engine.client.selected_name() == Some(folder) {
+            engine.watched = None;
+            engine.last_model = None;
+            engine.generation += 1;
+            engine.client.select(&MailboxName::inbox()).await?;
+        }
+        op(&mut engine.client).await
     }
 
     /// Whether `generation` is the folder watched now.
