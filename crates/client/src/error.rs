@@ -8,8 +8,6 @@ use webimap_proto::{
     types::response::{Code, StatusResponse},
 };
 
-pub use crate::tls::{CertificateProblem, TlsError};
-
 /// Why a client operation failed.
 #[derive(Debug, Error)]
 #[non_exhaustive]
@@ -180,5 +178,103 @@ impl ClientError {
                 ..
             }
         )
+    }
+}
+
+/// Why TLS failed, by the check that failed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum TlsError {
+    /// The extra CA text is not PEM.
+    #[error("the extra CA certificate is not valid PEM")]
+    CaNotPem,
+    /// The extra CA certificate cannot serve as a root.
+    #[error("the extra CA certificate cannot be used: {detail}")]
+    CaUnusable {
+        /// What the certificate parser said.
+        detail: String,
+    },
+    /// The extra CA text holds no certificate.
+    #[error("the extra CA PEM holds no certificate")]
+    CaEmpty,
+    /// The host cannot be checked against a certificate (not a DNS name or IP address).
+    #[error("{host:?} is not a valid server name for TLS")]
+    InvalidServerName {
+        /// The name given.
+        host: String,
+    },
+    /// The server's certificate failed a check.
+    #[error("{}", describe_certificate(problem, host))]
+    Certificate {
+        /// The server's name.
+        host: String,
+        /// Which check.
+        problem: CertificateProblem,
+    },
+    /// The server sent a TLS alert and ended the handshake.
+    #[error("the server refused the TLS handshake ({alert})")]
+    Refused {
+        /// The alert's name.
+        alert: String,
+    },
+    /// The server did not speak TLS (a plain-text port).
+    #[error("the server did not answer with TLS (is this a plain-text port?)")]
+    NotTls,
+    /// The connection closed during the handshake.
+    #[error("the server closed the connection during the TLS handshake (is this port for TLS?)")]
+    ClosedInHandshake,
+    /// STARTTLS on a connection that already uses TLS, or is being upgraded.
+    #[error("the connection already uses TLS")]
+    AlreadyEncrypted,
+    /// Another TLS failure, in rustls' words.
+    #[error("TLS failed: {detail}")]
+    Other {
+        /// What rustls said.
+        detail: String,
+    },
+}
+
+/// Which certificate check failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateProblem {
+    /// Past its validity.
+    Expired,
+    /// Before its validity.
+    NotYetValid,
+    /// Not issued by a trusted authority.
+    UnknownIssuer,
+    /// A CA certificate used as the server's own (what `openssl req -x509` makes).
+    SelfSigned,
+    /// Not issued for this name.
+    WrongName,
+    /// Revoked by its issuer.
+    Revoked,
+    /// Its signature does not verify.
+    BadSignature,
+    /// Another problem, in rustls' words.
+    Other(String),
+}
+
+fn describe_certificate(problem: &CertificateProblem, host: &str) -> String {
+    match problem {
+        CertificateProblem::Expired => format!("the certificate of {host} has expired"),
+        CertificateProblem::NotYetValid => format!("the certificate of {host} is not valid yet"),
+        CertificateProblem::UnknownIssuer => format!(
+            "the certificate of {host} is issued by an unknown authority (add its CA if it is self-hosted)"
+        ),
+        CertificateProblem::SelfSigned => format!(
+            "the certificate of {host} is self-signed (add it as the extra CA if you trust it)"
+        ),
+        CertificateProblem::WrongName => {
+            format!("the certificate is not valid for the name {host}")
+        }
+        CertificateProblem::Revoked => format!("the certificate of {host} has been revoked"),
+        CertificateProblem::BadSignature => {
+            format!("the certificate of {host} has a bad signature")
+        }
+        CertificateProblem::Other(detail) => {
+            format!("the certificate of {host} was rejected: {detail}")
+        }
     }
 }

@@ -22,9 +22,9 @@ use webimap_proto::{
 
 use crate::{
     compress::Deflate,
-    error::ClientError,
+    error::{ClientError, TlsError},
     stream::MaybeTls,
-    tls::{self, TlsError},
+    tls,
 };
 
 const READ_CHUNK: usize = 16 * 1024;
