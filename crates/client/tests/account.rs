@@ -48,7 +48,14 @@ async fn commands_and_changes_while_watching(disabled: &[&str]) {
     assert!(!tracked.uids.is_empty());
 
     let seen = RefCell::new(Vec::new());
-    let watcher = account.watch(opened.generation, |change| seen.borrow_mut().push(change));
+    let watcher = async {
+        let watched = account
+            .watch(opened.generation, |change| seen.borrow_mut().push(change))
+            .await;
+        // Shown if the test fails while the user part waits for a change.
+        eprintln!("the watch ended: {watched:?}");
+        watched
+    };
     let user = async {
         // Let the watcher park in IDLE, then use the connection: the IDLE yields.
         tokio::time::sleep(Duration::from_millis(300)).await;

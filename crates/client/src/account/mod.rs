@@ -17,7 +17,11 @@
 
 mod gate;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    cell::{Cell, RefCell},
+    sync::Arc,
+    time::Duration,
+};
 
 use futures_util::{
     FutureExt,
@@ -378,12 +382,14 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
             // Not loaded yet (or the load failed): nothing to keep current.
             return Ok(Watched::Over);
         };
-        let mut reset = false;
-        let mut new_uids = Vec::new();
+        let reset = Cell::new(false);
+        let new_uids = RefCell::new(Vec::new());
         let mut report = |event: MailboxEvent| {
             match &event {
-                MailboxEvent::Reset => reset = true,
-                MailboxEvent::NewMessages { uids, .. } => new_uids.extend_from_slice(uids),
+                MailboxEvent::Reset => reset.set(true),
+                MailboxEvent::NewMessages { uids, .. } => {
+                    new_uids.borrow_mut().extend_from_slice(uids);
+                }
                 _ => {}
             }
             on_change(Change::Mailbox(event));
@@ -397,6 +403,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
                 model = fresh;
                 engine.stale = false;
                 events.into_iter().for_each(&mut report);
+            }
+            // What the resync found goes out now, not after the next IDLE.
+            if reset.get() || (options.summaries_of_new && !new_uids.borrow().is_empty()) {
+                return Ok(());
             }
             // Nothing awaits between this and the IDLE: a command queued later finds the
             // stop signal armed and ends the IDLE.
@@ -431,9 +441,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
             }
             return Err(e);
         }
-        if reset {
+        if reset.get() {
             return Ok(Watched::Reset);
         }
+        let new_uids = new_uids.take();
         if options.summaries_of_new
             && let Ok(set) = SequenceSet::from_numbers(new_uids.iter().copied())
         {

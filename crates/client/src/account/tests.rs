@@ -202,3 +202,48 @@ fn opening_another_folder_ends_the_watch_of_the_first() {
         assert_eq!(account.track(first.generation).await.ok(), Some(None));
     });
 }
+
+#[test]
+fn new_mail_found_by_a_resync_is_fetched_before_idling() {
+    let mut steps = vec![Step::Expect("NOOP"), Step::Send("{tag} OK done\r\n")];
+    steps.extend([
+        Step::Expect("SELECT INBOX"),
+        Step::Send("* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n{tag} OK [READ-WRITE] done\r\n"),
+        Step::Expect("UID SEARCH"),
+        Step::Send("* SEARCH 1 2 3\r\n{tag} OK done\r\n"),
+        Step::Expect("UID FETCH 1:*"),
+        Step::Send("* 3 FETCH (UID 3 FLAGS ())\r\n{tag} OK done\r\n"),
+        // The new message's summary, at once: no IDLE first (this server would never end
+        // it, and the test would time out).
+        Step::Expect("UID FETCH 3 "),
+        Step::Send("{tag} OK done\r\n"),
+    ]);
+    let mut options = quick();
+    options.summaries_of_new = true;
+    let (account, server) = account(WITH_IDLE, steps, options);
+    tokio_block_on(async {
+        let (opened, _) = account
+            .open_tracked(&MailboxName::inbox())
+            .await
+            .expect("open");
+        noop(&account).await.expect("command");
+        let mut changes = Vec::new();
+        let watched = account
+            .watch_once(opened.generation, |c| changes.push(c))
+            .await;
+        assert_eq!(watched.expect("watch"), Watched::Again);
+        assert!(
+            changes.iter().any(|c| matches!(
+                c,
+                Change::Mailbox(MailboxEvent::NewMessages { uids, .. }) if uids == &[3]
+            )),
+            "{changes:?}"
+        );
+        assert!(
+            changes.iter().any(|c| matches!(c, Change::Added(_))),
+            "{changes:?}"
+        );
+    });
+    assert!(!server.received().iter().any(|l| l.ends_with(" IDLE")));
+    assert!(server.finished());
+}
