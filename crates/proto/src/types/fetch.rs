@@ -1,8 +1,8 @@
 //! FETCH data: envelope, body structure, dates and sections.
 
 use super::{
-    command::Section,
     core::{Flag, Text},
+    section::Section,
 };
 
 /// One item of a `* n FETCH (…)` response.

@@ -3,7 +3,6 @@
 use base64::Engine;
 
 use crate::{
-    codec::encode::{EncodeOptions, Fragment},
     types::{
         command::{
             Command, FetchAttribute, ListPattern, SearchDate, SearchKey, Section, SectionKind,
@@ -13,6 +12,7 @@ use crate::{
         fetch::DateTime,
         mailbox::MailboxName,
     },
+    wire::fragment::{EncodeOptions, Fragment},
 };
 
 /// Builds a command's fragments: lines and the literals between them.
