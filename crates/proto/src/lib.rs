@@ -43,10 +43,9 @@
 //! [`types::response::Code::Other`]), never dropped; a response that does not parse even
 //! with every tolerance is an error for that response only and the stream goes on. Each
 //! tolerance names the server that needs it (`tests/quirks.rs`). Limits: [`frame::FrameLimits`]
-//! (line, literal, response size) and the nesting depth; large literals can be streamed
-//! ([`frame::Framer::next_event`]), or collected apart as they arrive and moved into the
-//! decoded response without a second copy ([`frame::Framer::next_frame`],
-//! [`codec::decode::decode_frame`]: what the session does). [`codec::encode_response`] writes responses back
+//! (line, literal, response size) and the nesting depth; large literals are collected apart
+//! as they arrive and moved into the decoded response without a second copy
+//! ([`frame::Framer::next_frame`], [`codec::decode::decode_frame`]: what the session does). [`codec::encode_response`] writes responses back
 //! (fake servers, round-trip tests). Benchmarks: `cargo bench -p webimap-proto --bench
 //! parse`; fuzzing: `crates/proto/fuzz/README.md`.
 //!
