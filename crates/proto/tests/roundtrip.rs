@@ -12,7 +12,7 @@ use webimap_proto::{
     frame::{FrameLimits, Framer},
     types::{
         command::{Section, SectionKind},
-        core::{Capability, Flag, Tag, Text},
+        core::{Capability, Flag, Tag, Text, Vec1},
         fetch::{
             Address, BodyExtension, BodyFields, BodyStructure, DateTime, Envelope, FetchItem,
             SinglePartKind,
@@ -90,14 +90,8 @@ fn date() -> impl Strategy<Value = DateTime> {
         0u8..60,
         -720i16..=840,
     )
-        .prop_map(|(year, month, day, hour, minute, second, off)| DateTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-            offset_minutes: off,
+        .prop_map(|(year, month, day, hour, minute, second, off)| {
+            DateTime::new((year, month, day), (hour, minute, second), off).expect("in range")
         })
 }
 
@@ -251,11 +245,13 @@ fn section() -> impl Strategy<Value = Section> {
             Just(None),
             Just(Some(SectionKind::Header)),
             Just(Some(SectionKind::Text)),
-            vec("[A-Z][A-Za-z-]{0,10}", 1..3).prop_map(|f| Some(SectionKind::HeaderFields(f))),
-            vec("[A-Z][A-Za-z-]{0,10}", 1..3).prop_map(|f| Some(SectionKind::HeaderFieldsNot(f))),
+            vec("[A-Z][A-Za-z-]{0,10}", 1..3)
+                .prop_map(|f| Some(SectionKind::HeaderFields(Vec1::new(f).expect("1..3")))),
+            vec("[A-Z][A-Za-z-]{0,10}", 1..3)
+                .prop_map(|f| Some(SectionKind::HeaderFieldsNot(Vec1::new(f).expect("1..3")))),
         ],
     )
-        .prop_map(|(part, kind)| Section { part, kind })
+        .prop_map(|(part, kind)| Section::new(part, kind).expect("parts from 1, no MIME"))
 }
 
 fn fetch_item() -> impl Strategy<Value = FetchItem> {
@@ -298,7 +294,8 @@ fn fetch_item() -> impl Strategy<Value = FetchItem> {
 }
 
 fn mailbox() -> impl Strategy<Value = MailboxName> {
-    bytes().prop_map(MailboxName::from_wire)
+    // Any bytes but CR, LF and NUL, which no mailbox name holds.
+    bytes().prop_filter_map("a mailbox name", |b| MailboxName::from_wire(b).ok())
 }
 
 fn delimiter() -> impl Strategy<Value = Option<char>> {

@@ -1,13 +1,15 @@
 //! Body section specifiers (`1.2.MIME`, `HEADER.FIELDS (FROM TO)`): what a command asks
 //! for in `BODY[…]` and what a FETCH response says it holds.
 
-/// A body section specifier: a part path and what of it.
+use super::core::Vec1;
+use crate::error::ValidationError;
+
+/// A body section specifier: a part path and what of it. Part numbers start at 1, and
+/// `MIME` names a part's MIME header, so it needs a part number (RFC 3501 `section-spec`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Section {
-    /// Part numbers (`1.2.3`); empty for the whole message.
-    pub part: Vec<u32>,
-    /// What of the part; `None` for its content.
-    pub kind: Option<SectionKind>,
+    part: Vec<u32>,
+    kind: Option<SectionKind>,
 }
 
 /// What of a part a section names.
@@ -16,9 +18,9 @@ pub enum SectionKind {
     /// `HEADER`
     Header,
     /// `HEADER.FIELDS (…)`
-    HeaderFields(Vec<String>),
+    HeaderFields(Vec1<String>),
     /// `HEADER.FIELDS.NOT (…)`
-    HeaderFieldsNot(Vec<String>),
+    HeaderFieldsNot(Vec1<String>),
     /// `TEXT`
     Text,
     /// `MIME` (only with a part number)
@@ -31,17 +33,33 @@ impl Section {
         Self::default()
     }
 
-    /// A part's content (`BODY[1.2]`).
-    pub fn part(part: Vec<u32>) -> Self {
-        Self { part, kind: None }
+    /// A part's content (`BODY[1.2]`); fails on a part number 0.
+    pub fn part(part: Vec<u32>) -> Result<Self, ValidationError> {
+        Self::new(part, None)
     }
 
-    /// A part with a kind (`BODY[1.MIME]`, `BODY[HEADER]`).
-    pub fn with_kind(part: Vec<u32>, kind: SectionKind) -> Self {
-        Self {
-            part,
-            kind: Some(kind),
+    /// A part with a kind (`BODY[1.MIME]`, `BODY[HEADER]`); fails on a part number 0 and
+    /// on `MIME` without a part.
+    pub fn with_kind(part: Vec<u32>, kind: SectionKind) -> Result<Self, ValidationError> {
+        Self::new(part, Some(kind))
+    }
+
+    /// A section from its part path and kind, checked.
+    pub fn new(part: Vec<u32>, kind: Option<SectionKind>) -> Result<Self, ValidationError> {
+        if part.contains(&0) || (part.is_empty() && kind == Some(SectionKind::Mime)) {
+            return Err(ValidationError::Section);
         }
+        Ok(Self { part, kind })
+    }
+
+    /// The part numbers (`[1, 2]` for `1.2`); empty for the whole message.
+    pub fn part_numbers(&self) -> &[u32] {
+        &self.part
+    }
+
+    /// What of the part; `None` for its content.
+    pub fn kind(&self) -> Option<&SectionKind> {
+        self.kind.as_ref()
     }
 
     /// The section's wire text (`1.2.MIME`, `HEADER.FIELDS (FROM TO)`).
@@ -66,5 +84,33 @@ impl Section {
             });
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_sections_cannot_be_built() {
+        assert_eq!(Section::part(vec![1, 0]), Err(ValidationError::Section));
+        assert_eq!(
+            Section::with_kind(Vec::new(), SectionKind::Mime),
+            Err(ValidationError::Section)
+        );
+        assert_eq!(
+            Section::with_kind(vec![0], SectionKind::Header),
+            Err(ValidationError::Section)
+        );
+        let fields = Vec1::new(vec!["From".to_string(), "To".to_string()]).unwrap();
+        let s = Section::with_kind(vec![2], SectionKind::HeaderFields(fields)).unwrap();
+        assert_eq!(s.to_wire(), "2.HEADER.FIELDS (From To)");
+        assert_eq!(s.part_numbers(), [2]);
+        assert_eq!(
+            Section::with_kind(vec![1, 2], SectionKind::Mime)
+                .unwrap()
+                .to_wire(),
+            "1.2.MIME"
+        );
     }
 }

@@ -6,7 +6,7 @@ use crate::{
     types::{
         command::{
             Command, FetchAttribute, ListPattern, SearchDate, SearchKey, Section, SectionKind,
-            StatusItem, StoreAction, ThreadAlgorithm, is_atom,
+            StatusItem, StoreAction, ThreadAlgorithm,
         },
         core::{Flag, Tag, is_astring_char, is_atom_char},
         fetch::DateTime,
@@ -113,16 +113,16 @@ pub(crate) fn encode(tag: &Tag, command: &Command, options: &EncodeOptions) -> V
         Command::CompressDeflate => w.raw(b" DEFLATE"),
         Command::Login { username, password } => {
             w.raw(b" ");
-            w.string(username.as_bytes(), true);
+            w.string(username.as_str().as_bytes(), true);
             w.raw(b" ");
-            w.string(password.expose().as_bytes(), true);
+            w.string(password.expose().as_str().as_bytes(), true);
         }
         Command::Authenticate {
             mechanism,
             initial_response,
         } => {
             w.raw(b" ");
-            w.atom_or_string(mechanism);
+            w.raw(mechanism.as_str().as_bytes());
             if let Some(ir) = initial_response {
                 w.raw(b" ");
                 if ir.expose().is_empty() {
@@ -139,7 +139,7 @@ pub(crate) fn encode(tag: &Tag, command: &Command, options: &EncodeOptions) -> V
         Command::Enable(caps) => {
             for cap in caps {
                 w.raw(b" ");
-                w.atom_or_string(cap);
+                w.raw(cap.as_str().as_bytes());
             }
         }
         Command::Id(params) => {
@@ -391,27 +391,13 @@ pub(crate) fn encode(tag: &Tag, command: &Command, options: &EncodeOptions) -> V
 }
 
 impl CommandWriter<'_> {
-    /// An atom as is, anything else as a string (capability names, mechanisms: already
-    /// validated by constructors; this keeps hand-built values safe too).
-    fn atom_or_string(&mut self, value: &str) {
-        if is_atom(value) {
-            self.raw(value.as_bytes());
-        } else {
-            self.string(value.as_bytes(), false);
-        }
-    }
-
     fn flags(&mut self, flags: &[Flag]) {
         self.raw(b"(");
         for (n, flag) in flags.iter().enumerate() {
             if n > 0 {
                 self.raw(b" ");
             }
-            match flag {
-                Flag::Keyword(k) if !is_atom(k) => {}
-                Flag::System(s) if !is_atom(s) => {}
-                other => self.raw(other.to_wire().as_bytes()),
-            }
+            self.raw(flag.to_wire().as_bytes());
         }
         self.raw(b")");
     }
@@ -464,11 +450,11 @@ impl CommandWriter<'_> {
             SearchKey::Unseen => self.raw(b"UNSEEN"),
             SearchKey::Keyword(k) => {
                 self.raw(b"KEYWORD ");
-                self.atom_or_string(k);
+                self.raw(k.as_str().as_bytes());
             }
             SearchKey::Unkeyword(k) => {
                 self.raw(b"UNKEYWORD ");
-                self.atom_or_string(k);
+                self.raw(k.as_str().as_bytes());
             }
             SearchKey::From(s) => text(self, b"FROM", s),
             SearchKey::To(s) => text(self, b"TO", s),
@@ -527,13 +513,13 @@ impl CommandWriter<'_> {
 
     fn section(&mut self, section: &Section) {
         let part = section
-            .part
+            .part_numbers()
             .iter()
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join(".");
         self.raw(part.as_bytes());
-        if let Some(kind) = &section.kind {
+        if let Some(kind) = section.kind() {
             if !part.is_empty() {
                 self.raw(b".");
             }
@@ -634,17 +620,17 @@ fn date_time(d: &DateTime) -> String {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
     let month = MONTHS
-        .get(usize::from(d.month).saturating_sub(1))
+        .get(usize::from(d.month()).saturating_sub(1))
         .unwrap_or(&"Jan");
-    let sign = if d.offset_minutes < 0 { '-' } else { '+' };
-    let off = d.offset_minutes.unsigned_abs();
+    let sign = if d.offset_minutes() < 0 { '-' } else { '+' };
+    let off = d.offset_minutes().unsigned_abs();
     format!(
         "{:>2}-{month}-{:04} {:02}:{:02}:{:02} {sign}{:02}{:02}",
-        d.day,
-        d.year,
-        d.hour,
-        d.minute,
-        d.second,
+        d.day(),
+        d.year(),
+        d.hour(),
+        d.minute(),
+        d.second(),
         off / 60,
         off % 60
     )
@@ -667,9 +653,10 @@ mod tests {
     use super::*;
     use crate::types::{
         command::{
-            ChangedSince, ListOptions, QresyncParams, SearchReturn, SelectOptions, SortCriterion,
-            SortKey,
+            ChangedSince, FlagList, ListOptions, QresyncParams, SearchReturn, SelectOptions,
+            SortCriterion, SortKey,
         },
+        core::Vec1,
         sequence::SequenceSet,
     };
 
@@ -739,10 +726,12 @@ mod tests {
     fn cr_lf_cannot_be_smuggled() {
         assert!(Command::login("alice\r\nA2 DELETE INBOX", "x").is_err());
         assert!(MailboxName::from_display("x\r\nA2 LOGOUT").is_err());
-        // A name from the server with CR/LF (wire form) still cannot break the line.
-        let evil = MailboxName::from_wire(b"x\r\nA2 LOGOUT".to_vec());
-        let out = dump(&Command::select(evil), &EncodeOptions::default());
-        assert_eq!(out, b"A1 SELECT {12}\r\nx\r\nA2 LOGOUT\r\n");
+        // Nor in the wire form (as a server sends names).
+        assert!(MailboxName::from_wire(b"x\r\nA2 LOGOUT".to_vec()).is_err());
+        // Bytes the grammar allows but a quoted string cannot hold go as a literal.
+        let odd = MailboxName::from_wire("Grüße".as_bytes()).unwrap();
+        let out = dump(&Command::select(odd), &EncodeOptions::default());
+        assert_eq!(out, "A1 SELECT {7}\r\nGrüße\r\n".as_bytes());
     }
 
     #[test]
@@ -772,20 +761,23 @@ mod tests {
                 FetchAttribute::Uid,
                 FetchAttribute::Flags,
                 FetchAttribute::BodySection {
-                    section: Section::with_kind(vec![1], SectionKind::Mime),
+                    section: Section::with_kind(vec![1], SectionKind::Mime).unwrap(),
                     partial: None,
                     peek: true,
                 },
                 FetchAttribute::BodySection {
-                    section: Section::part(vec![2]),
+                    section: Section::part(vec![2]).unwrap(),
                     partial: Some((0, 1024)),
                     peek: false,
                 },
                 FetchAttribute::BodySection {
                     section: Section::with_kind(
                         vec![],
-                        SectionKind::HeaderFields(vec!["FROM".into(), "TO".into()]),
-                    ),
+                        SectionKind::HeaderFields(
+                            Vec1::new(vec!["FROM".into(), "TO".into()]).unwrap(),
+                        ),
+                    )
+                    .unwrap(),
                     partial: None,
                     peek: true,
                 },
@@ -951,15 +943,7 @@ mod tests {
 
     #[test]
     fn append_sends_the_message_as_a_literal() {
-        let date = DateTime {
-            year: 2024,
-            month: 3,
-            day: 5,
-            hour: 9,
-            minute: 7,
-            second: 0,
-            offset_minutes: -330,
-        };
+        let date = DateTime::new((2024, 3, 5), (9, 7, 0), -330).unwrap();
         let cmd = Command::append(
             MailboxName::from_display("Sent").unwrap(),
             vec![Flag::Seen, Flag::Keyword("$Forwarded".into())],
@@ -1005,7 +989,7 @@ mod tests {
             uid: false,
             action: StoreAction::Remove,
             silent: true,
-            flags: vec![Flag::Seen],
+            flags: FlagList::new(vec![Flag::Seen]).unwrap(),
             unchanged_since: Some(12),
         };
         assert_eq!(
@@ -1085,7 +1069,7 @@ mod tests {
             "A1 SEARCH SUBJECT \"Grüße\"\r\n".as_bytes()
         );
         let sort = Command::Sort {
-            criteria: vec![
+            criteria: Vec1::new(vec![
                 SortCriterion {
                     reverse: true,
                     key: SortKey::Arrival,
@@ -1094,7 +1078,8 @@ mod tests {
                     reverse: false,
                     key: SortKey::Subject,
                 },
-            ],
+            ])
+            .unwrap(),
             search: vec![],
             uid: true,
         };
@@ -1125,7 +1110,7 @@ mod tests {
     fn fetch_extensions_and_safe_header_fields() {
         let f = Command::Fetch {
             set: SequenceSet::all(),
-            items: vec![
+            items: Vec1::new(vec![
                 FetchAttribute::Uid,
                 FetchAttribute::ModSeq,
                 FetchAttribute::Binary {
@@ -1134,7 +1119,8 @@ mod tests {
                     peek: true,
                 },
                 FetchAttribute::BinarySize(vec![2]),
-            ],
+            ])
+            .unwrap(),
             uid: true,
             changed_since: Some(ChangedSince {
                 modseq: 12345,
@@ -1150,8 +1136,11 @@ mod tests {
             vec![FetchAttribute::BodySection {
                 section: Section::with_kind(
                     vec![],
-                    SectionKind::HeaderFields(vec!["From)] X".into(), "To".into()]),
-                ),
+                    SectionKind::HeaderFields(
+                        Vec1::new(vec!["From)] X".into(), "To".into()]).unwrap(),
+                    ),
+                )
+                .unwrap(),
                 partial: None,
                 peek: true,
             }],
@@ -1180,18 +1169,19 @@ mod tests {
         );
         assert_eq!(
             line(Command::GetMetadata {
-                mailbox: MailboxName::from_wire(Vec::new()),
-                entries: vec!["/shared/comment".into()]
+                mailbox: MailboxName::default(),
+                entries: Vec1::one("/shared/comment".into())
             }),
             "A1 GETMETADATA \"\" (/shared/comment)\r\n"
         );
         assert_eq!(
             line(Command::SetMetadata {
                 mailbox: MailboxName::inbox(),
-                entries: vec![
+                entries: Vec1::new(vec![
                     ("/private/comment".into(), Some(b"hi".to_vec())),
                     ("/private/x".into(), None)
-                ]
+                ])
+                .unwrap()
             }),
             "A1 SETMETADATA INBOX (/private/comment \"hi\" /private/x NIL)\r\n"
         );

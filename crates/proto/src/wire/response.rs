@@ -448,10 +448,19 @@ fn list_item(i: In<'_>, max_depth: usize) -> R<'_, ListItem> {
         ListItem {
             attributes,
             delimiter,
-            name: MailboxName::from_wire(name),
+            name: mailbox_name(i, name)?,
             extended,
         },
     ))
+}
+
+/// A mailbox name from the bytes a server sent. One holding CR, LF or NUL (only a literal
+/// can) fails the response at `at`: no [`MailboxName`] holds them.
+fn mailbox_name(
+    at: In<'_>,
+    bytes: Vec<u8>,
+) -> Result<MailboxName, nom::Err<nom::error::Error<In<'_>>>> {
+    MailboxName::from_wire(bytes).or_else(|_| fail(at).map(|(_, name)| name))
 }
 
 /// `mbox-list-extended-item`: `tag SP tagged-ext-val`.
@@ -465,7 +474,10 @@ fn list_extended_item(i: In<'_>, max_depth: usize) -> R<'_, ListExtendedItem> {
             .ok()
             .map(|(_, l)| ListExtendedItem::ChildInfo(l.into_iter().map(Text::new).collect())),
         b"OLDNAME" => paren_list(raw, astring).ok().and_then(|(_, mut l)| {
-            (l.len() == 1).then(|| ListExtendedItem::OldName(MailboxName::from_wire(l.remove(0))))
+            let name = (l.len() == 1).then(|| l.remove(0))?;
+            MailboxName::from_wire(name)
+                .ok()
+                .map(ListExtendedItem::OldName)
         }),
         _ => None,
     };
@@ -595,7 +607,7 @@ fn status(i: In<'_>, max_depth: usize) -> R<'_, Response> {
     end(
         i,
         Data::Status {
-            mailbox: MailboxName::from_wire(name),
+            mailbox: mailbox_name(i, name)?,
             items,
         },
     )
@@ -883,7 +895,7 @@ fn quotaroot(i: In<'_>) -> R<'_, Response> {
     end(
         i,
         Data::QuotaRoot {
-            mailbox: MailboxName::from_wire(mailbox),
+            mailbox: mailbox_name(i, mailbox)?,
             roots,
         },
     )
@@ -924,7 +936,7 @@ fn metadata(i: In<'_>) -> R<'_, Response> {
     end(
         i,
         Data::Metadata {
-            mailbox: MailboxName::from_wire(mailbox),
+            mailbox: mailbox_name(i, mailbox)?,
             entries,
         },
     )

@@ -112,22 +112,15 @@ fn parse_date_time_general(s: &[u8]) -> Option<DateTime> {
 /// A date-time from its parts, if they are in range (`zone_minutes`: the zone's minutes
 /// field, under 60; a leap second is allowed).
 fn checked_date_time(
-    (year, month, day): (u16, u8, u8),
-    (hour, minute, second): (u8, u8, u8),
+    date: (u16, u8, u8),
+    time: (u8, u8, u8),
     offset_minutes: i16,
     zone_minutes: i16,
 ) -> Option<DateTime> {
-    let valid =
-        (1..=31).contains(&day) && hour < 24 && minute < 60 && second <= 60 && zone_minutes < 60;
-    valid.then_some(DateTime {
-        year,
-        month,
-        day,
-        hour,
-        minute,
-        second,
-        offset_minutes,
-    })
+    if zone_minutes >= 60 {
+        return None;
+    }
+    DateTime::new(date, time, offset_minutes).ok()
 }
 
 fn month_number(name: &str) -> Option<u8> {

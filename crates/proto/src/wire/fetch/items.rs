@@ -203,14 +203,14 @@ fn typed_item<'a>(name: In<'a>, upper: &[u8], v: In<'a>, max_depth: usize) -> R<
                 b"RFC822.TEXT" => Some(SectionKind::Text),
                 _ => None,
             };
+            let Ok(section) = Section::new(Vec::new(), kind) else {
+                return fail(v);
+            };
             let (r, data) = nstring(v)?;
             Ok((
                 r,
                 FetchItem::BodySection {
-                    section: Section {
-                        part: Vec::new(),
-                        kind,
-                    },
+                    section,
                     origin: None,
                     data,
                 },

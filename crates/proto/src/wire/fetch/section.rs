@@ -1,12 +1,18 @@
 //! Section specifiers as they follow `BODY` and `BINARY` in a FETCH response:
 //! `[1.2.MIME]<0>`, `[HEADER.FIELDS (FROM TO)]`.
 
-use crate::types::command::{Section, SectionKind};
+use crate::types::{
+    core::Vec1,
+    section::{Section, SectionKind},
+};
 
 /// `[1.2]<origin>` after `BINARY` or `BINARY.SIZE`: part numbers only.
 pub(super) fn binary_section(spec: &[u8]) -> Option<(Vec<u32>, Option<u32>)> {
     let (section, origin) = parse_section_spec(spec)?;
-    section.kind.is_none().then_some((section.part, origin))
+    section
+        .kind()
+        .is_none()
+        .then(|| (section.part_numbers().to_vec(), origin))
 }
 
 /// `[section]<origin>` as it follows `BODY` in a FETCH response.
@@ -39,14 +45,11 @@ fn parse_section(s: &str) -> Option<Section> {
         }
     }
     let upper = rest.to_ascii_uppercase();
-    let fields = |prefix: &str| -> Option<Vec<String>> {
+    let fields = |prefix: &str| -> Option<Vec1<String>> {
         let list = rest.get(prefix.len()..)?.trim();
         let list = list.strip_prefix('(')?.strip_suffix(')')?;
-        Some(
-            list.split_whitespace()
-                .map(|f| f.trim_matches('"').to_string())
-                .collect(),
-        )
+        let names = list.split_whitespace();
+        Vec1::new(names.map(|f| f.trim_matches('"').to_string()).collect()).ok()
     };
     let kind = if upper.is_empty() {
         None
@@ -63,5 +66,33 @@ fn parse_section(s: &str) -> Option<Section> {
     } else {
         return None;
     };
-    Some(Section { part, kind })
+    Section::new(part, kind).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_parse_as_the_type_allows() {
+        let spec = |s: &str| parse_section_spec(s.as_bytes()).map(|(s, o)| (s.to_wire(), o));
+        assert_eq!(spec("[1.2.MIME]<0>"), Some(("1.2.MIME".into(), Some(0))));
+        assert_eq!(
+            spec("[HEADER.FIELDS (From \"To\")]"),
+            Some(("HEADER.FIELDS (From To)".into(), None))
+        );
+        assert_eq!(spec("[]"), Some((String::new(), None)));
+        // What a section cannot be: part 0, MIME without a part, an empty field list.
+        for bad in [
+            "[0]",
+            "[1.0.TEXT]",
+            "[MIME]",
+            "[HEADER.FIELDS ()]",
+            "[1.BOGUS]",
+        ] {
+            assert_eq!(spec(bad), None, "{bad}");
+        }
+        assert_eq!(binary_section(b"[1.2]"), Some((vec![1, 2], None)));
+        assert_eq!(binary_section(b"[1.TEXT]"), None);
+    }
 }
