@@ -6,14 +6,31 @@
 //! ([`session::Session::enqueue_input`]), events and bytes to send come out
 //! ([`session::Session::next`]). It builds for `wasm32-unknown-unknown` as for native.
 //!
-//! Layers, bottom up:
-//! - [`types`]: commands, responses and their parts, validated on construction (a user's
-//!   folder name cannot smuggle a second command).
+//! Layers, bottom up (each uses only those above it in this list; no module uses one that
+//! uses it back):
+//! - [`error`], [`secret`]: [`ValidationError`] for values that cannot become part of a
+//!   command; [`Secret`], whose `Debug` is always redacted.
+//! - [`types`]: commands, responses and their parts, owned and free of wire syntax.
+//!   Commands are validated on construction: a field's type admits only what the grammar
+//!   allows there (`types::core::{Atom, Vec1}`, `types::command::{Credential, FlagList}`,
+//!   [`types::mailbox::MailboxName`], [`types::section::Section`],
+//!   [`types::fetch::DateTime`], each with a constructor returning `Result`), so a
+//!   [`types::command::Command`] that exists encodes to one valid command line, and a
+//!   user's folder name cannot smuggle a second command. Modules: `core` (tags, text,
+//!   flags, capabilities, atoms, non-empty lists), `command`, `search`, `section`,
+//!   `sequence`, `mailbox`, `fetch`, `response`.
+//! - `wire` (private): the syntax. `wire::core` holds the shared nom parsers;
+//!   `wire::fetch/` parses FETCH data (`mod.rs`: the item list; `items.rs`: one item's name
+//!   and value; `body.rs`: ENVELOPE and BODYSTRUCTURE on a hand-written cursor;
+//!   `section.rs`: section specifiers; `datetime.rs`: date-times); `wire::response` the
+//!   other responses; `wire::command` encodes commands into `wire::fragment`'s
+//!   [`codec::encode::Fragment`]s; `wire::encode_response` writes responses.
 //! - [`frame`]: splits the byte stream into whole responses under size limits.
-//! - [`codec`]: encodes commands into [`codec::encode::Fragment`]s, decodes responses.
+//! - [`codec`]: the public face of `wire`: [`codec::encode`] (commands into fragments,
+//!   [`codec::encode::EncodeOptions`]), [`codec::decode`] (framed bytes into responses),
+//!   [`codec::encode_response`].
 //! - [`session`]: tags, literals and continuations, capabilities, connection state and the
 //!   selected mailbox.
-//!
 //! - [`sasl`]: SASL client mechanisms (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256);
 //!   the caller supplies randomness.
 //!
