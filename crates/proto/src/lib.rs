@@ -19,12 +19,16 @@
 //!   user's folder name cannot smuggle a second command. Modules: `core` (tags, text,
 //!   flags, capabilities, atoms, non-empty lists), `command`, `search`, `section`,
 //!   `sequence`, `mailbox`, `fetch`, `response`.
-//! - `wire` (private): the syntax. `wire::core` holds the shared nom parsers;
-//!   `wire::fetch/` parses FETCH data (`mod.rs`: the item list; `items.rs`: one item's name
-//!   and value; `body.rs`: ENVELOPE and BODYSTRUCTURE on a hand-written cursor;
-//!   `section.rs`: section specifiers; `datetime.rs`: date-times); `wire::response` the
-//!   other responses; `wire::command` encodes commands into `wire::fragment`'s
-//!   [`codec::encode::Fragment`]s; `wire::encode_response` writes responses.
+//! - `wire` (private): the syntax, a directory module per job. `wire::core`: the shared
+//!   nom parsers. `wire::response/`: one response (`mod.rs` dispatches on its kind;
+//!   `code.rs`: resp-text and response codes; `mailbox.rs`: LIST, LSUB, STATUS;
+//!   `search.rs`: SEARCH, SORT, ESEARCH, THREAD, VANISHED; `server.rs`: NAMESPACE, ID,
+//!   QUOTA, METADATA). `wire::fetch/`: FETCH data (`mod.rs`: the item list; `items.rs`: one
+//!   item's name and value; `body.rs`: ENVELOPE and BODYSTRUCTURE on a hand-written cursor;
+//!   `section.rs`: section specifiers; `datetime.rs`: date-times). `wire::command/`: the
+//!   command encoder (`mod.rs` per command; `writer.rs`: lines, literals, string forms;
+//!   `search.rs`, `fetch.rs`), into `wire::fragment`'s [`codec::encode::Fragment`]s.
+//!   `wire::encode_response`: writes responses.
 //! - [`frame`]: splits the byte stream into whole responses under size limits.
 //! - [`codec`]: the public face of `wire`: [`codec::encode`] (commands into fragments,
 //!   [`codec::encode::EncodeOptions`]), [`codec::decode`] (framed bytes into responses),
