@@ -30,6 +30,9 @@ pub enum ValidationError {
     /// A flag that no client can set: `\Recent`, `\*`.
     #[error("\\Recent and \\* cannot be set by a client")]
     Flag,
+    /// A partial fetch of no octets.
+    #[error("a partial fetch needs a length of at least 1")]
+    Partial,
     /// A list that must have members was empty.
     #[error("a list that needs members was empty")]
     EmptyList,

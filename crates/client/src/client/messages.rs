@@ -4,7 +4,7 @@ use futures_util::io::{AsyncRead, AsyncWrite};
 use webimap_proto::{
     ValidationError,
     types::{
-        command::{Command, FetchAttribute, Section, SectionKind},
+        command::{Command, FetchAttribute, Partial, Section, SectionKind},
         core::Flag,
         fetch::{BodyStructure, FetchItem},
         mailbox::MailboxName,
@@ -141,7 +141,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 SequenceSet::range(uid, uid)?,
                 vec![FetchAttribute::BodySection {
                     section: section.clone(),
-                    partial,
+                    partial: partial.map(|(o, l)| Partial::new(o, l)).transpose()?,
                     peek: true,
                 }],
                 true,

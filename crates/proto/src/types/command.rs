@@ -11,7 +11,7 @@ use super::{
 };
 pub use super::{
     search::{SearchDate, SearchKey, SearchReturn, SortCriterion, SortKey, ThreadAlgorithm},
-    section::{Section, SectionKind},
+    section::{PartPath, Partial, Section, SectionKind},
 };
 use crate::{error::ValidationError, secret::Secret};
 
@@ -628,14 +628,14 @@ pub enum FetchAttribute {
     /// `MODSEQ` (CONDSTORE)
     ModSeq,
     /// `BINARY.SIZE[part]` (RFC 3516)
-    BinarySize(Vec<u32>),
+    BinarySize(PartPath),
     /// `BINARY[part]<partial>` / `BINARY.PEEK[…]` (RFC 3516): content without transfer
     /// encoding.
     Binary {
         /// Part path.
-        part: Vec<u32>,
+        part: PartPath,
         /// `<offset.length>`
-        partial: Option<(u32, u32)>,
+        partial: Option<Partial>,
         /// `BINARY.PEEK`
         peek: bool,
     },
@@ -656,7 +656,7 @@ pub enum FetchAttribute {
         /// Which part.
         section: Section,
         /// `<offset.length>`
-        partial: Option<(u32, u32)>,
+        partial: Option<Partial>,
         /// `BODY.PEEK`
         peek: bool,
     },

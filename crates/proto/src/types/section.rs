@@ -87,6 +87,54 @@ impl Section {
     }
 }
 
+/// A body part's path for `BINARY[…]` and `BINARY.SIZE[…]` (`1.2`; empty for the whole
+/// message): part numbers start at 1.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct PartPath(Vec<u32>);
+
+impl PartPath {
+    /// Fails on a part number 0.
+    pub fn new(part: Vec<u32>) -> Result<Self, ValidationError> {
+        if part.contains(&0) {
+            return Err(ValidationError::Section);
+        }
+        Ok(Self(part))
+    }
+
+    /// The part numbers.
+    pub fn part_numbers(&self) -> &[u32] {
+        &self.0
+    }
+}
+
+/// A partial fetch, `<offset.length>`: `length` octets from `offset` (RFC 3501 `partial`,
+/// whose length is at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Partial {
+    offset: u32,
+    length: u32,
+}
+
+impl Partial {
+    /// Fails on a length of 0.
+    pub fn new(offset: u32, length: u32) -> Result<Self, ValidationError> {
+        if length == 0 {
+            return Err(ValidationError::Partial);
+        }
+        Ok(Self { offset, length })
+    }
+
+    /// The first octet.
+    pub fn offset(&self) -> u32 {
+        self.offset
+    }
+
+    /// How many octets (at least 1).
+    pub fn length(&self) -> u32 {
+        self.length
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,5 +160,15 @@ mod tests {
                 .to_wire(),
             "1.2.MIME"
         );
+    }
+
+    #[test]
+    fn part_paths_and_partials_are_checked() {
+        assert_eq!(PartPath::new(vec![2, 0]), Err(ValidationError::Section));
+        assert_eq!(PartPath::new(vec![2, 1]).unwrap().part_numbers(), [2, 1]);
+        assert!(PartPath::new(Vec::new()).is_ok());
+        assert_eq!(Partial::new(0, 0), Err(ValidationError::Partial));
+        let p = Partial::new(10, 1).unwrap();
+        assert_eq!((p.offset(), p.length()), (10, 1));
     }
 }

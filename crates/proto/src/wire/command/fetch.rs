@@ -3,7 +3,7 @@
 use super::writer::CommandWriter;
 use crate::types::{
     command::FetchAttribute,
-    section::{Section, SectionKind},
+    section::{Partial, Section, SectionKind},
 };
 
 impl CommandWriter<'_> {
@@ -41,9 +41,9 @@ impl CommandWriter<'_> {
     }
 
     pub(super) fn fetch_attribute(&mut self, item: &FetchAttribute) {
-        let partial = |w: &mut Self, p: &Option<(u32, u32)>| {
-            if let Some((offset, len)) = p {
-                w.raw(format!("<{offset}.{len}>").as_bytes());
+        let partial = |w: &mut Self, p: &Option<Partial>| {
+            if let Some(p) = p {
+                w.raw(format!("<{}.{}>", p.offset(), p.length()).as_bytes());
             }
         };
         match item {
@@ -63,6 +63,7 @@ impl CommandWriter<'_> {
             FetchAttribute::GmailLabels => self.raw(b"X-GM-LABELS"),
             FetchAttribute::BinarySize(part) => {
                 let part = part
+                    .part_numbers()
                     .iter()
                     .map(u32::to_string)
                     .collect::<Vec<_>>()
@@ -75,6 +76,7 @@ impl CommandWriter<'_> {
                 peek,
             } => {
                 let part = part
+                    .part_numbers()
                     .iter()
                     .map(u32::to_string)
                     .collect::<Vec<_>>()

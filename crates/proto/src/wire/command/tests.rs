@@ -8,7 +8,7 @@ use crate::types::{
     },
     core::{Flag, Vec1},
     mailbox::MailboxName,
-    section::{Section, SectionKind},
+    section::{PartPath, Partial, Section, SectionKind},
     sequence::SequenceSet,
 };
 
@@ -119,7 +119,7 @@ fn select_list_fetch() {
             },
             FetchAttribute::BodySection {
                 section: Section::part(vec![2]).unwrap(),
-                partial: Some((0, 1024)),
+                partial: Some(Partial::new(0, 1024).unwrap()),
                 peek: false,
             },
             FetchAttribute::BodySection {
@@ -462,11 +462,11 @@ fn fetch_extensions_and_safe_header_fields() {
             FetchAttribute::Uid,
             FetchAttribute::ModSeq,
             FetchAttribute::Binary {
-                part: vec![1, 2],
-                partial: Some((0, 100)),
+                part: PartPath::new(vec![1, 2]).unwrap(),
+                partial: Some(Partial::new(0, 100).unwrap()),
                 peek: true,
             },
-            FetchAttribute::BinarySize(vec![2]),
+            FetchAttribute::BinarySize(PartPath::new(vec![2]).unwrap()),
         ])
         .unwrap(),
         uid: true,
