@@ -13,10 +13,12 @@
 //! - [`types`]: commands, responses and their parts, owned and free of wire syntax.
 //!   Commands are validated on construction: a field's type admits only what the grammar
 //!   allows there (`types::core::{Atom, Vec1}`, `types::command::{Credential, FlagList}`,
-//!   [`types::mailbox::MailboxName`], [`types::section::Section`],
+//!   [`types::mailbox::MailboxName`], `types::section::{Section, PartPath, Partial}`,
 //!   [`types::fetch::DateTime`], each with a constructor returning `Result`), so a
-//!   [`types::command::Command`] that exists encodes to one valid command line, and a
-//!   user's folder name cannot smuggle a second command. Modules: `core` (tags, text,
+//!   [`types::command::Command`] that exists encodes to one command line, and a user's
+//!   folder name cannot smuggle a second command. Free text (search strings, ID and
+//!   metadata values, APPEND's message) goes as a quoted string or a literal; a NUL in it,
+//!   which IMAP has no form for, is the one thing left for the server to refuse. Modules: `core` (tags, text,
 //!   flags, capabilities, atoms, non-empty lists), `command`, `search`, `section`,
 //!   `sequence`, `mailbox`, `fetch`, `response`.
 //! - `wire` (private): the syntax, a directory module per job. `wire::core`: the shared

@@ -22,7 +22,8 @@ use crate::{error::ValidationError, secret::Secret};
 /// [`Credential`]s, flags to set a [`FlagList`], mailbox names [`MailboxName`]s. The
 /// constructors (`Command::login`, `Command::fetch`, …) build those from plain values and
 /// return a [`ValidationError`] for what cannot be sent. Free text (search strings, ID
-/// values, metadata) is never spliced raw: it becomes a quoted string or a literal.
+/// values, metadata) is never spliced raw: it becomes a quoted string or a literal (a NUL
+/// in it, which IMAP has no form for, makes the server refuse the command).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `CAPABILITY`
