@@ -30,10 +30,8 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 fn mailbox(name: &str) -> Result<MailboxName, JsValue> {
-    if name.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
-        return Err(invalid("folder names cannot contain CR, LF or NUL"));
-    }
-    Ok(MailboxName::from_wire(name.as_bytes().to_vec()))
+    MailboxName::from_wire(name.as_bytes().to_vec())
+        .map_err(|_| invalid("folder names cannot contain CR, LF or NUL"))
 }
 
 fn uid_set(uids: &[u32]) -> Result<SequenceSet, JsValue> {
@@ -205,8 +203,9 @@ impl ImapClient {
             (None, None) => None,
             _ => return Err(invalid("give both offset and length, or neither")),
         };
+        let section = Section::part(part).map_err(|e| invalid(&e.to_string()))?;
         let bytes = self
-            .run(async |c| c.fetch_part(uid, Section::part(part), partial).await)
+            .run(async |c| c.fetch_part(uid, section, partial).await)
             .await?;
         Ok(Uint8Array::from(bytes.as_slice()))
     }

@@ -104,8 +104,8 @@ fn flags(f: &[Flag]) -> Value {
 }
 
 fn date(d: &DateTime) -> Value {
-    json!({"year": d.year, "month": d.month, "day": d.day, "hour": d.hour,
-        "minute": d.minute, "second": d.second, "offset_minutes": d.offset_minutes,
+    json!({"year": d.year(), "month": d.month(), "day": d.day(), "hour": d.hour(),
+        "minute": d.minute(), "second": d.second(), "offset_minutes": d.offset_minutes(),
         "unix": d.unix_timestamp()})
 }
 

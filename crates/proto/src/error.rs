@@ -24,6 +24,15 @@ pub enum ValidationError {
     /// A date is not a real calendar date.
     #[error("invalid date")]
     Date,
+    /// A body section names part 0, or MIME without a part.
+    #[error("a body section's part numbers start at 1, and MIME needs a part number")]
+    Section,
+    /// A flag that no client can set: `\Recent`, `\*`.
+    #[error("\\Recent and \\* cannot be set by a client")]
+    Flag,
+    /// A partial fetch of no octets.
+    #[error("a partial fetch needs a length of at least 1")]
+    Partial,
     /// A list that must have members was empty.
     #[error("a list that needs members was empty")]
     EmptyList,

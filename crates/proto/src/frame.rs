@@ -6,12 +6,10 @@
 //! streams past (memory stays bounded) and reported once; framing resumes at the next
 //! response.
 //!
-//! Three ways to read: [`Framer::next_response`] returns whole responses as one buffer;
+//! Two ways to read: [`Framer::next_response`] returns whole responses as one buffer;
 //! [`Framer::next_frame`] returns them as a [`Frame`], whose large literals (message
 //! bodies) were collected apart as they arrived, so that decoding
-//! ([`crate::codec::decode::decode_frame`]) hands them out without copying them again;
-//! [`Framer::next_event`] can also stream large literals in chunks as they arrive
-//! ([`FrameEvent`]), holding only the rest of the response.
+//! ([`crate::codec::decode::decode_frame`]) hands them out without copying them again.
 
 use thiserror::Error;
 
@@ -60,33 +58,6 @@ pub enum FrameError {
     ResponseTooLarge {
         /// The limit.
         limit: u64,
-    },
-}
-
-/// What [`Framer::next_event`] yields: whole responses, or, for a response with a literal
-/// larger than the streaming threshold ([`Framer::stream_literals_above`]), the literal's
-/// bytes in chunks as they arrive, so a message body is never held twice.
-#[derive(Debug, PartialEq, Eq)]
-pub enum FrameEvent<'a> {
-    /// A complete response (pass it to [`crate::codec::decode::decode_response`]).
-    Response(Vec<u8>),
-    /// A large literal starts. `head` is the response so far, up to and including the line
-    /// that announced the literal (`* 1 FETCH (UID 7 BODY[] {1048576}` with its line end;
-    /// the announcement already reads `{0}`), so the caller can tell which item it is.
-    LiteralStart {
-        /// The response so far.
-        head: &'a [u8],
-        /// The literal's size in bytes.
-        size: u64,
-    },
-    /// The next bytes of the literal being streamed (never empty).
-    LiteralChunk(&'a [u8]),
-    /// The response with streamed literals is complete. `skeleton` is the whole response
-    /// with each streamed literal empty (`{0}`): decode it for the other items; the
-    /// streamed item decodes with empty data.
-    End {
-        /// The response without the streamed literals' bytes.
-        skeleton: Vec<u8>,
     },
 }
 
@@ -153,16 +124,6 @@ impl From<Vec<u8>> for Frame {
     }
 }
 
-/// What `Framer::step` yields.
-enum Step<'a> {
-    /// A complete response (`streamed`: it had streamed literals).
-    Done {
-        frame: Frame,
-        streamed: bool,
-    },
-    Event(FrameEvent<'a>),
-}
-
 /// A literal being collected apart (see [`Frame`]).
 #[derive(Debug, Default)]
 struct AsideLiteral {
@@ -189,14 +150,6 @@ pub struct Framer {
     /// The current response is over a limit and is being dropped.
     discarding: bool,
     limits: FrameLimits,
-    /// Literals larger than this are streamed by `next_event`.
-    stream_above: Option<u64>,
-    /// The current literal is being streamed.
-    streaming: bool,
-    /// The current response had a streamed literal.
-    streamed: bool,
-    /// Bytes of a chunk handed out, to drop on the next call.
-    pending_drain: usize,
     /// The literal being collected apart (for `next_frame`), while `literal_left > 0`.
     collecting: Option<AsideLiteral>,
     /// The current response's literals collected apart, in order.
@@ -222,10 +175,6 @@ impl Framer {
             response_len: 0,
             discarding: false,
             limits,
-            stream_above: None,
-            streaming: false,
-            streamed: false,
-            pending_drain: 0,
             collecting: None,
             aside: Vec::new(),
             aside_min: Frame::ASIDE_MIN,
@@ -236,13 +185,6 @@ impl Framer {
     /// [`Frame::ASIDE_MIN`]; empty literals never are).
     pub fn aside_literals_from(&mut self, min: u64) {
         self.aside_min = min;
-    }
-
-    /// Makes [`Framer::next_event`] stream literals larger than `threshold` bytes (message
-    /// bodies) instead of buffering them; `None` (the default) buffers every literal.
-    /// [`Framer::next_response`] always buffers.
-    pub fn stream_literals_above(&mut self, threshold: Option<u64>) {
-        self.stream_above = threshold;
     }
 
     /// Adds bytes received from the server.
@@ -294,20 +236,17 @@ impl Framer {
     /// Drops everything buffered (after STARTTLS: bytes sent before the handshake must not
     /// be trusted). Returns how many bytes were dropped.
     pub fn clear(&mut self) -> usize {
-        let n = self.buf.len() - self.start - self.pending_drain + self.aside_only_bytes();
-        let (stream_above, aside_min) = (self.stream_above, self.aside_min);
+        let n = self.buf.len() - self.start + self.aside_only_bytes();
+        let aside_min = self.aside_min;
         *self = Self::new(self.limits);
-        self.stream_above = stream_above;
         self.aside_min = aside_min;
         n
     }
 
     /// The next complete response, an error for one that broke a limit, or `None` when
-    /// more input is needed. Every literal is buffered (see [`Framer::next_event`] to
-    /// stream large ones).
+    /// more input is needed. Every literal is buffered with the rest of the response.
     pub fn next_response(&mut self) -> Option<Result<Vec<u8>, FrameError>> {
-        self.next_whole(false)
-            .map(|r| r.map(|(frame, _)| frame.into_bytes()))
+        self.step(false).map(|r| r.map(Frame::into_bytes))
     }
 
     /// The next complete response as a [`Frame`], an error for one that broke a limit, or
@@ -315,71 +254,16 @@ impl Framer {
     /// are collected apart as they arrive (see [`Frame`]); decode the frame with
     /// [`crate::codec::decode::decode_frame`].
     pub fn next_frame(&mut self) -> Option<Result<Frame, FrameError>> {
-        self.next_whole(true).map(|r| r.map(|(frame, _)| frame))
+        self.step(true)
     }
 
-    fn next_whole(&mut self, aside: bool) -> Option<Result<(Frame, bool), FrameError>> {
-        loop {
-            match self.step(None, aside)? {
-                Ok(Step::Done { frame, streamed }) => return Some(Ok((frame, streamed))),
-                Err(e) => return Some(Err(e)),
-                // Only reachable when a stream started by `next_event` is finished here:
-                // its bytes are dropped.
-                Ok(Step::Event(_)) => {}
-            }
-        }
-    }
-
-    /// The next framing event: a whole response, or a large literal's start, chunks and
-    /// end (see [`FrameEvent`] and [`Framer::stream_literals_above`]); an error for a
-    /// response that broke a limit; `None` when more input is needed.
-    ///
-    /// A chunk borrows the framer's buffer and is dropped from it on the next call, so
-    /// memory stays at about one pushed chunk plus the response's other bytes.
-    pub fn next_event(&mut self) -> Option<Result<FrameEvent<'_>, FrameError>> {
-        Some(match self.step(self.stream_above, false)? {
-            Ok(Step::Done {
-                frame,
-                streamed: false,
-            }) => Ok(FrameEvent::Response(frame.into_bytes())),
-            Ok(Step::Done {
-                frame,
-                streamed: true,
-            }) => Ok(FrameEvent::End {
-                skeleton: frame.into_bytes(),
-            }),
-            Ok(Step::Event(e)) => Ok(e),
-            Err(e) => Err(e),
-        })
-    }
-
-    /// One framing step. `aside`: collect large literals apart (for `next_frame`).
-    fn step(
-        &mut self,
-        stream_above: Option<u64>,
-        aside: bool,
-    ) -> Option<Result<Step<'_>, FrameError>> {
-        if self.pending_drain > 0 {
-            self.buf.drain(self.scan..self.scan + self.pending_drain);
-            self.pending_drain = 0;
-        }
+    /// Frames up to the next complete response. `aside`: collect large literals apart (for
+    /// `next_frame`).
+    fn step(&mut self, aside: bool) -> Option<Result<Frame, FrameError>> {
         loop {
             if self.literal_left > 0 {
                 let avail = (self.buf.len() - self.scan) as u64;
                 let step = avail.min(self.literal_left);
-                if self.streaming {
-                    if step == 0 {
-                        self.compact();
-                        return None;
-                    }
-                    self.literal_left -= step;
-                    if self.literal_left == 0 {
-                        self.streaming = false;
-                    }
-                    self.pending_drain = step as usize;
-                    let chunk = &self.buf[self.scan..self.scan + self.pending_drain];
-                    return Some(Ok(Step::Event(FrameEvent::LiteralChunk(chunk))));
-                }
                 if let Some(lit) = &mut self.collecting {
                     // Bytes that came with the announcing line: copied apart, and skipped
                     // in `buf` when the response is handed out.
@@ -433,7 +317,6 @@ impl Framer {
             let line_len = eol - self.scan;
             let announced = literal_announcement(&self.buf[self.scan..eol]);
             self.response_len += (eol + 1 - self.scan) as u64;
-            let line_start = self.scan;
             self.scan = eol + 1;
             let mut error = None;
             if line_len > self.limits.max_line {
@@ -453,7 +336,7 @@ impl Framer {
                     });
                 }
                 self.literal_left = size;
-                if error.is_none() && !self.discarding && stream_above.is_none_or(|t| size <= t) {
+                if error.is_none() && !self.discarding {
                     // The literal will be buffered (apart, or in `buf`): make room once
                     // instead of growing (up to 8 MiB: an announcement alone must not
                     // reserve much memory).
@@ -483,34 +366,17 @@ impl Framer {
             if self.discarding {
                 self.drop_scanned();
             }
-            if let Some(size) = announced {
-                if !self.discarding
-                    && stream_above.is_some_and(|t| size > t)
-                    && let Some(brace) = self.buf[line_start..eol].iter().rposition(|&b| b == b'{')
-                {
-                    // Rewrite the announcement to `{0}`: the head and the skeleton then
-                    // parse without the literal's bytes.
-                    let brace = line_start + brace;
-                    let close = eol - usize::from(self.buf[eol - 1] == b'\r');
-                    let removed = (close - brace).saturating_sub(3);
-                    self.buf.splice(brace..close, *b"{0}");
-                    self.scan -= removed;
-                    self.streaming = true;
-                    self.streamed = true;
-                    let head = &self.buf[self.start..self.scan];
-                    return Some(Ok(Step::Event(FrameEvent::LiteralStart { head, size })));
-                }
+            if announced.is_some() {
                 continue;
             }
             // The response is complete.
             let was_discarding = std::mem::take(&mut self.discarding);
-            let streamed = std::mem::take(&mut self.streamed);
             let frame = self.take_response();
             self.start = self.scan;
             self.response_len = 0;
             self.compact();
             if !was_discarding {
-                return Some(Ok(Step::Done { frame, streamed }));
+                return Some(Ok(frame));
             }
         }
     }
@@ -562,10 +428,7 @@ impl Framer {
     }
 
     fn compact(&mut self) {
-        if self.pending_drain == 0
-            && self.start > 0
-            && (self.start >= self.buf.len() / 2 || self.start > 64 * 1024)
-        {
+        if self.start > 0 && (self.start >= self.buf.len() / 2 || self.start > 64 * 1024) {
             self.buf.drain(..self.start);
             self.scan -= self.start;
             self.start = 0;
@@ -683,147 +546,6 @@ mod tests {
         assert_eq!(errors, 1);
         f.push(b"\r\n* OK back\r\n");
         assert_eq!(f.next_response(), Some(Ok(b"* OK back\r\n".to_vec())));
-    }
-
-    #[test]
-    fn large_literal_streams_in_chunks() {
-        let mut f = Framer::new(FrameLimits::default());
-        f.stream_literals_above(Some(1024));
-        f.push(b"* 1 OK x\r\n* 2 FETCH (UID 7 BODY[] {100000}\r\n");
-        assert_eq!(
-            f.next_event(),
-            Some(Ok(FrameEvent::Response(b"* 1 OK x\r\n".to_vec())))
-        );
-        let Some(Ok(FrameEvent::LiteralStart { head, size })) = f.next_event() else {
-            panic!()
-        };
-        assert_eq!(head, b"* 2 FETCH (UID 7 BODY[] {0}\r\n");
-        assert_eq!(size, 100_000);
-        let mut got = Vec::new();
-        let chunk = vec![b'a'; 16 * 1024];
-        let mut max_buffered = 0;
-        for n in 0..7 {
-            let piece = if n == 6 {
-                &chunk[..100_000 - 6 * 16 * 1024]
-            } else {
-                &chunk[..]
-            };
-            f.push(piece);
-            while let Some(ev) = f.next_event() {
-                let Ok(FrameEvent::LiteralChunk(c)) = ev else {
-                    panic!("{ev:?}")
-                };
-                got.extend_from_slice(c);
-            }
-            max_buffered = max_buffered.max(f.buffered());
-        }
-        assert_eq!(got.len(), 100_000);
-        assert!(max_buffered < 17 * 1024, "{max_buffered}");
-        f.push(b" FLAGS (\\Seen))\r\nA1 OK done\r\n");
-        assert_eq!(
-            f.next_event(),
-            Some(Ok(FrameEvent::End {
-                skeleton: b"* 2 FETCH (UID 7 BODY[] {0}\r\n FLAGS (\\Seen))\r\n".to_vec()
-            }))
-        );
-        assert_eq!(
-            f.next_event(),
-            Some(Ok(FrameEvent::Response(b"A1 OK done\r\n".to_vec())))
-        );
-        assert_eq!(f.next_event(), None);
-        // The skeleton decodes: the streamed section has empty data.
-        let skeleton = b"* 2 FETCH (UID 7 BODY[] {0}\r\n FLAGS (\\Seen))\r\n";
-        let r = crate::codec::decode::decode_response(skeleton, 8);
-        assert!(format!("{r:?}").contains("data: Some([])"), "{r:?}");
-    }
-
-    #[test]
-    fn small_literals_are_not_streamed_and_limits_still_apply() {
-        let mut f = Framer::new(FrameLimits {
-            max_literal: 50,
-            ..Default::default()
-        });
-        f.stream_literals_above(Some(10));
-        f.push(b"* 1 FETCH (BODY[] {3}\r\nabc)\r\n* 2 FETCH (BODY[] {60}\r\n");
-        assert_eq!(
-            f.next_event(),
-            Some(Ok(FrameEvent::Response(
-                b"* 1 FETCH (BODY[] {3}\r\nabc)\r\n".to_vec()
-            )))
-        );
-        assert!(matches!(
-            f.next_event(),
-            Some(Err(FrameError::LiteralTooLarge { size: 60, .. }))
-        ));
-    }
-
-    #[test]
-    fn frames_hold_large_literals_apart() {
-        let body: Vec<u8> = (0..100_000u32).map(|n| b'a' + (n % 26) as u8).collect();
-        let mut stream = b"* OK hi\r\n* 1 FETCH (UID 7 BODY[] {100000}\r\n".to_vec();
-        stream.extend_from_slice(&body);
-        stream.extend_from_slice(b" BINARY[1] ~{3}\r\nxyz FLAGS (\\Seen))\r\nA1 OK done\r\n");
-        for chunk in [1, 7, 100, 16 * 1024, stream.len()] {
-            for min in [1, 3, 4, 1024] {
-                let mut f = Framer::new(FrameLimits::default());
-                f.aside_literals_from(min);
-                let mut frames = Vec::new();
-                let mut max_buffered = 0;
-                for c in stream.chunks(chunk) {
-                    f.push(c);
-                    max_buffered = max_buffered.max(f.buffered());
-                    while let Some(r) = f.next_frame() {
-                        frames.push(r.unwrap());
-                    }
-                }
-                assert_eq!(f.buffered(), 0);
-                assert!(max_buffered <= stream.len(), "{max_buffered}");
-                assert_eq!(frames.len(), 3);
-                let whole: Vec<u8> = frames.iter().flat_map(Frame::to_bytes).collect();
-                assert_eq!(whole, stream, "{chunk} {min}");
-                let fetch = &frames[1];
-                assert_eq!(fetch.literals.len(), if min <= 3 { 2 } else { 1 });
-                assert_eq!(fetch.literals[0].1, body);
-                let mut fetch = fetch.clone();
-                let joined = fetch.to_bytes();
-                let r = crate::codec::decode::decode_frame(&mut fetch, 8);
-                assert_eq!(r, crate::codec::decode::decode_response(&joined, 8));
-                assert!(r.is_ok());
-                assert!(fetch.literals.is_empty(), "moved into the response");
-            }
-        }
-        // `next_response` still returns one buffer.
-        let mut f = Framer::new(FrameLimits::default());
-        f.push(&stream);
-        let mut n = 0;
-        while let Some(r) = f.next_response() {
-            n += r.unwrap().len();
-        }
-        assert_eq!(n, stream.len());
-    }
-
-    #[test]
-    fn literals_held_apart_elsewhere_decode_joined() {
-        // A LIST name and an ENVELOPE subject as literals: not body sections.
-        for input in [
-            &b"* LIST () \"/\" {5}\r\nINBOX\r\n"[..],
-            b"* 1 FETCH (ENVELOPE (NIL {4}\r\nsubj NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
-            b"* 1 FETCH (X-UNKNOWN {4}\r\nabcd UID 3)\r\n",
-            b"* 1 FETCH (BODY[] {4}\r\nab)\r\n",
-            b"* 1 FETCH (BODY[] {4}\r\nabcd BODY[] {4}\r\nefgh)\r\n",
-        ] {
-            let mut f = Framer::new(FrameLimits::default());
-            f.aside_literals_from(1);
-            f.push(input);
-            let mut frame = f.next_frame().unwrap().unwrap();
-            assert_eq!(frame.to_bytes(), input);
-            let before = frame.clone();
-            let r = crate::codec::decode::decode_frame(&mut frame, 8);
-            assert_eq!(r, crate::codec::decode::decode_response(input, 8));
-            if r.is_err() {
-                assert_eq!(frame, before, "left whole on an error");
-            }
-        }
     }
 
     #[test]

@@ -6,14 +6,37 @@
 //! ([`session::Session::enqueue_input`]), events and bytes to send come out
 //! ([`session::Session::next`]). It builds for `wasm32-unknown-unknown` as for native.
 //!
-//! Layers, bottom up:
-//! - [`types`]: commands, responses and their parts, validated on construction (a user's
-//!   folder name cannot smuggle a second command).
+//! Layers, bottom up (each uses only those above it in this list; no module uses one that
+//! uses it back):
+//! - [`error`], [`secret`]: [`ValidationError`] for values that cannot become part of a
+//!   command; [`Secret`], whose `Debug` is always redacted.
+//! - [`types`]: commands, responses and their parts, owned and free of wire syntax.
+//!   Commands are validated on construction: a field's type admits only what the grammar
+//!   allows there (`types::core::{Atom, Vec1}`, `types::command::{Credential, FlagList}`,
+//!   [`types::mailbox::MailboxName`], `types::section::{Section, PartPath, Partial}`,
+//!   [`types::fetch::DateTime`], each with a constructor returning `Result`), so a
+//!   [`types::command::Command`] that exists encodes to one command line, and a user's
+//!   folder name cannot smuggle a second command. Free text (search strings, ID and
+//!   metadata values, APPEND's message) goes as a quoted string or a literal; a NUL in it,
+//!   which IMAP has no form for, is the one thing left for the server to refuse. Modules: `core` (tags, text,
+//!   flags, capabilities, atoms, non-empty lists), `command`, `search`, `section`,
+//!   `sequence`, `mailbox`, `fetch`, `response`.
+//! - `wire` (private): the syntax, a directory module per job. `wire::core`: the shared
+//!   nom parsers. `wire::response/`: one response (`mod.rs` dispatches on its kind;
+//!   `code.rs`: resp-text and response codes; `mailbox.rs`: LIST, LSUB, STATUS;
+//!   `search.rs`: SEARCH, SORT, ESEARCH, THREAD, VANISHED; `server.rs`: NAMESPACE, ID,
+//!   QUOTA, METADATA). `wire::fetch/`: FETCH data (`mod.rs`: the item list; `items.rs`: one
+//!   item's name and value; `body.rs`: ENVELOPE and BODYSTRUCTURE on a hand-written cursor;
+//!   `section.rs`: section specifiers; `datetime.rs`: date-times). `wire::command/`: the
+//!   command encoder (`mod.rs` per command; `writer.rs`: lines, literals, string forms;
+//!   `search.rs`, `fetch.rs`), into `wire::fragment`'s [`codec::encode::Fragment`]s.
+//!   `wire::encode_response`: writes responses.
 //! - [`frame`]: splits the byte stream into whole responses under size limits.
-//! - [`codec`]: encodes commands into [`codec::encode::Fragment`]s, decodes responses.
+//! - [`codec`]: the public face of `wire`: [`codec::encode`] (commands into fragments,
+//!   [`codec::encode::EncodeOptions`]), [`codec::decode`] (framed bytes into responses),
+//!   [`codec::encode_response`].
 //! - [`session`]: tags, literals and continuations, capabilities, connection state and the
 //!   selected mailbox.
-//!
 //! - [`sasl`]: SASL client mechanisms (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER, SCRAM-SHA-256);
 //!   the caller supplies randomness.
 //!
@@ -43,10 +66,9 @@
 //! [`types::response::Code::Other`]), never dropped; a response that does not parse even
 //! with every tolerance is an error for that response only and the stream goes on. Each
 //! tolerance names the server that needs it (`tests/quirks.rs`). Limits: [`frame::FrameLimits`]
-//! (line, literal, response size) and the nesting depth; large literals can be streamed
-//! ([`frame::Framer::next_event`]), or collected apart as they arrive and moved into the
-//! decoded response without a second copy ([`frame::Framer::next_frame`],
-//! [`codec::decode::decode_frame`]: what the session does). [`codec::encode_response`] writes responses back
+//! (line, literal, response size) and the nesting depth; large literals are collected apart
+//! as they arrive and moved into the decoded response without a second copy
+//! ([`frame::Framer::next_frame`], [`codec::decode::decode_frame`]: what the session does). [`codec::encode_response`] writes responses back
 //! (fake servers, round-trip tests). Benchmarks: `cargo bench -p webimap-proto --bench
 //! parse`; fuzzing: `crates/proto/fuzz/README.md`.
 //!

@@ -177,7 +177,7 @@ fn dovecot_zero_length_literal() {
         panic!()
     };
     assert_eq!(
-        (section.part.clone(), *origin, data.as_deref()),
+        (section.part_numbers().to_vec(), *origin, data.as_deref()),
         (vec![1], Some(393_216), Some(&b""[..]))
     );
 }

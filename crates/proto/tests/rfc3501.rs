@@ -128,7 +128,7 @@ fn every_response_of_the_example_session_decodes() {
         panic!()
     };
     assert_eq!(
-        (date.year, date.month, date.day, date.offset_minutes),
+        (date.year(), date.month(), date.day(), date.offset_minutes()),
         (1996, 7, 17, -420)
     );
     assert_eq!(items[2], FetchItem::Rfc822Size(4286));
@@ -177,7 +177,7 @@ fn every_response_of_the_example_session_decodes() {
         panic!()
     };
     assert_eq!(
-        (section.kind.clone(), *origin),
+        (section.kind().cloned(), *origin),
         (Some(SectionKind::Header), None)
     );
     assert_eq!(data.as_deref(), Some(header_342().as_bytes()));

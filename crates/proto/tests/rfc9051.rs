@@ -765,7 +765,7 @@ fn preview_rfc8970_and_savedate_rfc8514() {
     );
     assert_eq!(fetch("* 2 FETCH (PREVIEW NIL)"), [FetchItem::Preview(None)]);
     let items = fetch("* 3 FETCH (SAVEDATE \"17-Jul-1996 02:44:25 -0700\" UID 4)");
-    assert!(matches!(items[0], FetchItem::SaveDate(Some(d)) if d.year == 1996));
+    assert!(matches!(items[0], FetchItem::SaveDate(Some(d)) if d.year() == 1996));
     assert_eq!(
         fetch("* 3 FETCH (SAVEDATE NIL)"),
         [FetchItem::SaveDate(None)]

@@ -350,9 +350,9 @@ fn enable_utf8_accept_switches_strings_to_utf8() {
     s.enqueue_input(b"* ENABLED UTF8=ACCEPT\r\nW1 OK enabled\r\n");
     let _ = drain(&mut s);
     assert!(s.is_enabled("utf8=accept"));
-    s.enqueue_command(Command::select(MailboxName::from_wire(
-        "Entwürfe".as_bytes().to_vec(),
-    )));
+    s.enqueue_command(Command::select(
+        MailboxName::from_wire("Entwürfe".as_bytes().to_vec()).unwrap(),
+    ));
     let (_, out) = drain(&mut s);
     assert_eq!(out, "W2 SELECT \"Entwürfe\"\r\n".as_bytes());
 }

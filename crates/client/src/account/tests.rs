@@ -190,7 +190,7 @@ fn opening_another_folder_ends_the_watch_of_the_first() {
             .open_tracked(&MailboxName::inbox())
             .await
             .expect("open");
-        let sent = MailboxName::from_wire(b"Sent".to_vec());
+        let sent = MailboxName::from_wire(b"Sent".to_vec()).expect("name");
         let second = account.open(&sent).await.expect("open Sent");
         assert!(second.generation > first.generation);
         assert!(!account.is_current(first.generation).await);

@@ -81,7 +81,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         let response = self
             .conn
             .execute(Command::Lsub {
-                reference: MailboxName::from_wire(Vec::new()),
+                reference: MailboxName::default(),
                 pattern: ListPattern::all(),
             })
             .await?;

@@ -1,13 +1,16 @@
 //! Opening folders and reading messages: summaries, decoded text and HTML, parts.
 
 use futures_util::io::{AsyncRead, AsyncWrite};
-use webimap_proto::types::{
-    command::{Command, FetchAttribute, Section, SectionKind},
-    core::Flag,
-    fetch::{BodyStructure, FetchItem},
-    mailbox::MailboxName,
-    response::Data,
-    sequence::SequenceSet,
+use webimap_proto::{
+    ValidationError,
+    types::{
+        command::{Command, FetchAttribute, Partial, Section, SectionKind},
+        core::Flag,
+        fetch::{BodyStructure, FetchItem},
+        mailbox::MailboxName,
+        response::Data,
+        sequence::SequenceSet,
+    },
 };
 
 use super::Client;
@@ -144,7 +147,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 SequenceSet::range(uid, uid)?,
                 vec![FetchAttribute::BodySection {
                     section: section.clone(),
-                    partial,
+                    partial: partial.map(|(o, l)| Partial::new(o, l)).transpose()?,
                     peek: true,
                 }],
                 true,
@@ -284,23 +287,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         if paths.is_empty() {
             return Ok(Vec::new());
         }
-        let sections: Vec<(Section, Section)> = paths
+        let sections = paths
             .iter()
             .map(|path| {
                 // A single-part message: its MIME header is the message header.
-                if matches!(structure, BodyStructure::Single { .. }) && path.as_slice() == [1] {
-                    (
-                        Section::with_kind(Vec::new(), SectionKind::Header),
-                        Section::with_kind(Vec::new(), SectionKind::Text),
-                    )
-                } else {
-                    (
-                        Section::with_kind(path.clone(), SectionKind::Mime),
-                        Section::part(path.clone()),
-                    )
-                }
+                Ok(
+                    if matches!(structure, BodyStructure::Single { .. }) && path.as_slice() == [1] {
+                        (
+                            Section::with_kind(Vec::new(), SectionKind::Header)?,
+                            Section::with_kind(Vec::new(), SectionKind::Text)?,
+                        )
+                    } else {
+                        (
+                            Section::with_kind(path.clone(), SectionKind::Mime)?,
+                            Section::part(path.clone())?,
+                        )
+                    },
+                )
             })
-            .collect();
+            .collect::<Result<Vec<(Section, Section)>, ValidationError>>()?;
         let items = sections
             .iter()
             .flat_map(|(h, b)| [h, b])

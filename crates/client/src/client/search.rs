@@ -3,6 +3,7 @@
 use futures_util::io::{AsyncRead, AsyncWrite};
 use webimap_proto::types::{
     command::{Command, SearchKey, SearchReturn, SortCriterion, ThreadAlgorithm},
+    core::Vec1,
     response::{Data, ESearchItem, Thread},
 };
 
@@ -60,7 +61,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         let response = self
             .conn
             .execute(Command::Sort {
-                criteria,
+                criteria: Vec1::new(criteria)?,
                 search,
                 uid: true,
             })

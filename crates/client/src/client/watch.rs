@@ -4,6 +4,7 @@
 use futures_util::io::{AsyncRead, AsyncWrite};
 use webimap_proto::types::{
     command::{ChangedSince, Command, FetchAttribute, QresyncParams, SelectOptions},
+    core::Vec1,
     fetch::FetchItem,
     mailbox::MailboxName,
     response::Data,
@@ -107,7 +108,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             self.conn
                 .execute(Command::Fetch {
                     set: SequenceSet::all(),
-                    items: vec![FetchAttribute::Uid, FetchAttribute::Flags],
+                    items: Vec1::new(vec![FetchAttribute::Uid, FetchAttribute::Flags])?,
                     uid: true,
                     changed_since,
                 })

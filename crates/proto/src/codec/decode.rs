@@ -108,3 +108,78 @@ fn malformed(message: &[u8], rest: &[u8]) -> DecodeError {
         context: String::from_utf8_lossy(&message[from..to]).into_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::{FrameLimits, Framer};
+
+    #[test]
+    fn frames_hold_large_literals_apart() {
+        let body: Vec<u8> = (0..100_000u32).map(|n| b'a' + (n % 26) as u8).collect();
+        let mut stream = b"* OK hi\r\n* 1 FETCH (UID 7 BODY[] {100000}\r\n".to_vec();
+        stream.extend_from_slice(&body);
+        stream.extend_from_slice(b" BINARY[1] ~{3}\r\nxyz FLAGS (\\Seen))\r\nA1 OK done\r\n");
+        for chunk in [1, 7, 100, 16 * 1024, stream.len()] {
+            for min in [1, 3, 4, 1024] {
+                let mut f = Framer::new(FrameLimits::default());
+                f.aside_literals_from(min);
+                let mut frames = Vec::new();
+                let mut max_buffered = 0;
+                for c in stream.chunks(chunk) {
+                    f.push(c);
+                    max_buffered = max_buffered.max(f.buffered());
+                    while let Some(r) = f.next_frame() {
+                        frames.push(r.unwrap());
+                    }
+                }
+                assert_eq!(f.buffered(), 0);
+                assert!(max_buffered <= stream.len(), "{max_buffered}");
+                assert_eq!(frames.len(), 3);
+                let whole: Vec<u8> = frames.iter().flat_map(Frame::to_bytes).collect();
+                assert_eq!(whole, stream, "{chunk} {min}");
+                let fetch = &frames[1];
+                assert_eq!(fetch.literals.len(), if min <= 3 { 2 } else { 1 });
+                assert_eq!(fetch.literals[0].1, body);
+                let mut fetch = fetch.clone();
+                let joined = fetch.to_bytes();
+                let r = decode_frame(&mut fetch, 8);
+                assert_eq!(r, decode_response(&joined, 8));
+                assert!(r.is_ok());
+                assert!(fetch.literals.is_empty(), "moved into the response");
+            }
+        }
+        // `next_response` still returns one buffer.
+        let mut f = Framer::new(FrameLimits::default());
+        f.push(&stream);
+        let mut n = 0;
+        while let Some(r) = f.next_response() {
+            n += r.unwrap().len();
+        }
+        assert_eq!(n, stream.len());
+    }
+
+    #[test]
+    fn literals_held_apart_elsewhere_decode_joined() {
+        // A LIST name and an ENVELOPE subject as literals: not body sections.
+        for input in [
+            &b"* LIST () \"/\" {5}\r\nINBOX\r\n"[..],
+            b"* 1 FETCH (ENVELOPE (NIL {4}\r\nsubj NIL NIL NIL NIL NIL NIL NIL NIL))\r\n",
+            b"* 1 FETCH (X-UNKNOWN {4}\r\nabcd UID 3)\r\n",
+            b"* 1 FETCH (BODY[] {4}\r\nab)\r\n",
+            b"* 1 FETCH (BODY[] {4}\r\nabcd BODY[] {4}\r\nefgh)\r\n",
+        ] {
+            let mut f = Framer::new(FrameLimits::default());
+            f.aside_literals_from(1);
+            f.push(input);
+            let mut frame = f.next_frame().unwrap().unwrap();
+            assert_eq!(frame.to_bytes(), input);
+            let before = frame.clone();
+            let r = decode_frame(&mut frame, 8);
+            assert_eq!(r, decode_response(input, 8));
+            if r.is_err() {
+                assert_eq!(frame, before, "left whole on an error");
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! XOAUTH2 and OAUTHBEARER initial messages.
 
-use super::SaslError;
+use super::error::SaslError;
 
 fn check(value: &str, what: &'static str) -> Result<(), SaslError> {
     if value.bytes().any(|b| b == 0x01 || b == b'\r' || b == b'\n') {

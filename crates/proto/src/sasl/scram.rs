@@ -6,7 +6,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
-use super::SaslError;
+use super::error::SaslError;
 use crate::secret::Secret;
 
 type HmacSha256 = Hmac<Sha256>;

@@ -1,22 +1,29 @@
-//! Commands a client sends. Every value is validated when built, so the encoder cannot
-//! produce a second command from user input (no CR/LF smuggling).
+//! Commands a client sends. Every value is validated when built: each field's type admits
+//! only what the grammar allows there (atoms, non-empty lists, mailbox names and
+//! credentials without CR/LF/NUL, flags a client may set, in-range dates), so a [`Command`]
+//! that exists encodes to one valid command line, and user input cannot smuggle a second.
 
-pub use super::search::{
-    SearchDate, SearchKey, SearchReturn, SortCriterion, SortKey, ThreadAlgorithm,
-};
 use super::{
-    core::{Flag, is_atom_char},
+    core::{Atom, Flag, Vec1, is_atom_char},
     fetch::DateTime,
     mailbox::{MailboxName, SpecialUse},
     sequence::SequenceSet,
+};
+pub use super::{
+    search::{SearchDate, SearchKey, SearchReturn, SortCriterion, SortKey, ThreadAlgorithm},
+    section::{PartPath, Partial, Section, SectionKind},
 };
 use crate::{error::ValidationError, secret::Secret};
 
 /// A command body (the tag is added by the session).
 ///
-/// Build values with the constructors where there are some: they check what the types
-/// cannot (non-empty lists, atoms). Whatever a variant holds, the encoder never lets a
-/// value end the line: strings become quoted strings or literals as needed.
+/// The variants are open, but their fields cannot hold invalid values: lists the grammar
+/// wants non-empty are [`Vec1`]s, names that must be atoms are [`Atom`]s, credentials are
+/// [`Credential`]s, flags to set a [`FlagList`], mailbox names [`MailboxName`]s. The
+/// constructors (`Command::login`, `Command::fetch`, …) build those from plain values and
+/// return a [`ValidationError`] for what cannot be sent. Free text (search strings, ID
+/// values, metadata) is never spliced raw: it becomes a quoted string or a literal (a NUL
+/// in it, which IMAP has no form for, makes the server refuse the command).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// `CAPABILITY`
@@ -30,21 +37,21 @@ pub enum Command {
     /// `LOGIN user password`
     Login {
         /// User name (sent as atom, quoted string or literal as needed).
-        username: String,
+        username: Credential,
         /// Password.
-        password: Secret<String>,
+        password: Secret<Credential>,
     },
     /// `AUTHENTICATE mechanism [initial-response]` (RFC 3501, SASL-IR RFC 4959). Further
     /// steps go through `Session::send_continuation`.
     Authenticate {
-        /// SASL mechanism name (`PLAIN`, `SCRAM-SHA-256`), an atom.
-        mechanism: String,
+        /// SASL mechanism name (`PLAIN`, `SCRAM-SHA-256`).
+        mechanism: Atom,
         /// Initial response (raw, base64-encoded by the encoder; empty sends `=`). Only
         /// with the SASL-IR capability.
         initial_response: Option<Secret<Vec<u8>>>,
     },
     /// `ENABLE cap…` (RFC 5161)
-    Enable(Vec<String>),
+    Enable(Vec1<Atom>),
     /// `ID (…)` / `ID NIL` (RFC 2971)
     Id(Option<Vec<(String, Option<String>)>>),
     /// `NAMESPACE` (RFC 2342)
@@ -113,15 +120,15 @@ pub enum Command {
     Status {
         /// Mailbox.
         mailbox: MailboxName,
-        /// Items (non-empty).
-        items: Vec<StatusItem>,
+        /// Items.
+        items: Vec1<StatusItem>,
     },
     /// `APPEND mailbox [(flags)] [date] literal`
     Append {
         /// Target mailbox.
         mailbox: MailboxName,
         /// Flags to set.
-        flags: Vec<Flag>,
+        flags: FlagList,
         /// Internal date to set.
         date: Option<DateTime>,
         /// The message (RFC 5322 bytes).
@@ -148,8 +155,8 @@ pub enum Command {
     },
     /// `[UID] SORT (criteria) charset search` (RFC 5256)
     Sort {
-        /// Sort keys (non-empty).
-        criteria: Vec<SortCriterion>,
+        /// Sort keys.
+        criteria: Vec1<SortCriterion>,
         /// Search criteria.
         search: Vec<SearchKey>,
         /// `UID SORT`.
@@ -168,8 +175,8 @@ pub enum Command {
     Fetch {
         /// Messages.
         set: SequenceSet,
-        /// What to fetch (non-empty).
-        items: Vec<FetchAttribute>,
+        /// What to fetch.
+        items: Vec1<FetchAttribute>,
         /// Whether `set` holds UIDs (`UID FETCH`).
         uid: bool,
         /// CHANGEDSINCE (CONDSTORE) and VANISHED (QRESYNC, UID FETCH only).
@@ -186,7 +193,7 @@ pub enum Command {
         /// `.SILENT`: no FETCH responses for the change.
         silent: bool,
         /// The flags.
-        flags: Vec<Flag>,
+        flags: FlagList,
         /// CONDSTORE UNCHANGEDSINCE.
         unchanged_since: Option<u64>,
     },
@@ -226,30 +233,24 @@ pub enum Command {
     GetMetadata {
         /// Mailbox.
         mailbox: MailboxName,
-        /// Entry names (`/private/comment`), non-empty.
-        entries: Vec<String>,
+        /// Entry names (`/private/comment`).
+        entries: Vec1<String>,
     },
     /// `SETMETADATA mailbox (entry value …)` (RFC 5464); `None` removes the entry.
     SetMetadata {
         /// Mailbox.
         mailbox: MailboxName,
-        /// Entries and values, non-empty.
-        entries: Vec<(String, Option<Vec<u8>>)>,
+        /// Entries and values.
+        entries: Vec1<(String, Option<Vec<u8>>)>,
     },
 }
 
 impl Command {
     /// `LOGIN`; fails if either value holds NUL, CR or LF (no encoding could carry them).
     pub fn login(username: &str, password: &str) -> Result<Self, ValidationError> {
-        if [username, password]
-            .iter()
-            .any(|s| s.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')))
-        {
-            return Err(ValidationError::Credentials);
-        }
         Ok(Command::Login {
-            username: username.to_string(),
-            password: Secret::new(password.to_string()),
+            username: Credential::new(username)?,
+            password: Secret::new(Credential::new(password)?),
         })
     }
 
@@ -258,11 +259,8 @@ impl Command {
         mechanism: &str,
         initial_response: Option<Vec<u8>>,
     ) -> Result<Self, ValidationError> {
-        if !is_atom(mechanism) {
-            return Err(ValidationError::Atom);
-        }
         Ok(Command::Authenticate {
-            mechanism: mechanism.to_ascii_uppercase(),
+            mechanism: Atom::new(mechanism.to_ascii_uppercase())?,
             initial_response: initial_response.map(Secret::new),
         })
     }
@@ -271,14 +269,11 @@ impl Command {
     pub fn enable<I: IntoIterator<Item = S>, S: Into<String>>(
         caps: I,
     ) -> Result<Self, ValidationError> {
-        let caps: Vec<String> = caps.into_iter().map(Into::into).collect();
-        if caps.is_empty() {
-            return Err(ValidationError::EmptyList);
-        }
-        if !caps.iter().all(|c| is_atom(c)) {
-            return Err(ValidationError::Atom);
-        }
-        Ok(Command::Enable(caps))
+        let caps = caps
+            .into_iter()
+            .map(|c| Atom::new(c))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Command::Enable(Vec1::new(caps)?))
     }
 
     /// `SELECT mailbox` without parameters.
@@ -300,7 +295,7 @@ impl Command {
     /// `LIST "" *` plus options.
     pub fn list_all(options: ListOptions) -> Self {
         Command::List {
-            reference: MailboxName::from_wire(Vec::new()),
+            reference: MailboxName::default(),
             pattern: ListPattern::all(),
             options,
         }
@@ -308,10 +303,10 @@ impl Command {
 
     /// `STATUS`; fails on an empty item list.
     pub fn status(mailbox: MailboxName, items: Vec<StatusItem>) -> Result<Self, ValidationError> {
-        if items.is_empty() {
-            return Err(ValidationError::EmptyList);
-        }
-        Ok(Command::Status { mailbox, items })
+        Ok(Command::Status {
+            mailbox,
+            items: Vec1::new(items)?,
+        })
     }
 
     /// `UID FETCH` (or `FETCH` with `uid = false`); fails on an empty item list.
@@ -320,49 +315,41 @@ impl Command {
         items: Vec<FetchAttribute>,
         uid: bool,
     ) -> Result<Self, ValidationError> {
-        if items.is_empty() {
-            return Err(ValidationError::EmptyList);
-        }
         Ok(Command::Fetch {
             set,
-            items,
+            items: Vec1::new(items)?,
             uid,
             changed_since: None,
         })
     }
 
-    /// `[UID] STORE`; keyword flags must be atoms.
+    /// `[UID] STORE`; keyword flags must be atoms, `\Recent` and `\*` cannot be set.
     pub fn store(
         set: SequenceSet,
         uid: bool,
         action: StoreAction,
         flags: Vec<Flag>,
     ) -> Result<Self, ValidationError> {
-        check_flags(&flags)?;
         Ok(Command::Store {
             set,
             uid,
             action,
             silent: false,
-            flags,
+            flags: FlagList::new(flags)?,
             unchanged_since: None,
         })
     }
 
-    /// `APPEND`; keyword flags must be atoms, `\Recent` cannot be set.
+    /// `APPEND`; keyword flags must be atoms, `\Recent` and `\*` cannot be set.
     pub fn append(
         mailbox: MailboxName,
         flags: Vec<Flag>,
         date: Option<DateTime>,
         message: Vec<u8>,
     ) -> Result<Self, ValidationError> {
-        check_flags(&flags)?;
-        if flags.contains(&Flag::Recent) {
-            return Err(ValidationError::Atom);
-        }
         Ok(Command::Append {
             mailbox,
-            flags,
+            flags: FlagList::new(flags)?,
             date,
             message,
         })
@@ -425,16 +412,75 @@ pub(crate) fn is_atom(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_atom_char)
 }
 
-fn check_flags(flags: &[Flag]) -> Result<(), ValidationError> {
-    let ok = flags.iter().all(|f| match f {
-        Flag::Keyword(k) => is_atom(k),
-        Flag::System(s) => is_atom(s),
-        _ => true,
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(ValidationError::Atom)
+/// A user name or password for LOGIN: any text without NUL, CR or LF (no form of the
+/// LOGIN command can carry those).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential(String);
+
+impl Credential {
+    /// Fails on NUL, CR or LF.
+    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value = value.into();
+        if value.bytes().any(|b| matches!(b, 0 | b'\r' | b'\n')) {
+            return Err(ValidationError::Credentials);
+        }
+        Ok(Self(value))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for Credential {
+    type Error = ValidationError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+/// The flags STORE and APPEND set (possibly none): system flags and keywords that are
+/// atoms; never `\Recent` or `\*`, which no client can set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FlagList(Vec<Flag>);
+
+impl FlagList {
+    /// Fails on a keyword or system flag that is not an atom ([`ValidationError::Atom`])
+    /// and on `\Recent` or `\*` ([`ValidationError::Flag`]).
+    pub fn new(flags: Vec<Flag>) -> Result<Self, ValidationError> {
+        for flag in &flags {
+            match flag {
+                Flag::Keyword(name) | Flag::System(name) if !is_atom(name) => {
+                    return Err(ValidationError::Atom);
+                }
+                Flag::Recent | Flag::MayCreate => return Err(ValidationError::Flag),
+                _ => {}
+            }
+        }
+        Ok(Self(flags))
+    }
+
+    /// The flags.
+    pub fn as_slice(&self) -> &[Flag] {
+        &self.0
+    }
+}
+
+impl TryFrom<Vec<Flag>> for FlagList {
+    type Error = ValidationError;
+
+    fn try_from(flags: Vec<Flag>) -> Result<Self, Self::Error> {
+        Self::new(flags)
+    }
+}
+
+impl std::ops::Deref for FlagList {
+    type Target = [Flag];
+
+    fn deref(&self) -> &[Flag] {
+        &self.0
     }
 }
 
@@ -583,14 +629,14 @@ pub enum FetchAttribute {
     /// `MODSEQ` (CONDSTORE)
     ModSeq,
     /// `BINARY.SIZE[part]` (RFC 3516)
-    BinarySize(Vec<u32>),
+    BinarySize(PartPath),
     /// `BINARY[part]<partial>` / `BINARY.PEEK[…]` (RFC 3516): content without transfer
     /// encoding.
     Binary {
         /// Part path.
-        part: Vec<u32>,
+        part: PartPath,
         /// `<offset.length>`
-        partial: Option<(u32, u32)>,
+        partial: Option<Partial>,
         /// `BINARY.PEEK`
         peek: bool,
     },
@@ -611,76 +657,91 @@ pub enum FetchAttribute {
         /// Which part.
         section: Section,
         /// `<offset.length>`
-        partial: Option<(u32, u32)>,
+        partial: Option<Partial>,
         /// `BODY.PEEK`
         peek: bool,
     },
 }
 
-/// A body section specifier: a part path and what of it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Section {
-    /// Part numbers (`1.2.3`); empty for the whole message.
-    pub part: Vec<u32>,
-    /// What of the part; `None` for its content.
-    pub kind: Option<SectionKind>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// What of a part a section names.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SectionKind {
-    /// `HEADER`
-    Header,
-    /// `HEADER.FIELDS (…)`
-    HeaderFields(Vec<String>),
-    /// `HEADER.FIELDS.NOT (…)`
-    HeaderFieldsNot(Vec<String>),
-    /// `TEXT`
-    Text,
-    /// `MIME` (only with a part number)
-    Mime,
-}
-
-impl Section {
-    /// The whole message (`BODY[]`).
-    pub fn full() -> Self {
-        Self::default()
+    fn set() -> SequenceSet {
+        SequenceSet::all()
     }
 
-    /// A part's content (`BODY[1.2]`).
-    pub fn part(part: Vec<u32>) -> Self {
-        Self { part, kind: None }
-    }
-
-    /// A part with a kind (`BODY[1.MIME]`, `BODY[HEADER]`).
-    pub fn with_kind(part: Vec<u32>, kind: SectionKind) -> Self {
-        Self {
-            part,
-            kind: Some(kind),
+    #[test]
+    fn constructors_refuse_what_cannot_be_sent() {
+        let no_caps: [&str; 0] = [];
+        assert_eq!(Command::enable(no_caps), Err(ValidationError::EmptyList));
+        assert_eq!(
+            Command::enable(["QRESYNC", "a b"]),
+            Err(ValidationError::Atom)
+        );
+        assert_eq!(
+            Command::authenticate("PLAIN X", None),
+            Err(ValidationError::Atom)
+        );
+        assert_eq!(
+            Command::login("alice", "pw\0"),
+            Err(ValidationError::Credentials)
+        );
+        assert_eq!(
+            Command::status(MailboxName::inbox(), Vec::new()),
+            Err(ValidationError::EmptyList)
+        );
+        assert_eq!(
+            Command::fetch(set(), Vec::new(), true),
+            Err(ValidationError::EmptyList)
+        );
+        let keyword = |k: &str| vec![Flag::Keyword(k.into())];
+        for (flags, error) in [
+            (keyword("a b"), ValidationError::Atom),
+            (keyword(""), ValidationError::Atom),
+            (vec![Flag::System("x)".into())], ValidationError::Atom),
+            (vec![Flag::Recent], ValidationError::Flag),
+            (vec![Flag::MayCreate], ValidationError::Flag),
+        ] {
+            assert_eq!(
+                Command::store(set(), true, StoreAction::Add, flags.clone()),
+                Err(error.clone())
+            );
+            assert_eq!(
+                Command::append(MailboxName::inbox(), flags, None, Vec::new()),
+                Err(error)
+            );
         }
     }
 
-    /// The section's wire text (`1.2.MIME`, `HEADER.FIELDS (FROM TO)`).
-    pub fn to_wire(&self) -> String {
-        let mut s = self
-            .part
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(".");
-        if let Some(kind) = &self.kind {
-            if !s.is_empty() {
-                s.push('.');
-            }
-            let fields = |name: &str, f: &[String]| format!("{name} ({})", f.join(" "));
-            s.push_str(&match kind {
-                SectionKind::Header => "HEADER".to_string(),
-                SectionKind::HeaderFields(f) => fields("HEADER.FIELDS", f),
-                SectionKind::HeaderFieldsNot(f) => fields("HEADER.FIELDS.NOT", f),
-                SectionKind::Text => "TEXT".to_string(),
-                SectionKind::Mime => "MIME".to_string(),
-            });
-        }
-        s
+    #[test]
+    fn field_types_refuse_invalid_values() {
+        // What a hand-built variant would need: each type checks on construction.
+        assert_eq!(
+            Vec1::<Atom>::new(Vec::new()),
+            Err(ValidationError::EmptyList)
+        );
+        assert_eq!(Atom::new("SCRAM SHA"), Err(ValidationError::Atom));
+        assert_eq!(Credential::new("a\r\nb"), Err(ValidationError::Credentials));
+        assert_eq!(
+            FlagList::new(vec![Flag::Seen, Flag::Recent]),
+            Err(ValidationError::Flag)
+        );
+        assert_eq!(
+            MailboxName::from_wire(b"a\0b".to_vec()),
+            Err(ValidationError::MailboxName)
+        );
+        // And the valid ones build.
+        let enable = Command::Enable(Vec1::one(Atom::new("CONDSTORE").unwrap()));
+        assert_eq!(enable.name(), "ENABLE");
+        let store = Command::store(set(), false, StoreAction::Replace, Vec::new()).unwrap();
+        assert!(matches!(store, Command::Store { flags, .. } if flags.is_empty()));
+        assert_eq!(
+            Command::authenticate("scram-sha-256", None),
+            Ok(Command::Authenticate {
+                mechanism: Atom::new("SCRAM-SHA-256").unwrap(),
+                initial_response: None
+            })
+        );
     }
 }

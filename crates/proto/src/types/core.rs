@@ -296,6 +296,124 @@ impl Capabilities {
     }
 }
 
+/// An atom (RFC 3501 `atom = 1*ATOM-CHAR`): a capability name, a SASL mechanism, a flag
+/// keyword. Non-empty; no spaces, controls, non-ASCII or `(){%*"\\]`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Atom(String);
+
+impl Atom {
+    /// Checks `value` against the atom grammar.
+    pub fn new(value: impl Into<String>) -> Result<Self, ValidationError> {
+        let value = value.into();
+        if value.is_empty() || !value.bytes().all(is_atom_char) {
+            return Err(ValidationError::Atom);
+        }
+        Ok(Self(value))
+    }
+
+    /// The atom's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<&str> for Atom {
+    type Error = ValidationError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<String> for Atom {
+    type Error = ValidationError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A list with at least one member, for the grammar's `x *(SP x)` lists (ENABLE's
+/// capabilities, FETCH's items, STATUS's items, SORT's keys).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Vec1<T>(Vec<T>);
+
+impl<T> Vec1<T> {
+    /// Fails on an empty list.
+    pub fn new(items: Vec<T>) -> Result<Self, ValidationError> {
+        if items.is_empty() {
+            return Err(ValidationError::EmptyList);
+        }
+        Ok(Self(items))
+    }
+
+    /// A list of one.
+    pub fn one(item: T) -> Self {
+        Self(vec![item])
+    }
+
+    /// Adds a member at the end.
+    pub fn push(&mut self, item: T) {
+        self.0.push(item);
+    }
+
+    /// The members.
+    pub fn as_slice(&self) -> &[T] {
+        &self.0
+    }
+
+    /// The members, as a `Vec`.
+    pub fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T> TryFrom<Vec<T>> for Vec1<T> {
+    type Error = ValidationError;
+
+    fn try_from(items: Vec<T>) -> Result<Self, Self::Error> {
+        Self::new(items)
+    }
+}
+
+impl<T> std::ops::Deref for Vec1<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<T> AsRef<[T]> for Vec1<T> {
+    fn as_ref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Vec1<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> IntoIterator for Vec1<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
 /// RFC 3501 `ATOM-CHAR`: any CHAR except atom-specials.
 #[inline]
 pub(crate) fn is_atom_char(b: u8) -> bool {
@@ -403,5 +521,34 @@ mod tests {
                 assert_eq!(t.as_bytes(), &src[..n]);
             }
         }
+    }
+
+    #[test]
+    fn atoms_are_checked() {
+        assert_eq!(
+            Atom::new("$Forwarded").map(|a| a.to_string()),
+            Ok("$Forwarded".into())
+        );
+        for bad in ["", "a b", "a)", "x\r\n", "{3}", "Grüße", "\\Seen", "a]"] {
+            assert_eq!(Atom::new(bad), Err(ValidationError::Atom), "{bad:?}");
+        }
+        assert!(Atom::try_from("QRESYNC").is_ok());
+    }
+
+    #[test]
+    fn vec1_cannot_be_empty() {
+        assert_eq!(
+            Vec1::<u32>::new(Vec::new()),
+            Err(ValidationError::EmptyList)
+        );
+        assert_eq!(
+            Vec1::try_from(Vec::<u8>::new()),
+            Err(ValidationError::EmptyList)
+        );
+        let mut list = Vec1::one(1);
+        list.push(2);
+        assert_eq!(list.as_slice(), [1, 2]);
+        assert_eq!(list.len(), 2);
+        assert_eq!(list.into_vec(), vec![1, 2]);
     }
 }

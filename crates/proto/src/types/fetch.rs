@@ -1,9 +1,10 @@
 //! FETCH data: envelope, body structure, dates and sections.
 
 use super::{
-    command::Section,
     core::{Flag, Text},
+    section::Section,
 };
+use crate::error::ValidationError;
 
 /// One item of a `* n FETCH (…)` response.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,26 +76,87 @@ pub enum FetchItem {
     },
 }
 
-/// An INTERNALDATE: `dd-Mon-yyyy hh:mm:ss ±hhmm`.
+/// A date-time (INTERNALDATE, SAVEDATE, APPEND's date): `dd-Mon-yyyy hh:mm:ss ±hhmm`.
+/// Every field is in range: built with [`DateTime::new`], or parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct DateTime {
-    /// Year.
-    pub year: u16,
-    /// Month, 1–12.
-    pub month: u8,
-    /// Day, 1–31.
-    pub day: u8,
-    /// Hour, 0–23.
-    pub hour: u8,
-    /// Minute.
-    pub minute: u8,
-    /// Second (0–60).
-    pub second: u8,
-    /// Zone offset from UTC in minutes.
-    pub offset_minutes: i16,
+    year: u16,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    second: u8,
+    offset_minutes: i16,
 }
 
 impl DateTime {
+    /// The largest zone offset the wire form can carry (`±9959`), in minutes.
+    const MAX_OFFSET: i16 = 99 * 60 + 59;
+
+    /// A date-time from its parts: a four-digit year, month 1–12, day 1–31, hour 0–23,
+    /// minute 0–59, second 0–60 (a leap second), a zone offset (minutes east of UTC) within
+    /// ±99:59.
+    pub fn new(
+        (year, month, day): (u16, u8, u8),
+        (hour, minute, second): (u8, u8, u8),
+        offset_minutes: i16,
+    ) -> Result<Self, ValidationError> {
+        let valid = year <= 9999
+            && (1..=12).contains(&month)
+            && (1..=31).contains(&day)
+            && hour < 24
+            && minute < 60
+            && second <= 60
+            && offset_minutes.unsigned_abs() <= Self::MAX_OFFSET.unsigned_abs();
+        if !valid {
+            return Err(ValidationError::Date);
+        }
+        Ok(Self {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            offset_minutes,
+        })
+    }
+
+    /// Year (0–9999).
+    pub fn year(&self) -> u16 {
+        self.year
+    }
+
+    /// Month, 1–12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// Day, 1–31.
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+
+    /// Hour, 0–23.
+    pub fn hour(&self) -> u8 {
+        self.hour
+    }
+
+    /// Minute, 0–59.
+    pub fn minute(&self) -> u8 {
+        self.minute
+    }
+
+    /// Second, 0–60.
+    pub fn second(&self) -> u8 {
+        self.second
+    }
+
+    /// Zone offset from UTC in minutes.
+    pub fn offset_minutes(&self) -> i16 {
+        self.offset_minutes
+    }
+
     /// Seconds since the Unix epoch (UTC).
     pub fn unix_timestamp(&self) -> i64 {
         let days = days_from_civil(
@@ -342,25 +404,31 @@ mod tests {
 
     #[test]
     fn unix_timestamp_of_known_dates() {
-        let d = DateTime {
-            year: 1996,
-            month: 7,
-            day: 17,
-            hour: 2,
-            minute: 44,
-            second: 25,
-            offset_minutes: -7 * 60,
-        };
+        let d = DateTime::new((1996, 7, 17), (2, 44, 25), -7 * 60).unwrap();
         assert_eq!(d.unix_timestamp(), 837_596_665);
-        let epoch = DateTime {
-            year: 1970,
-            month: 1,
-            day: 1,
-            hour: 0,
-            minute: 0,
-            second: 0,
-            offset_minutes: 0,
-        };
+        let epoch = DateTime::new((1970, 1, 1), (0, 0, 0), 0).unwrap();
         assert_eq!(epoch.unix_timestamp(), 0);
+    }
+
+    #[test]
+    fn out_of_range_date_times_cannot_be_built() {
+        for (date, time, offset) in [
+            ((2024, 13, 1), (0, 0, 0), 0),
+            ((2024, 0, 1), (0, 0, 0), 0),
+            ((2024, 1, 0), (0, 0, 0), 0),
+            ((2024, 1, 32), (0, 0, 0), 0),
+            ((2024, 1, 1), (24, 0, 0), 0),
+            ((2024, 1, 1), (0, 60, 0), 0),
+            ((2024, 1, 1), (0, 0, 61), 0),
+            ((2024, 1, 1), (0, 0, 0), 100 * 60),
+            ((10_000, 1, 1), (0, 0, 0), 0),
+        ] {
+            assert_eq!(
+                DateTime::new(date, time, offset),
+                Err(ValidationError::Date),
+                "{date:?} {time:?} {offset}"
+            );
+        }
+        assert!(DateTime::new((2016, 12, 31), (23, 59, 60), -(99 * 60 + 59)).is_ok());
     }
 }

@@ -34,9 +34,14 @@ impl MailboxName {
         Ok(Self(encode_modified_utf7(name).into_bytes()))
     }
 
-    /// From the exact wire bytes (as a server sent them in LIST).
-    pub fn from_wire(bytes: impl Into<Vec<u8>>) -> Self {
-        Self(bytes.into())
+    /// From the exact wire bytes (as a server sent them in LIST: modified UTF-7, or UTF-8
+    /// under UTF8=ACCEPT). Fails on CR, LF or NUL, as [`MailboxName::from_display`].
+    pub fn from_wire(bytes: impl Into<Vec<u8>>) -> Result<Self, ValidationError> {
+        let bytes = bytes.into();
+        if bytes.iter().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(ValidationError::MailboxName);
+        }
+        Ok(Self(bytes))
     }
 
     /// The wire bytes.
@@ -316,7 +321,7 @@ mod tests {
 
     #[test]
     fn invalid_utf7_falls_back_to_utf8_display() {
-        let name = MailboxName::from_wire("Entwürfe".as_bytes().to_vec());
+        let name = MailboxName::from_wire("Entwürfe".as_bytes().to_vec()).unwrap();
         assert_eq!(name.display(), "Entwürfe");
         assert_eq!(
             decode_modified_utf7(b"&AGE-"),

@@ -6,4 +6,5 @@ pub mod fetch;
 pub mod mailbox;
 pub mod response;
 pub mod search;
+pub mod section;
 pub mod sequence;

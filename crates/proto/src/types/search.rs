@@ -1,7 +1,7 @@
 //! SEARCH criteria (RFC 3501 6.4.4, RFC 9051), ESEARCH return options (RFC 4731), SORT and
 //! THREAD (RFC 5256).
 
-use super::sequence::SequenceSet;
+use super::{core::Atom, sequence::SequenceSet};
 use crate::error::ValidationError;
 
 /// A calendar date for SEARCH (`1-Feb-2024`): no time, no zone.
@@ -68,9 +68,9 @@ pub enum SearchKey {
     /// `UNSEEN`
     Unseen,
     /// `KEYWORD k` (an atom)
-    Keyword(String),
+    Keyword(Atom),
     /// `UNKEYWORD k`
-    Unkeyword(String),
+    Unkeyword(Atom),
     /// `FROM s`
     From(String),
     /// `TO s`
@@ -150,8 +150,6 @@ impl SearchKey {
             | SearchKey::Body(s)
             | SearchKey::Text(s)
             | SearchKey::GmailRaw(s)
-            | SearchKey::Keyword(s)
-            | SearchKey::Unkeyword(s)
             | SearchKey::EmailId(s)
             | SearchKey::ThreadId(s) => !s.is_ascii(),
             SearchKey::Header(a, b) => !a.is_ascii() || !b.is_ascii(),

@@ -574,17 +574,17 @@ impl W {
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
         let month = MONTHS
-            .get(usize::from(d.month.saturating_sub(1)))
+            .get(usize::from(d.month().saturating_sub(1)))
             .unwrap_or(&"Jan");
-        let sign = if d.offset_minutes < 0 { '-' } else { '+' };
-        let off = d.offset_minutes.unsigned_abs();
+        let sign = if d.offset_minutes() < 0 { '-' } else { '+' };
+        let off = d.offset_minutes().unsigned_abs();
         self.fmt(format_args!(
             "\"{:02}-{month}-{:04} {:02}:{:02}:{:02} {sign}{:02}{:02}\"",
-            d.day,
-            d.year,
-            d.hour,
-            d.minute,
-            d.second,
+            d.day(),
+            d.year(),
+            d.hour(),
+            d.minute(),
+            d.second(),
             off / 60,
             off % 60
         ));

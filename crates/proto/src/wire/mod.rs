@@ -4,4 +4,5 @@ pub(crate) mod command;
 pub(crate) mod core;
 pub(crate) mod encode_response;
 pub(crate) mod fetch;
+pub(crate) mod fragment;
 pub(crate) mod response;
