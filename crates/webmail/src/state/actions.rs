@@ -7,7 +7,10 @@ use webimap_client::{
     proto::types::mailbox::{MailboxName, SpecialUse},
 };
 
-pub(crate) use super::list::change::{LiveChange, Mark, flags_change};
+pub(crate) use super::list::change::Mark;
+/// `services` reach the list's changes through here (the browser-only part of the crate).
+#[cfg(target_arch = "wasm32")]
+pub(crate) use super::list::change::{LiveChange, flags_change};
 use super::mailbox::Mailbox;
 
 /// Why messages leave a folder (for the toast's words).
@@ -40,6 +43,8 @@ pub(crate) enum MessageCommand {
     MoveTo(MailboxName),
     /// A copy to a folder.
     CopyTo(MailboxName),
+    /// Delete these messages for good (the user confirmed it).
+    DeleteForGood(Vec<u32>),
     /// Messages dragged onto a folder.
     Drop {
         /// The dragged messages.
@@ -83,6 +88,8 @@ pub(crate) enum Plan {
     },
     /// Ask before deleting for good.
     ConfirmDelete(Vec<u32>),
+    /// Delete for good (UID EXPUNGE of exactly these).
+    DeleteForGood(Vec<u32>),
 }
 
 /// How to take back a move: the moved messages' UIDs in the target folder.
@@ -111,7 +118,7 @@ impl Mailbox {
         };
         let folders = self.folders.list();
         let uids = match &command {
-            MessageCommand::Drop { uids, .. } => uids.clone(),
+            MessageCommand::Drop { uids, .. } | MessageCommand::DeleteForGood(uids) => uids.clone(),
             _ => self.targets(),
         };
         if uids.is_empty() {
@@ -172,6 +179,7 @@ impl Mailbox {
                 }
             }
             MessageCommand::CopyTo(target) => Plan::Copy { uids, target },
+            MessageCommand::DeleteForGood(_) => Plan::DeleteForGood(uids),
         }
     }
 }
@@ -203,7 +211,11 @@ mod tests {
     use super::*;
     use crate::state::{
         fixtures::{self, name, showing, summary},
-        list::{SelectionAction, change::Change, selection::ClickMods},
+        list::{
+            SelectionAction,
+            change::{Change, LiveChange, flags_change},
+            selection::ClickMods,
+        },
         mailbox::MailboxAction,
     };
 
@@ -246,6 +258,11 @@ mod tests {
         assert_eq!(
             trash.plan(MessageCommand::Delete),
             Plan::ConfirmDelete(vec![2])
+        );
+        // Once confirmed: the messages confirmed, whatever is selected now.
+        assert_eq!(
+            trash.plan(MessageCommand::DeleteForGood(vec![1, 3])),
+            Plan::DeleteForGood(vec![1, 3])
         );
     }
 
