@@ -11,8 +11,8 @@ use crate::{
     route::Route,
     state::{
         list::ViewAction,
-        mailbox::{Mailbox, MailboxAction},
-        place::{Place, Sync, reconcile, replaces},
+        mailbox::{Mailbox, MailboxAction, Pane},
+        place::{Agreement, Place, Sync, replaces},
         reader::ReaderAction,
     },
 };
@@ -28,12 +28,11 @@ pub(crate) fn use_place(
     let navigator = use_navigator();
     let address = use_route::<Route>().unwrap_or(Route::Home).place();
     let view = state.place();
-    let last = use_mut_ref(|| None::<(Place, Place)>);
+    let agreement = use_mut_ref(Agreement::default);
     {
         let (state, tasks, navigator) = (state.clone(), tasks.clone(), navigator.clone());
         use_effect_with((address, view.clone()), move |(address, view)| {
-            let sync = reconcile(last.borrow().as_ref(), address, view);
-            *last.borrow_mut() = Some((address.clone(), view.clone()));
+            let sync = agreement.borrow_mut().sync(address, view);
             match sync {
                 Sync::Nothing => {}
                 Sync::Show(place) => show(&tasks, &state, place, mark_read),
@@ -45,15 +44,32 @@ pub(crate) fn use_place(
             }
         });
     }
-    use_callback((navigator, view), |place: Place, (navigator, view)| {
-        let Some(navigator) = navigator else { return };
-        let route = Route::to(&place);
-        if replaces(view, &place) {
-            navigator.replace(&route);
-        } else {
-            navigator.push(&route);
-        }
-    })
+    use_callback(
+        (navigator, view, tasks.clone()),
+        |place: Place, (navigator, view, tasks)| {
+            let Some(navigator) = navigator else { return };
+            if place == *view {
+                // Going where the user is: the message is shown (on a narrow screen), the
+                // folder opened afresh.
+                match place.folder {
+                    Some(_) if place.message.is_some() => {
+                        tasks.dispatch(MailboxAction::PaneShown(Pane::Message));
+                    }
+                    Some(folder) => {
+                        tasks.open_folder(folder);
+                    }
+                    None => {}
+                }
+                return;
+            }
+            let route = Route::to(&place);
+            if replaces(view, &place) {
+                navigator.replace(&route);
+            } else {
+                navigator.push(&route);
+            }
+        },
+    )
 }
 
 /// Opens what `place` names: its folder (INBOX without one) unless shown, its search

@@ -95,11 +95,14 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
         .command
         .reform(|(target, uids)| MessageCommand::Drop { uids, target });
     let on_select_folder = {
-        let query = here.query.clone();
-        mailbox.go.reform(move |folder: MailboxName| Place {
-            folder: Some(folder),
-            message: None,
-            query: query.clone(),
+        let (query, go, dispatch) = (here.query.clone(), mailbox.go.clone(), dispatch.clone());
+        Callback::from(move |folder: MailboxName| {
+            dispatch.emit(MailboxAction::PaneShown(Pane::List));
+            go.emit(Place {
+                folder: Some(folder),
+                message: None,
+                query: query.clone(),
+            });
         })
     };
     let on_open = {

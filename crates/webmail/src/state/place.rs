@@ -1,7 +1,8 @@
 //! Where the user is — the folder, the open message, the search text — and how the
-//! view and the page's address are kept in agreement: the address wins when it changed
-//! (Back, Forward, a link, a reload), the view wins when it changed on its own (a folder
-//! opened at start, an open message deleted, a search typed).
+//! view and the page's address are kept in agreement ([`Agreement`]): the address wins
+//! when it changed (Back, Forward, a link, a reload), the view wins when it changed on its
+//! own (a folder opened at start, an open message deleted, a search typed); the address
+//! the app wrote itself coming back is not a change of the user's.
 
 use webimap_client::proto::types::mailbox::MailboxName;
 
@@ -28,21 +29,35 @@ pub(crate) enum Sync {
     Address(Place),
 }
 
-/// What to do, given the address's place and the view's now, and both as they were when
-/// they were last compared (`None` the first time).
-pub(crate) fn reconcile(last: Option<&(Place, Place)>, address: &Place, view: &Place) -> Sync {
-    let address_moved = last.is_none_or(|(a, _)| a != address);
-    let view_moved = last.is_some_and(|(_, v)| v != view);
-    if address_moved {
-        if address.shown_as(view) {
-            return Sync::Nothing;
+/// What was compared last, to tell which side moved since.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Agreement {
+    /// The address's place and the view's, when last compared (`None` at first).
+    last: Option<(Place, Place)>,
+    /// The place last written to the address: its echo is not a move of the user's.
+    written: Option<Place>,
+}
+
+impl Agreement {
+    /// What to do, given the address's place and the view's now.
+    pub(crate) fn sync(&mut self, address: &Place, view: &Place) -> Sync {
+        let last = self.last.replace((address.clone(), view.clone()));
+        let echo = self.written.take_if(|w| w == address).is_some();
+        let address_moved = last.as_ref().is_none_or(|(a, _)| a != address) && !echo;
+        let view_moved = last.as_ref().is_some_and(|(_, v)| v != view);
+        if address_moved {
+            self.written = None;
+            if address.shown_as(view) {
+                return Sync::Nothing;
+            }
+            return Sync::Show(address.clone());
         }
-        return Sync::Show(address.clone());
+        if (view_moved || echo) && !address.shown_as(view) && view.folder.is_some() {
+            self.written = Some(view.clone());
+            return Sync::Address(view.clone());
+        }
+        Sync::Nothing
     }
-    if view_moved && !address.shown_as(view) && view.folder.is_some() {
-        return Sync::Address(view.clone());
-    }
-    Sync::Nothing
 }
 
 /// Whether going from `from` to `to` replaces the address's entry instead of adding one:
@@ -79,6 +94,14 @@ mod tests {
         }
     }
 
+    /// An agreement that last compared `address` and `view`.
+    fn after(address: &Place, view: &Place) -> Agreement {
+        Agreement {
+            last: Some((address.clone(), view.clone())),
+            written: None,
+        }
+    }
+
     #[test]
     fn the_address_wins_when_it_moved() {
         let home = at(None, None, "");
@@ -86,32 +109,47 @@ mod tests {
         let message = at(Some("Work"), Some(5), "");
         // At start: show what the address says (a shared link, a reload).
         assert_eq!(
-            reconcile(None, &message, &Place::default()),
+            Agreement::default().sync(&message, &Place::default()),
             Sync::Show(message.clone())
         );
         assert_eq!(
-            reconcile(None, &home, &Place::default()),
+            Agreement::default().sync(&home, &Place::default()),
             Sync::Show(home.clone())
         );
         // Back from a message to its folder.
-        let last = (message.clone(), message.clone());
         let folder = at(Some("Work"), None, "");
+        let mut agreement = after(&message, &message);
         assert_eq!(
-            reconcile(Some(&last), &folder, &message),
+            agreement.sync(&folder, &message),
             Sync::Show(folder.clone())
         );
         // Shown now: nothing more to do.
-        let last = (folder.clone(), message.clone());
-        assert_eq!(reconcile(Some(&last), &folder, &folder), Sync::Nothing);
+        assert_eq!(agreement.sync(&folder, &folder), Sync::Nothing);
         // INBOX opened for an address without a folder: it shows that address; another
         // first folder (a server whose INBOX cannot be opened) goes to the address.
-        let last = (home.clone(), Place::default());
-        assert_eq!(reconcile(Some(&last), &home, &inbox), Sync::Nothing);
+        assert_eq!(
+            after(&home, &Place::default()).sync(&home, &inbox),
+            Sync::Nothing
+        );
         let child = at(Some("Parent/Child"), None, "");
         assert_eq!(
-            reconcile(Some(&last), &home, &child),
+            after(&home, &Place::default()).sync(&home, &child),
             Sync::Address(child.clone())
         );
+    }
+
+    #[test]
+    fn the_echo_of_a_written_address_does_not_undo_typing() {
+        let empty = at(Some("INBOX"), None, "");
+        let w = at(Some("INBOX"), None, "w");
+        let we = at(Some("INBOX"), None, "we");
+        let mut agreement = after(&empty, &empty);
+        assert_eq!(agreement.sync(&empty, &w), Sync::Address(w.clone()));
+        // The address becomes "w" while the view is at "we" already.
+        assert_eq!(agreement.sync(&w, &we), Sync::Address(we.clone()));
+        assert_eq!(agreement.sync(&we, &we), Sync::Nothing);
+        // Then the user goes Back: that is theirs.
+        assert_eq!(agreement.sync(&empty, &we), Sync::Show(empty.clone()));
     }
 
     #[test]
@@ -129,25 +167,27 @@ mod tests {
     fn the_view_wins_when_it_moved_alone() {
         let reading = at(Some("INBOX"), Some(3), "");
         let searching = at(Some("INBOX"), None, "lunch");
-        let last = (reading.clone(), reading.clone());
         // The open message was deleted: the address drops it.
         let closed = at(Some("INBOX"), None, "");
+        let mut agreement = after(&reading, &reading);
         assert_eq!(
-            reconcile(Some(&last), &reading, &closed),
+            agreement.sync(&reading, &closed),
             Sync::Address(closed.clone())
         );
-        let last = (closed.clone(), closed.clone());
+        let mut agreement = after(&closed, &closed);
         assert_eq!(
-            reconcile(Some(&last), &closed, &searching),
+            agreement.sync(&closed, &searching),
             Sync::Address(searching.clone())
         );
         // Both moved (a click while the view changed): the address wins.
         let other = at(Some("INBOX"), Some(9), "");
+        let mut agreement = after(&closed, &closed);
         assert_eq!(
-            reconcile(Some(&last), &other, &searching),
+            agreement.sync(&other, &searching),
             Sync::Show(other.clone())
         );
         // Nothing moved.
-        assert_eq!(reconcile(Some(&last), &closed, &closed), Sync::Nothing);
+        let mut agreement = after(&closed, &closed);
+        assert_eq!(agreement.sync(&closed, &closed), Sync::Nothing);
     }
 }
