@@ -12,13 +12,12 @@ use crate::{
     state::{
         list::ViewAction,
         mailbox::{Mailbox, MailboxAction, Pane},
-        place::{Agreement, Place, Sync, replaces},
+        place::{Agreement, Place, Sync},
         reader::ReaderAction,
     },
 };
 
-/// Follows the address; returns how to go somewhere (a new entry in the history, or a
-/// replaced one from message to message).
+/// Follows the address; returns how to go somewhere (a new entry in the history).
 #[hook]
 pub(crate) fn use_place(
     state: &UseReducerHandle<Mailbox>,

@@ -60,13 +60,6 @@ impl Agreement {
     }
 }
 
-/// Whether going from `from` to `to` replaces the address's entry instead of adding one:
-/// from one message to the next of the same folder (j/k while reading), so Back returns
-/// to the folder rather than through every message read.
-pub(crate) fn replaces(from: &Place, to: &Place) -> bool {
-    from.folder == to.folder && from.message.is_some() && to.message.is_some()
-}
-
 impl Place {
     /// Whether the view `view` shows this place. A place without a folder asks for the
     /// first folder: INBOX shows it (else the view's own folder goes to the address).
@@ -150,17 +143,6 @@ mod tests {
         assert_eq!(agreement.sync(&we, &we), Sync::Nothing);
         // Then the user goes Back: that is theirs.
         assert_eq!(agreement.sync(&empty, &we), Sync::Show(empty.clone()));
-    }
-
-    #[test]
-    fn reading_on_replaces_the_entry() {
-        let list = at(Some("INBOX"), None, "");
-        let first = at(Some("INBOX"), Some(1), "");
-        let second = at(Some("INBOX"), Some(2), "");
-        assert!(!replaces(&list, &first));
-        assert!(replaces(&first, &second));
-        assert!(!replaces(&second, &list));
-        assert!(!replaces(&second, &at(Some("Work"), Some(2), "")));
     }
 
     #[test]
