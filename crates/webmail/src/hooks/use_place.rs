@@ -61,12 +61,7 @@ pub(crate) fn use_place(
                 }
                 return;
             }
-            let route = Route::to(&place);
-            if replaces(view, &place) {
-                navigator.replace(&route);
-            } else {
-                navigator.push(&route);
-            }
+            navigator.push(&Route::to(&place));
         },
     )
 }
