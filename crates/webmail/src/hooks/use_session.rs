@@ -108,15 +108,16 @@ pub(crate) fn use_session() -> SessionHandle {
         let conn = state.connection().cloned();
         Callback::from(move |()| {
             let Some(conn) = conn.clone() else { return };
-            // The next one to sign in here starts at INBOX, not where this user was.
-            if let Some(navigator) = &navigator {
-                navigator.replace(&Route::Home);
-            }
             dispatcher.dispatch(SessionAction::SignOutStarted);
-            let dispatcher = dispatcher.clone();
+            let (dispatcher, navigator) = (dispatcher.clone(), navigator.clone());
             spawn_local(async move {
                 services::session::sign_out(conn).await;
                 dispatcher.dispatch(SessionAction::SignedOut);
+                // The next one to sign in here starts at INBOX, not where this user was
+                // (changed once the mailbox is gone, so it does not follow).
+                if let Some(navigator) = navigator {
+                    navigator.replace(&Route::Home);
+                }
             });
         })
     };
