@@ -440,6 +440,88 @@ test('another folder lists its own messages', async () => {
   }
 });
 
+// ---------------------------------------------------------------- the address
+
+const heading = (name) => page.getByRole('heading', { name, exact: true });
+const reading = (subject) => page.getByRole('article').getByRole('heading', { name: subject, exact: true });
+const newestIn = (folder) => [...inFolder(folder)].filter((m) => m.subject)
+  .sort((a, b) => b.unix_time - a.unix_time);
+
+test('Back and Forward move between folders and messages, and the address says where', async () => {
+  const [first, second] = newestIn('INBOX');
+  await folders().getByRole('button', { name: 'INBOX', exact: true }).click();
+  await heading('INBOX').waitFor();
+  await rows().first().waitFor();
+  await page.waitForURL(/#\/folder\/INBOX$/);
+  await rows().filter({ hasText: first.subject }).first().click();
+  await reading(first.subject).waitFor();
+  await page.waitForURL(/#\/folder\/INBOX\/message\/\d+$/);
+  await rows().filter({ hasText: second.subject }).first().click();
+  await reading(second.subject).waitFor();
+  const [project] = newestIn('Work/Projects');
+  await folders().getByRole('button', { name: 'Projects', exact: true }).click();
+  await heading('Projects').waitFor();
+  await page.waitForURL(/#\/folder\/Work%2FProjects$/);
+  await page.goBack();
+  await heading('INBOX').waitFor();
+  await reading(second.subject).waitFor();
+  await page.goBack();
+  await reading(first.subject).waitFor();
+  await page.goBack();
+  await page.getByText('Select a message to read it.').waitFor();
+  await page.waitForURL(/#\/folder\/INBOX$/);
+  await page.goForward();
+  await reading(first.subject).waitFor();
+  await page.goForward();
+  await page.goForward();
+  await heading('Projects').waitFor();
+  await rows().filter({ hasText: project.subject }).first().waitFor();
+  // A search is part of the address too.
+  await page.getByLabel('Search messages').fill(project.subject);
+  await page.waitForURL(/#\/folder\/Work%2FProjects\/search\/[^/]+$/);
+  await page.getByLabel('Search messages').fill('');
+  await page.waitForURL(/#\/folder\/Work%2FProjects$/);
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
+});
+
+test('a reload or a shared link returns to the same folder and message after sign-in', async () => {
+  const [project] = newestIn('Work/Projects');
+  await rows().filter({ hasText: project.subject }).first().click();
+  await reading(project.subject).waitFor();
+  const address = page.url();
+  assert.match(address, /#\/folder\/Work%2FProjects\/message\/\d+$/);
+  await page.reload();
+  await page.getByLabel('Password', { exact: true }).waitFor();
+  assert.equal(page.url(), address, 'the address stays while signing in');
+  // The form remembers all but the password, which is never stored.
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await heading('Projects').waitFor();
+  await reading(project.subject).waitFor();
+  assert.equal(page.url(), address);
+  // The link opened in another tab (same browser, so the same remembered settings).
+  const tab = await page.context().newPage();
+  try {
+    await tab.goto(address);
+    await tab.getByLabel('Password', { exact: true }).fill(password);
+    await tab.getByRole('button', { name: 'Sign in' }).click();
+    await tab.getByRole('heading', { name: 'Projects', exact: true }).waitFor();
+    await tab.getByRole('article').getByRole('heading', { name: project.subject, exact: true }).waitFor();
+  } finally {
+    await tab.close();
+  }
+  // An address naming a folder that is not there says so in the list pane.
+  const stray = await page.context().newPage();
+  try {
+    await stray.goto(address.replace(/#.*$/, '#/folder/No%20such%20folder/message/1'));
+    await stray.getByLabel('Password', { exact: true }).fill(password);
+    await stray.getByRole('button', { name: 'Sign in' }).click();
+    await stray.locator('.pane-error').first().waitFor();
+  } finally {
+    await stray.close();
+  }
+});
+
 test('sign out returns to the sign-in form', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();

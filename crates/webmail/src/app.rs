@@ -1,24 +1,31 @@
-//! [`App`]: owns the session, shares it through a context, and shows the sign-in page or
-//! the mailbox.
+//! [`App`]: the router (by the address's fragment, see `route`), the preferences and the
+//! session shared through contexts, and the page for the session's phase. While signed
+//! out the address is left as it is, so signing in (again) returns to the place it names.
 
 use yew::prelude::*;
+use yew_router::HashRouter;
 
 use crate::{
-    hooks::{SessionHandle, use_session},
+    hooks::{PrefsContext, SessionContext, use_prefs, use_session},
     pages::{mailbox::MailboxPage, sign_in::SignInPage},
     state::session::Phase,
 };
 
-/// The context every page reads the session from.
-pub(crate) type SessionContext = SessionHandle;
-
 /// The whole app.
 #[function_component]
 pub(crate) fn App() -> Html {
+    html! {
+        <HashRouter>
+            <Shell />
+        </HashRouter>
+    }
+}
+
+/// The contexts and the page (inside the router, so hooks can read and set the address).
+#[function_component]
+fn Shell() -> Html {
+    let prefs = use_prefs();
     let session = use_session();
-    use_effect_with((), |()| {
-        crate::services::browser::apply_theme(crate::services::browser::load_theme().as_deref())
-    });
     let page = match &session.state.phase {
         Phase::SignedIn { account, conn } => {
             html! { <MailboxPage account={account.clone()} conn={conn.clone()} /> }
@@ -27,8 +34,10 @@ pub(crate) fn App() -> Html {
         Phase::SigningOut => html! { <p class="page-status" role="status">{ "Signing out…" }</p> },
     };
     html! {
-        <ContextProvider<SessionContext> context={session}>
-            { page }
-        </ContextProvider<SessionContext>>
+        <ContextProvider<PrefsContext> context={prefs}>
+            <ContextProvider<SessionContext> context={session}>
+                { page }
+            </ContextProvider<SessionContext>>
+        </ContextProvider<PrefsContext>>
     }
 }

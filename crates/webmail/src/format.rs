@@ -1,5 +1,5 @@
 //! How dates, sizes and addresses read in the UI. Pure functions over local timestamps
-//! (Unix seconds already shifted into the user's time zone, see `clock::local`).
+//! (Unix seconds already shifted into the user's time zone by `clock::local`).
 
 use webimap_client::model::EmailAddress;
 

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::state::{actions::MessageCommand, mailbox::MailboxAction, message::Overlay};
+use crate::state::actions::MessageCommand;
 
 /// Props of [`ActionBar`].
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -16,8 +16,8 @@ pub(crate) struct ActionBarProps {
     pub(crate) all_flagged: bool,
     /// Runs a command.
     pub(crate) on_command: Callback<MessageCommand>,
-    /// Opens a dialog (move to, copy to).
-    pub(crate) act: Callback<MailboxAction>,
+    /// "Move to…" (false) or "Copy to…" (true): opens the folder picker.
+    pub(crate) on_pick_folder: Callback<bool>,
 }
 
 /// `role="toolbar"` "Message actions".
@@ -37,7 +37,7 @@ pub(crate) fn ActionBar(props: &ActionBarProps) -> Html {
     let dialog = |label: &'static str, copy: bool| {
         html! {
             <button type="button" class="button secondary small" {disabled}
-                onclick={props.act.reform(move |_: MouseEvent| MailboxAction::OverlayOpened(Overlay::PickFolder { copy }))}>
+                onclick={props.on_pick_folder.reform(move |_: MouseEvent| copy)}>
                 { label }
             </button>
         }

@@ -10,10 +10,15 @@ use yew::prelude::*;
 
 use super::status::{Loading, PaneError};
 use crate::{
-    clock, format,
+    clock::{self, BrowserZone},
+    format,
     state::{
         conversations::ThreadMark,
-        list::{ClickMods, ListView, QuickFilter, Selection, SortKey},
+        list::{
+            SelectionAction, SortKey, ViewAction,
+            selection::{ClickMods, Selection},
+            view::{ListView, QuickFilter},
+        },
         loadable::Loadable,
         mailbox::{MailboxAction, Pane},
     },
@@ -152,7 +157,7 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
         Loadable::Ready(messages) => {
             let shown = (*viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
             let last = (first + shown).min(n);
-            let now = clock::local(clock::now());
+            let now = clock::local(clock::now(), &BrowserZone);
             let active = props
                 .selection
                 .cursor
@@ -169,7 +174,7 @@ pub(crate) fn MessageList(props: &MessageListProps) -> Html {
                     };
                     if let Some(&uid) = target {
                         e.prevent_default();
-                        act.emit(MailboxAction::CursorMoved(uid));
+                        act.emit(MailboxAction::Select(SelectionAction::CursorMoved(uid)));
                     }
                 })
             };
@@ -227,14 +232,16 @@ fn total_loaded(props: &MessageListProps) -> usize {
 
 fn toolbar(props: &MessageListProps) -> Html {
     let oninput = props.act.reform(|e: InputEvent| {
-        MailboxAction::QueryChanged(e.target_unchecked_into::<HtmlInputElement>().value())
+        MailboxAction::View(ViewAction::QueryChanged(
+            e.target_unchecked_into::<HtmlInputElement>().value(),
+        ))
     });
     let onchange = {
         let act = props.act.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(sort) = SortKey::from_value(&value) {
-                act.emit(MailboxAction::SortChanged(sort));
+                act.emit(MailboxAction::View(ViewAction::SortChanged(sort)));
             }
         })
     };
@@ -242,7 +249,7 @@ fn toolbar(props: &MessageListProps) -> Html {
         let on = props.view.has(f);
         html! {
             <button type="button" class={classes!("chip", on.then_some("on"))} aria-pressed={on.to_string()}
-                onclick={props.act.reform(move |_: MouseEvent| MailboxAction::FilterToggled(f))}>
+                onclick={props.act.reform(move |_: MouseEvent| MailboxAction::View(ViewAction::FilterToggled(f)))}>
                 { label }
             </button>
         }
@@ -265,7 +272,7 @@ fn toolbar(props: &MessageListProps) -> Html {
                 { filter(QuickFilter::Attachments, "Attachments") }
                 <button type="button" class={classes!("chip", props.view.conversations.then_some("on"))}
                     aria-pressed={props.view.conversations.to_string()}
-                    onclick={props.act.reform(|_: MouseEvent| MailboxAction::ConversationsToggled)}>
+                    onclick={props.act.reform(|_: MouseEvent| MailboxAction::View(ViewAction::ConversationsToggled))}>
                     { "Conversations" }
                 </button>
             </div>
@@ -292,7 +299,10 @@ fn row(
                 on_open.emit(uid);
             } else {
                 e.prevent_default();
-                act.emit(MailboxAction::RowClicked { uid, mods });
+                act.emit(MailboxAction::Select(SelectionAction::RowClicked {
+                    uid,
+                    mods,
+                }));
             }
         })
     };
@@ -322,8 +332,8 @@ fn row(
     };
     let date = message.received.map(|ts| {
         html! {
-            <time class="message-date" datetime={format::iso_date(ts)} title={format::long_date(clock::local(ts))}>
-                { format::relative_date(clock::local(ts), now) }
+            <time class="message-date" datetime={format::iso_date(ts)} title={format::long_date(clock::local(ts, &BrowserZone))}>
+                { format::relative_date(clock::local(ts, &BrowserZone), now) }
             </time>
         }
     });

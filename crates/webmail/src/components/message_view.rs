@@ -12,7 +12,7 @@ use crate::{
     clock, format, links, mail_html,
     state::{
         loadable::Loadable,
-        message::{BodyView, Reading},
+        reader::{BodyView, Reading},
     },
 };
 
@@ -76,7 +76,7 @@ fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
         html! { <><dt>{ name }</dt><dd>{ value }</dd></> }
     };
     let date = match (s.received, &s.date) {
-        (Some(ts), _) => Some(format::long_date(clock::local(ts))),
+        (Some(ts), _) => Some(format::long_date(clock::local(ts, &clock::BrowserZone))),
         (None, Some(raw)) => Some(raw.clone()),
         (None, None) => None,
     };

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::actions::{Toast, Undo};
+use crate::state::{actions::Undo, overlay::Toast, request::Ticket};
 
 /// Props of [`ToastView`].
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -11,15 +11,15 @@ pub(crate) struct ToastProps {
     pub(crate) toast: Option<Toast>,
     /// Undo was pressed.
     pub(crate) on_undo: Callback<Undo>,
-    /// Dismiss was pressed (the toast's id).
-    pub(crate) on_dismiss: Callback<u32>,
+    /// Dismiss was pressed (the toast's ticket).
+    pub(crate) on_dismiss: Callback<Ticket>,
 }
 
 /// A live region at the bottom of the page (always in the DOM, so it is announced).
 #[function_component]
 pub(crate) fn ToastView(props: &ToastProps) -> Html {
     let content = props.toast.as_ref().map(|toast| {
-        let id = toast.id;
+        let id = toast.ticket;
         let undo = toast.undo.clone().map(|undo| {
             let on_undo = props.on_undo.clone();
             html! {

@@ -1,9 +1,12 @@
-//! [`use_session`]: signing in and out.
+//! [`use_session`]: signing in and out, and [`SessionContext`], through which pages read
+//! the session.
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+use yew_router::hooks::use_navigator;
 
 use crate::{
+    route::Route,
     services::{self, Connection},
     state::{
         error::UiError,
@@ -32,6 +35,9 @@ impl std::fmt::Debug for SignInRequest {
             .finish()
     }
 }
+
+/// The context every page reads the session from (provided by `App`).
+pub(crate) type SessionContext = SessionHandle;
 
 /// The session, the remembered settings, and what can be done with them. Shared through
 /// a context by `App`.
@@ -96,24 +102,29 @@ pub(crate) fn use_session() -> SessionHandle {
         })
     };
 
+    let navigator = use_navigator();
     let sign_out = {
         let dispatcher = state.dispatcher();
         let conn = state.connection().cloned();
         Callback::from(move |()| {
             let Some(conn) = conn.clone() else { return };
             dispatcher.dispatch(SessionAction::SignOutStarted);
-            let dispatcher = dispatcher.clone();
+            let (dispatcher, navigator) = (dispatcher.clone(), navigator.clone());
             spawn_local(async move {
                 services::session::sign_out(conn).await;
                 dispatcher.dispatch(SessionAction::SignedOut);
+                // The next one to sign in here starts at INBOX, not where this user was
+                // (changed once the mailbox is gone, so it does not follow).
+                if let Some(navigator) = navigator {
+                    navigator.replace(&Route::Home);
+                }
             });
         })
     };
 
-    let connection_lost = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(SessionAction::ConnectionLost))
-    };
+    let connection_lost = use_callback(state.dispatcher(), |(), dispatcher| {
+        dispatcher.dispatch(SessionAction::ConnectionLost);
+    });
 
     SessionHandle {
         state,

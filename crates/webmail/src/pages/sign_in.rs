@@ -3,7 +3,8 @@
 use yew::prelude::*;
 
 use crate::{
-    app::SessionContext, components::login_form::LoginForm, hooks::use_session::SignInRequest,
+    components::login_form::LoginForm,
+    hooks::{SessionContext, use_session::SignInRequest},
 };
 
 /// The brand and the sign-in form, centred.

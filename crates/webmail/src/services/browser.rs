@@ -1,19 +1,22 @@
-//! The browser around the app: the page's address (for the default relay URL) and
-//! localStorage (for the remembered, non-secret settings).
+//! The browser around the app: the page's address (for the default relay URL),
+//! localStorage (for the remembered, non-secret settings and preferences), the page's
+//! theme, the keyboard focus, downloads, and waiting for a paint.
+
+use std::rc::Rc;
 
 use js_sys::{Array, JSON, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::state::settings::Settings;
+use crate::state::{
+    prefs::{FOLDERS_WIDTH, LIST_WIDTH, Prefs, Theme},
+    settings::{Settings, relay_url_for},
+};
 
 /// The localStorage key of the remembered settings.
 const SETTINGS_KEY: &str = "webimap.settings";
 
 /// The relay on the app's own origin: `ws(s)://<host>/relay`.
 pub(crate) fn default_relay_url() -> String {
-    if !cfg!(target_arch = "wasm32") {
-        return relay_url_for("http:", "localhost");
-    }
     let location = web_sys::window().map(|w| w.location());
     let protocol = location
         .as_ref()
@@ -26,21 +29,12 @@ pub(crate) fn default_relay_url() -> String {
     relay_url_for(&protocol, &host)
 }
 
-/// The relay URL for a page served with `protocol` (`https:`) from `host`.
-fn relay_url_for(protocol: &str, host: &str) -> String {
-    let scheme = if protocol == "https:" { "wss" } else { "ws" };
-    format!("{scheme}://{host}/relay")
-}
-
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
 /// The remembered settings, or defaults.
 pub(crate) fn load_settings() -> Settings {
-    if !cfg!(target_arch = "wasm32") {
-        return Settings::default();
-    }
     let Some(stored) = stored_json(SETTINGS_KEY).filter(JsValue::is_object) else {
         return Settings::default();
     };
@@ -49,9 +43,6 @@ pub(crate) fn load_settings() -> Settings {
 
 /// Remembers the settings (never the password: [`Settings`] has none).
 pub(crate) fn save_settings(settings: &Settings) {
-    if !cfg!(target_arch = "wasm32") {
-        return;
-    }
     let object = Object::new();
     for (name, value) in settings.fields() {
         let value = value.map_or(JsValue::NULL, JsValue::from_str);
@@ -78,34 +69,38 @@ fn store_json(key: &str, value: &JsValue) {
 const THEME_KEY: &str = "webimap.theme";
 const LAYOUT_KEY: &str = "webimap.layout";
 
-/// The remembered theme (`"light"` or `"dark"`), if the user chose one.
-pub(crate) fn load_theme() -> Option<String> {
-    if !cfg!(target_arch = "wasm32") {
-        return None;
+/// The remembered preferences (defaults for what was never chosen).
+pub(crate) fn load_prefs() -> Prefs {
+    let defaults = Prefs::default();
+    Prefs {
+        theme: load_theme(),
+        widths: load_layout().unwrap_or(defaults.widths),
+        mark_read_on_open: load_mark_read_on_open(),
+        trusted_senders: Rc::new(load_trusted_senders()),
     }
+}
+
+/// The remembered theme, if the user chose one.
+fn load_theme() -> Option<Theme> {
     storage()
         .and_then(|s| s.get_item(THEME_KEY).ok()?)
-        .filter(|t| t == "light" || t == "dark")
+        .and_then(|t| Theme::from_value(&t))
 }
 
-/// Remembers the chosen theme and applies it to the page (`data-theme` on `<html>`).
-pub(crate) fn save_theme(theme: &str) {
-    if !cfg!(target_arch = "wasm32") {
-        return;
-    }
+/// Remembers the chosen theme.
+pub(crate) fn save_theme(theme: Theme) {
     if let Some(storage) = storage() {
-        let _ = storage.set_item(THEME_KEY, theme);
+        let _ = storage.set_item(THEME_KEY, theme.value());
     }
-    apply_theme(Some(theme));
 }
 
-/// Shows `theme`, or follows the system when `None`.
-pub(crate) fn apply_theme(theme: Option<&str>) {
+/// Shows `theme` (`data-theme` on `<html>`), or follows the system when `None`.
+pub(crate) fn apply_theme(theme: Option<Theme>) {
     let Some(root) = document().and_then(|d| d.document_element()) else {
         return;
     };
     let _ = match theme {
-        Some(theme) => root.set_attribute("data-theme", theme),
+        Some(theme) => root.set_attribute("data-theme", theme.value()),
         None => root.remove_attribute("data-theme"),
     };
 }
@@ -117,25 +112,23 @@ pub(crate) fn system_prefers_dark() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// The remembered widths of the folder and list panes (CSS pixels).
-pub(crate) fn load_layout() -> Option<(u32, u32)> {
-    if !cfg!(target_arch = "wasm32") {
-        return None;
-    }
+/// The remembered widths of the folder and list panes (CSS pixels), within bounds.
+fn load_layout() -> Option<(u32, u32)> {
     let widths = stored_json(LAYOUT_KEY)?.dyn_into::<Array>().ok()?;
     let width = |i| {
         let w = widths.get(i).as_f64()?;
         // Whole, non-negative pixel counts only (as stored).
         (w.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&w)).then_some(w as u32)
     };
-    Some((width(0)?, width(1)?)).filter(|_| widths.length() == 2)
+    let (folders, list) = (width(0)?, width(1)?);
+    (widths.length() == 2).then_some((
+        folders.clamp(FOLDERS_WIDTH.0, FOLDERS_WIDTH.2),
+        list.clamp(LIST_WIDTH.0, LIST_WIDTH.2),
+    ))
 }
 
 /// Remembers the pane widths.
 pub(crate) fn save_layout(widths: (u32, u32)) {
-    if !cfg!(target_arch = "wasm32") {
-        return;
-    }
     let list = Array::of2(&widths.0.into(), &widths.1.into());
     store_json(LAYOUT_KEY, &list);
 }
@@ -145,10 +138,7 @@ const MARK_READ_KEY: &str = "webimap.markReadOnOpen";
 const TRUSTED_SENDERS_KEY: &str = "webimap.trusted-senders";
 
 /// Whether opening a message marks it read (the default) or the user turned that off.
-pub(crate) fn load_mark_read_on_open() -> bool {
-    if !cfg!(target_arch = "wasm32") {
-        return true;
-    }
+fn load_mark_read_on_open() -> bool {
     storage()
         .and_then(|s| s.get_item(MARK_READ_KEY).ok()?)
         .is_none_or(|v| v != "false")
@@ -156,19 +146,13 @@ pub(crate) fn load_mark_read_on_open() -> bool {
 
 /// Remembers whether opening a message marks it read.
 pub(crate) fn save_mark_read_on_open(on: bool) {
-    if !cfg!(target_arch = "wasm32") {
-        return;
-    }
     if let Some(storage) = storage() {
         let _ = storage.set_item(MARK_READ_KEY, if on { "true" } else { "false" });
     }
 }
 
 /// The senders whose mail may load remote content (addresses, lower case).
-pub(crate) fn load_trusted_senders() -> std::collections::BTreeSet<String> {
-    if !cfg!(target_arch = "wasm32") {
-        return Default::default();
-    }
+fn load_trusted_senders() -> std::collections::BTreeSet<String> {
     stored_json(TRUSTED_SENDERS_KEY)
         .and_then(|v| v.dyn_into::<Array>().ok())
         .map(|senders| senders.iter().filter_map(|s| s.as_string()).collect())
@@ -177,9 +161,6 @@ pub(crate) fn load_trusted_senders() -> std::collections::BTreeSet<String> {
 
 /// Remembers the senders whose mail may load remote content.
 pub(crate) fn save_trusted_senders(senders: &std::collections::BTreeSet<String>) {
-    if !cfg!(target_arch = "wasm32") {
-        return;
-    }
     let list: Array = senders.iter().map(|s| JsValue::from_str(s)).collect();
     store_json(TRUSTED_SENDERS_KEY, &list);
 }
@@ -191,10 +172,9 @@ fn document() -> Option<web_sys::Document> {
 /// Resolves once the browser has had the chance to paint what is rendered now (the next
 /// animation frame, then one more task), so heavy work that follows does not hold the
 /// paint back; after 100 ms at the latest (hidden tabs get no animation frames).
-#[cfg(target_arch = "wasm32")]
 pub(crate) async fn painted() {
     use futures::FutureExt;
-    use wasm_bindgen::{JsCast, closure::Closure};
+    use wasm_bindgen::closure::Closure;
     let Some(window) = web_sys::window() else {
         return;
     };
@@ -215,13 +195,8 @@ pub(crate) async fn painted() {
     yew::platform::time::sleep(std::time::Duration::ZERO).await;
 }
 
-/// Natively (reducer tests) there is nothing to paint.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) async fn painted() {}
-
 /// Moves the keyboard focus to the element with `id`, if it exists.
 pub(crate) fn focus(id: &str) {
-    use wasm_bindgen::JsCast;
     if let Some(element) = document()
         .and_then(|d| d.get_element_by_id(id))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
@@ -233,7 +208,6 @@ pub(crate) fn focus(id: &str) {
 /// Saves `data` as a file named `filename`: a `blob:` URL of type `mime_type` behind an
 /// `<a download>` that is clicked, so the browser downloads it instead of showing it.
 pub(crate) fn download(data: &[u8], mime_type: &str, filename: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let document = document().ok_or("no document")?;
     let bytes = js_sys::Uint8Array::from(data);
     let parts = js_sys::Array::of1(&bytes);
@@ -263,19 +237,25 @@ pub(crate) fn download(data: &[u8], mime_type: &str, filename: &str) -> Result<(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// What has the keyboard focus, as far as shortcuts care.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Focused {
+    /// Its tag name, lower case (`input`, `button`, …; empty without one).
+    pub(crate) tag: String,
+    /// Whether it is `contenteditable`.
+    pub(crate) editable: bool,
+    /// Its `id`.
+    pub(crate) id: String,
+}
 
-    #[test]
-    fn the_relay_follows_the_page_scheme() {
-        assert_eq!(
-            relay_url_for("https:", "mail.example.org"),
-            "wss://mail.example.org/relay"
-        );
-        assert_eq!(
-            relay_url_for("http:", "127.0.0.1:8080"),
-            "ws://127.0.0.1:8080/relay"
-        );
+/// The element with the keyboard focus.
+pub(crate) fn focused() -> Focused {
+    let Some(active) = document().and_then(|d| d.active_element()) else {
+        return Focused::default();
+    };
+    Focused {
+        tag: active.tag_name().to_ascii_lowercase(),
+        editable: active.has_attribute("contenteditable"),
+        id: active.id(),
     }
 }

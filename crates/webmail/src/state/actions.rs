@@ -3,20 +3,15 @@
 //! so the choice of folders and the confirmation rules are tested natively).
 
 use webimap_client::{
-    model::{Folder, MessageSummary},
+    model::Folder,
     proto::types::mailbox::{MailboxName, SpecialUse},
 };
 
+pub(crate) use super::list::change::Mark;
+/// `services` reach the list's changes through here (the browser-only part of the crate).
+#[cfg(target_arch = "wasm32")]
+pub(crate) use super::list::change::{LiveChange, flags_change};
 use super::mailbox::Mailbox;
-
-/// A flag the user switches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mark {
-    /// `\Seen` (read).
-    Seen,
-    /// `\Flagged`.
-    Flagged,
-}
 
 /// Why messages leave a folder (for the toast's words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +43,8 @@ pub(crate) enum MessageCommand {
     MoveTo(MailboxName),
     /// A copy to a folder.
     CopyTo(MailboxName),
+    /// Delete these messages for good (the user confirmed it).
+    DeleteForGood(Vec<u32>),
     /// Messages dragged onto a folder.
     Drop {
         /// The dragged messages.
@@ -91,6 +88,8 @@ pub(crate) enum Plan {
     },
     /// Ask before deleting for good.
     ConfirmDelete(Vec<u32>),
+    /// Delete for good (UID EXPUNGE of exactly these).
+    DeleteForGood(Vec<u32>),
 }
 
 /// How to take back a move: the moved messages' UIDs in the target folder.
@@ -104,39 +103,6 @@ pub(crate) struct Undo {
     pub(crate) target_uids: Vec<u32>,
 }
 
-/// A short note at the bottom of the page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Toast {
-    /// Tells the timer which toast it was started for.
-    pub(crate) id: u32,
-    /// What happened.
-    pub(crate) text: String,
-    /// Undo, for moves.
-    pub(crate) undo: Option<Undo>,
-    /// Whether this reports a failure.
-    pub(crate) error: bool,
-}
-
-/// A change another client (or the server) made to the folder shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum LiveChange {
-    /// New messages.
-    Added(Vec<MessageSummary>),
-    /// Removed messages.
-    Removed(Vec<u32>),
-    /// A message's flags.
-    Flags {
-        /// The message.
-        uid: u32,
-        /// `\Seen`
-        seen: bool,
-        /// `\Flagged`
-        flagged: bool,
-        /// `\Answered`
-        answered: bool,
-    },
-}
-
 /// The folder with `special_use`.
 pub(crate) fn special_folder(folders: &[Folder], special_use: SpecialUse) -> Option<&Folder> {
     folders
@@ -145,38 +111,14 @@ pub(crate) fn special_folder(folders: &[Folder], special_use: SpecialUse) -> Opt
 }
 
 impl Mailbox {
-    /// The messages a command acts on: the selected rows, else the open message.
-    pub(crate) fn targets(&self) -> Vec<u32> {
-        if !self.selection.uids.is_empty() {
-            // In list order, so undo and toasts read naturally.
-            let mut uids: Vec<u32> = self
-                .order
-                .iter()
-                .copied()
-                .filter(|u| self.selection.uids.contains(u))
-                .collect();
-            if uids.is_empty() {
-                uids = self.selection.uids.iter().copied().collect();
-            }
-            return uids;
-        }
-        self.open.into_iter().collect()
-    }
-
-    fn summary(&self, uid: u32) -> Option<&MessageSummary> {
-        let messages = self.messages.ready()?;
-        let i = messages.binary_search_by_key(&uid, |m| m.uid).ok()?;
-        messages.get(i)
-    }
-
     /// What `command` means here.
     pub(crate) fn plan(&self, command: MessageCommand) -> Plan {
-        let Some(current) = self.selected.clone() else {
+        let Some(current) = self.list.folder.clone() else {
             return Plan::Nothing;
         };
-        let folders: &[Folder] = self.folders.ready().map_or(&[], Vec::as_slice);
+        let folders = self.folders.list();
         let uids = match &command {
-            MessageCommand::Drop { uids, .. } => uids.clone(),
+            MessageCommand::Drop { uids, .. } | MessageCommand::DeleteForGood(uids) => uids.clone(),
             _ => self.targets(),
         };
         if uids.is_empty() {
@@ -202,7 +144,7 @@ impl Mailbox {
             MessageCommand::ToggleFlag => {
                 let on = uids
                     .iter()
-                    .any(|&u| self.summary(u).is_some_and(|m| !m.flagged));
+                    .any(|&u| self.list.message(u).is_some_and(|m| !m.flagged));
                 Plan::Flag {
                     uids,
                     mark: Mark::Flagged,
@@ -237,11 +179,11 @@ impl Mailbox {
                 }
             }
             MessageCommand::CopyTo(target) => Plan::Copy { uids, target },
+            MessageCommand::DeleteForGood(_) => Plan::DeleteForGood(uids),
         }
     }
 }
 
-/// The toast's words for a move of `n` messages.
 /// "Message" or "3 messages", to start a toast.
 pub(crate) fn messages_text(n: usize) -> String {
     if n == 1 {
@@ -251,6 +193,7 @@ pub(crate) fn messages_text(n: usize) -> String {
     }
 }
 
+/// The toast's words for a move of `n` messages.
 pub(crate) fn moved_text(kind: MoveKind, n: usize, target: &str) -> String {
     let what = messages_text(n);
     match kind {
@@ -261,53 +204,30 @@ pub(crate) fn moved_text(kind: MoveKind, n: usize, target: &str) -> String {
     }
 }
 
-/// LiveChange flags from wire flags (`\Seen`, …).
-pub(crate) fn flags_change(uid: u32, flags: &[String]) -> LiveChange {
-    let has = |name: &str| flags.iter().any(|f| f.eq_ignore_ascii_case(name));
-    LiveChange::Flags {
-        uid,
-        seen: has("\\Seen"),
-        flagged: has("\\Flagged"),
-        answered: has("\\Answered"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
-
     use yew::Reducible;
 
     use super::*;
-    use crate::state::{list::ClickMods, mailbox::MailboxAction};
+    use crate::state::{
+        fixtures::{self, name, showing, summary},
+        list::{
+            SelectionAction,
+            change::{Change, LiveChange, flags_change},
+            selection::ClickMods,
+        },
+        mailbox::MailboxAction,
+    };
 
     fn folder(path: &str, special_use: Option<SpecialUse>) -> Folder {
         Folder {
             special_use,
-            ..crate::state::fixtures::folder(path)
+            ..fixtures::folder(path)
         }
     }
 
-    fn summary(uid: u32) -> MessageSummary {
-        MessageSummary {
-            uid,
-            received: Some(i64::from(uid)),
-            ..MessageSummary::default()
-        }
-    }
-
-    fn showing(path: &str, folders: Vec<Folder>) -> Rc<Mailbox> {
-        let name = MailboxName::from_display(path).unwrap();
-        [
-            MailboxAction::FoldersLoaded(Ok(folders)),
-            MailboxAction::FolderSelected(name.clone()),
-            MailboxAction::MessagesLoaded {
-                folder: name,
-                result: Ok((1..=3).map(summary).collect()),
-            },
-        ]
-        .into_iter()
-        .fold(Rc::new(Mailbox::default()), Reducible::reduce)
+    fn cursor(uid: u32) -> MailboxAction {
+        MailboxAction::Select(SelectionAction::CursorMoved(uid))
     }
 
     #[test]
@@ -316,12 +236,13 @@ mod tests {
             folder("INBOX", None),
             folder("Trash", Some(SpecialUse::Trash)),
         ];
-        let inbox = showing("INBOX", folders.clone()).reduce(MailboxAction::CursorMoved(2));
+        let three = || (1..=3).map(|u| summary(u, Some(i64::from(u)))).collect();
+        let inbox = showing(folders.clone(), "INBOX", three()).reduce(cursor(2));
         assert_eq!(
             inbox.plan(MessageCommand::Delete),
             Plan::Move {
                 uids: vec![2],
-                target: MailboxName::from_display("Trash").unwrap(),
+                target: name("Trash"),
                 kind: MoveKind::Deleted,
             }
         );
@@ -329,36 +250,89 @@ mod tests {
             inbox.plan(MessageCommand::Archive),
             Plan::Refuse(_)
         ));
-        let trash = showing("Trash", folders).reduce(MailboxAction::CursorMoved(2));
+        assert_eq!(
+            inbox.plan(MessageCommand::MoveTo(name("INBOX"))),
+            Plan::Nothing
+        );
+        let trash = showing(folders, "Trash", three()).reduce(cursor(2));
         assert_eq!(
             trash.plan(MessageCommand::Delete),
             Plan::ConfirmDelete(vec![2])
         );
+        // Once confirmed: the messages confirmed, whatever is selected now.
+        assert_eq!(
+            trash.plan(MessageCommand::DeleteForGood(vec![1, 3])),
+            Plan::DeleteForGood(vec![1, 3])
+        );
+    }
+
+    #[test]
+    fn flag_toggles_by_what_the_targets_have() {
+        let mut flagged = summary(1, Some(1));
+        flagged.flagged = true;
+        let s = showing(
+            vec![folder("INBOX", None)],
+            "INBOX",
+            vec![flagged, summary(2, Some(2))],
+        );
+        let click = |uid, toggle| {
+            MailboxAction::Select(SelectionAction::RowClicked {
+                uid,
+                mods: ClickMods {
+                    range: false,
+                    toggle,
+                },
+            })
+        };
+        let one = s.clone().reduce(click(1, false));
+        assert_eq!(
+            one.plan(MessageCommand::ToggleFlag),
+            Plan::Flag {
+                uids: vec![1],
+                mark: Mark::Flagged,
+                on: false
+            }
+        );
+        // In list order (newest first), and one unflagged message flags them all.
+        let both = one.reduce(click(2, true));
+        assert_eq!(
+            both.plan(MessageCommand::ToggleFlag),
+            Plan::Flag {
+                uids: vec![2, 1],
+                mark: Mark::Flagged,
+                on: true
+            }
+        );
+        // Nothing selected and nothing open: nothing to do.
+        assert_eq!(s.plan(MessageCommand::MarkRead(true)), Plan::Nothing);
     }
 
     #[test]
     fn removal_moves_the_cursor_and_counts_follow() {
-        let s = showing("INBOX", vec![folder("INBOX", None)])
-            .reduce(MailboxAction::RowClicked {
-                uid: 3,
-                mods: ClickMods::default(),
-            })
-            .reduce(MailboxAction::Removed {
-                folder: MailboxName::inbox(),
-                uids: vec![3],
-            });
-        assert_eq!(*s.order, vec![2, 1]);
-        assert_eq!(s.selection.cursor, Some(2));
+        let s = showing(
+            vec![folder("INBOX", None)],
+            "INBOX",
+            (1..=3).map(|u| summary(u, Some(i64::from(u)))).collect(),
+        )
+        .reduce(MailboxAction::Select(SelectionAction::RowClicked {
+            uid: 3,
+            mods: ClickMods::default(),
+        }));
+        let (change, _) = s.list.optimistic(Change::Remove(vec![3]));
+        let s = s.reduce(MailboxAction::List(change));
+        assert_eq!(*s.list.order, vec![2, 1]);
+        assert_eq!(s.list.selection.cursor, Some(2));
         assert_eq!(s.selected_folder().and_then(|f| f.total), Some(2));
-        let s = s.reduce(MailboxAction::Live {
-            folder: MailboxName::inbox(),
+        let ticket = s.list.ticket;
+        let s = s.reduce(MailboxAction::List(crate::state::list::ListAction::Live {
+            ticket,
             changes: vec![
-                LiveChange::Added(vec![summary(9)]),
+                LiveChange::Added(vec![summary(9, Some(9))]),
                 flags_change(1, &["\\Flagged".into()]),
             ],
-        });
-        assert_eq!(s.order[0], 9);
-        assert!(s.message(1).is_some_and(|m| m.flagged));
+        }));
+        assert_eq!(s.list.order[0], 9);
+        assert!(s.list.message(1).is_some_and(|m| m.flagged));
         assert_eq!(s.selected_folder().and_then(|f| f.unseen), Some(3));
     }
 }

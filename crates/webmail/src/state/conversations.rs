@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use webimap_client::{model::MessageSummary, proto::types::response::Thread};
 
-use super::list::{sort_indices, subject_key};
+use super::sort::{sort_indices, subject_key};
 
 /// The deepest indentation shown (deeper replies stay at this level).
 pub(crate) const MAX_DEPTH: u8 = 5;

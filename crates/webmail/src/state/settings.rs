@@ -190,6 +190,13 @@ impl Settings {
     }
 }
 
+/// The relay on the app's own origin, for a page served with `protocol` (`https:`) from
+/// `host`: `ws(s)://<host>/relay`.
+pub(crate) fn relay_url_for(protocol: &str, host: &str) -> String {
+    let scheme = if protocol == "https:" { "wss" } else { "ws" };
+    format!("{scheme}://{host}/relay")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,6 +350,18 @@ mod tests {
             Settings::default().security,
             Security::Tls,
             "secure by default"
+        );
+    }
+
+    #[test]
+    fn the_relay_follows_the_page_scheme() {
+        assert_eq!(
+            relay_url_for("https:", "mail.example.org"),
+            "wss://mail.example.org/relay"
+        );
+        assert_eq!(
+            relay_url_for("http:", "127.0.0.1:8080"),
+            "ws://127.0.0.1:8080/relay"
         );
     }
 }

@@ -1,6 +1,6 @@
-//! The message list as shown: sorted, filtered and searched, with a selection and a cursor.
-//! The list answers at once from what it has (subjects and senders); the server's answers
-//! (SEARCH over whole messages, SORT, THREAD) refine it when they arrive.
+//! How the message list is shown: sorted, filtered and searched. The list answers at once
+//! from what it has (subjects and senders); the server's answers (SEARCH over whole
+//! messages, SORT, THREAD) refine it when they arrive.
 
 use std::{
     cmp::Ordering,
@@ -10,7 +10,10 @@ use std::{
 
 use webimap_client::model::MessageSummary;
 
-use super::conversations::{self, Conversation, ThreadMark};
+use crate::state::{
+    conversations::{self, Conversation, ThreadMark},
+    sort::{sort_indices, subject_key},
+};
 
 /// The order of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -203,17 +206,6 @@ pub(crate) fn visible_rows(
         .collect()
 }
 
-/// Sorts indices (stably) by `cmp`. Every sort of rows goes through this one instance of
-/// the standard library's sort: each closure passed to `sort_by` directly would get a copy
-/// of its own (about 3 KB of wasm each).
-pub(crate) fn sort_indices(order: &mut [usize], mut cmp: impl FnMut(usize, usize) -> Ordering) {
-    sort_indices_dyn(order, &mut cmp);
-}
-
-fn sort_indices_dyn(order: &mut [usize], cmp: &mut dyn FnMut(usize, usize) -> Ordering) {
-    order.sort_by(|&a, &b| cmp(a, b));
-}
-
 /// The indices into `messages` of the rows to show, in order (without conversations).
 pub(crate) fn visible_order(messages: &[MessageSummary], view: &ListView) -> Vec<usize> {
     let words = search_words(&view.query);
@@ -272,103 +264,6 @@ fn sender_key(m: &MessageSummary) -> String {
         .first()
         .map(|a| a.display().to_lowercase())
         .unwrap_or_default()
-}
-
-/// A subject without its `Re:`/`Fwd:`/`Aw:` prefixes, lower case.
-pub(crate) fn subject_key(subject: &str) -> String {
-    let mut s = subject.trim();
-    loop {
-        let lower = s.to_ascii_lowercase();
-        let Some(prefix) = ["re:", "fwd:", "fw:", "aw:", "wg:", "tr:"]
-            .iter()
-            .find(|p| lower.starts_with(*p))
-        else {
-            break;
-        };
-        s = s[prefix.len()..].trim_start();
-    }
-    s.to_lowercase()
-}
-
-/// Which rows are selected, where a shift-click range starts, and the keyboard cursor.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct Selection {
-    /// Selected UIDs.
-    pub(crate) uids: BTreeSet<u32>,
-    /// Where a range starts (the last plain or ctrl click).
-    pub(crate) anchor: Option<u32>,
-    /// The row the keyboard is on.
-    pub(crate) cursor: Option<u32>,
-}
-
-/// How a row was clicked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct ClickMods {
-    /// Shift: select a range from the anchor.
-    pub(crate) range: bool,
-    /// Ctrl or Cmd: add or remove one row.
-    pub(crate) toggle: bool,
-}
-
-impl Selection {
-    /// Only `uid`.
-    pub(crate) fn single(uid: u32) -> Self {
-        Selection {
-            uids: BTreeSet::from([uid]),
-            anchor: Some(uid),
-            cursor: Some(uid),
-        }
-    }
-
-    /// Applies a click on `uid`; `order` is the visible UIDs, top to bottom.
-    pub(crate) fn click(&mut self, uid: u32, mods: ClickMods, order: &[u32]) {
-        if mods.range {
-            let anchor = self.anchor.unwrap_or(uid);
-            let pos = |u| order.iter().position(|&x| x == u);
-            if let (Some(a), Some(b)) = (pos(anchor), pos(uid)) {
-                let (lo, hi) = (a.min(b), a.max(b));
-                if !mods.toggle {
-                    self.uids.clear();
-                }
-                self.uids.extend(&order[lo..=hi]);
-                self.anchor = Some(anchor);
-                self.cursor = Some(uid);
-                return;
-            }
-        }
-        if mods.toggle {
-            if !self.uids.remove(&uid) {
-                self.uids.insert(uid);
-            }
-            self.anchor = Some(uid);
-            self.cursor = Some(uid);
-            return;
-        }
-        *self = Selection::single(uid);
-    }
-
-    /// Keeps only UIDs still shown.
-    pub(crate) fn retain(&mut self, order: &[u32]) {
-        let shown: BTreeSet<u32> = order.iter().copied().collect();
-        self.uids.retain(|u| shown.contains(u));
-        if self.anchor.is_some_and(|a| !shown.contains(&a)) {
-            self.anchor = None;
-        }
-        if self.cursor.is_some_and(|c| !shown.contains(&c)) {
-            self.cursor = None;
-        }
-    }
-}
-
-/// The UID `delta` rows away from `from` in `order` (clamped), or the first row.
-pub(crate) fn step(order: &[u32], from: Option<u32>, delta: isize) -> Option<u32> {
-    let Some(pos) = from.and_then(|u| order.iter().position(|&x| x == u)) else {
-        return order.first().copied();
-    };
-    let next = pos
-        .saturating_add_signed(delta)
-        .min(order.len().saturating_sub(1));
-    order.get(next).copied()
 }
 
 #[cfg(test)]
@@ -520,55 +415,5 @@ mod tests {
             .map(|(i, m)| (ms[i].uid, m.map(|m| m.depth)))
             .collect();
         assert_eq!(rows, vec![(2, Some(0)), (1, Some(1)), (3, Some(0))]);
-    }
-
-    #[test]
-    fn clicks_select() {
-        let order = [5, 4, 3, 2, 1];
-        let mut s = Selection::default();
-        s.click(4, ClickMods::default(), &order);
-        assert_eq!(s.uids, BTreeSet::from([4]));
-        s.click(
-            2,
-            ClickMods {
-                range: true,
-                toggle: false,
-            },
-            &order,
-        );
-        assert_eq!(s.uids, BTreeSet::from([4, 3, 2]));
-        assert_eq!(s.cursor, Some(2));
-        s.click(
-            3,
-            ClickMods {
-                range: false,
-                toggle: true,
-            },
-            &order,
-        );
-        assert_eq!(s.uids, BTreeSet::from([4, 2]));
-        s.click(
-            1,
-            ClickMods {
-                range: false,
-                toggle: true,
-            },
-            &order,
-        );
-        assert_eq!(s.uids, BTreeSet::from([4, 2, 1]));
-        s.click(5, ClickMods::default(), &order);
-        assert_eq!(s, Selection::single(5));
-        s.retain(&[4, 3]);
-        assert!(s.uids.is_empty() && s.cursor.is_none());
-    }
-
-    #[test]
-    fn steps_clamp() {
-        let order = [5, 4, 3];
-        assert_eq!(step(&order, None, 1), Some(5));
-        assert_eq!(step(&order, Some(5), 1), Some(4));
-        assert_eq!(step(&order, Some(3), 1), Some(3));
-        assert_eq!(step(&order, Some(5), -1), Some(5));
-        assert_eq!(step(&[], None, 1), None);
     }
 }
