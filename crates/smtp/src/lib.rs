@@ -1,0 +1,61 @@
+//! webimap-smtp: SMTP message submission for clients, as data — a command encoder, a
+//! size-capped reply reader, a streaming dot-stuffer and a session state machine that
+//! takes a connection from the greeting through STARTTLS and AUTH to per-recipient results
+//! and a delivered message.
+//!
+//! Its one rule, the same as webimap-proto's: **no I/O** — no sockets, no async, no clock,
+//! no randomness. Bytes go in ([`SubmissionSession::handle_input`]), events and bytes to
+//! send come out ([`SubmissionSession::poll_event`], [`SubmissionSession::poll_output`]).
+//! Time is data ([`SubmissionSession::current_timeout`]); the SCRAM nonce and the ASCII
+//! form of international domains come from the caller. It builds for
+//! `wasm32-unknown-unknown` as for native.
+//!
+//! # Modules
+//!
+//! - [`address`]: envelope addresses and the EHLO name, validated on construction (no CR,
+//!   LF, NUL, `<`, `>` or space; ASCII domains, or a request to convert one).
+//! - [`command`]: client commands and their encoder (smtp-proto has none for clients).
+//! - [`reply`]: replies and the incremental reader over smtp-proto's `ResponseReceiver`,
+//!   with a cap on one reply's size.
+//! - [`capabilities`]: the EHLO keywords that matter, over smtp-proto's `EhloResponse`.
+//! - [`body`]: the streaming encoder for message bodies: CRLF normalisation, dot-stuffing,
+//!   the terminator.
+//! - [`session`]: the state machine, its events, errors and timeouts.
+//!
+//! # What is supported
+//!
+//! | RFC | what | where |
+//! |---|---|---|
+//! | RFC 5321 SMTP | greeting, EHLO (HELO fallback), MAIL, RCPT, DATA, RSET, QUIT, reply codes, timeouts (§4.5.3.2), dot-stuffing (§4.5.2) | [`session`], [`body`], [`session::timeout`] |
+//! | RFC 6409 Message Submission | port 587 flow: STARTTLS, AUTH, then the transaction | [`session`] |
+//! | RFC 8314 implicit TLS | port 465: TLS from the first byte ([`session::Security::ImplicitTls`]) | [`session`] |
+//! | RFC 3207 STARTTLS | upgrade, bytes after the go-ahead discarded, EHLO again | [`session`] |
+//! | RFC 4954 AUTH | SCRAM-SHA-256 (RFC 7677), PLAIN (RFC 4616), LOGIN, OAUTHBEARER (RFC 7628), XOAUTH2; initial response; `*` cancel | [`session`] via `webimap_proto::sasl` |
+//! | RFC 2920 PIPELINING | MAIL and all RCPTs in one write; BDAT chunks without waiting | [`session`] |
+//! | RFC 3030 CHUNKING | BDAT, BDAT LAST | [`session`], [`body`] |
+//! | RFC 1870 SIZE | `SIZE=` on MAIL whenever offered; a too-big message refused before sending | [`session::Envelope`] |
+//! | RFC 6152 8BITMIME | `BODY=8BITMIME` when offered and needed | [`session::Envelope`] |
+//! | RFC 6531 SMTPUTF8 | `SMTPUTF8` when offered and needed; a clear error otherwise | [`session::Envelope`] |
+//! | RFC 3463 / RFC 2034 enhanced status codes | parsed into [`reply::EnhancedCode`] | [`reply`] |
+//!
+//! Tests: unit tests beside each module; transcripts of the RFCs' examples (RFC 5321
+//! Appendix D, RFC 2920, RFC 3030, RFC 4954, RFC 3207) and hostile servers in `tests/`;
+//! a proptest of the dot-stuffer over chunkings; a cargo-fuzz target on the reply reader
+//! (`fuzz/`).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod address;
+pub mod body;
+pub mod capabilities;
+pub mod command;
+pub mod reply;
+pub mod session;
+
+pub use address::{Address, AddressError, ClientName};
+pub use reply::{EnhancedCode, Reply};
+pub use session::{
+    CallError, Credentials, Envelope, Event, Options, Security, SessionError, Stage,
+    SubmissionSession, TransactionError,
+};
+pub use webimap_proto::Secret;
