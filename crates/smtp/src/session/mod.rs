@@ -440,8 +440,14 @@ impl SubmissionSession {
         Ok(())
     }
 
-    /// Ends the message: the DATA terminator, or `BDAT n LAST`.
+    /// Ends the message: the DATA terminator, or `BDAT 0 LAST`.
     pub fn finish_body(&mut self) -> Result<(), CallError> {
+        self.finish_body_with(&[])
+    }
+
+    /// Ends the message with its last piece: `last` then the DATA terminator, or
+    /// `BDAT n LAST` carrying `last` (some servers mishandle an empty `BDAT 0 LAST`).
+    pub fn finish_body_with(&mut self, last: &[u8]) -> Result<(), CallError> {
         let pipelining = self.capabilities.pipelining;
         let stage = self.stage();
         let Phase::Transaction(t) = &mut self.phase else {
@@ -461,6 +467,7 @@ impl SubmissionSession {
         }
         t.step = Step::Ending;
         let mut data = Vec::new();
+        t.encoder.push(last, &mut data);
         t.encoder.finish(&mut data);
         if t.use_bdat {
             t.bdat_in_flight += 1;
