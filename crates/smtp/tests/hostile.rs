@@ -15,11 +15,11 @@ use webimap_smtp::{
 };
 
 fn addr(text: &str) -> Address {
-    Address::parse(text).unwrap()
+    Address::parse(text).expect("a valid address")
 }
 
 fn envelope(size: u64) -> Envelope {
-    Envelope::new(addr("a@example.org"), vec![addr("b@example.net")], size).unwrap()
+    Envelope::new(addr("a@example.org"), vec![addr("b@example.net")], size).expect("an envelope")
 }
 
 /// A session that has greeted an ESMTP server offering `keywords` and is ready.

@@ -13,7 +13,7 @@ use webimap_smtp::{
 };
 
 fn addr(text: &str) -> Address {
-    Address::parse(text).unwrap()
+    Address::parse(text).expect("a valid address")
 }
 
 fn reply(code: u16, text: &str) -> Reply {
@@ -25,7 +25,7 @@ fn reply(code: u16, text: &str) -> Reply {
 }
 
 fn named(security: Security, name: &str) -> Options {
-    Options::new(security).with_client_name(ClientName::new(name).unwrap())
+    Options::new(security).with_client_name(ClientName::new(name).expect("a valid name"))
 }
 
 const RFC5321_EHLO: &str = "
@@ -178,7 +178,7 @@ fn rfc2920_envelope() -> Envelope {
         ],
         20,
     )
-    .unwrap()
+    .expect("an envelope")
 }
 
 /// RFC 2920 section 3.2, the first example: everything accepted.

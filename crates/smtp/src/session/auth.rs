@@ -246,10 +246,11 @@ mod tests {
     use super::*;
 
     fn caps(mechanisms: &[Mechanism]) -> Capabilities {
-        let mut caps = Capabilities::default();
-        caps.auth = true;
-        caps.mechanisms = mechanisms.to_vec();
-        caps
+        Capabilities {
+            auth: true,
+            mechanisms: mechanisms.to_vec(),
+            ..Capabilities::default()
+        }
     }
 
     fn reply(code: u16, text: &str) -> Reply {

@@ -526,8 +526,10 @@ impl SubmissionSession {
             Awaiting::Greeting => self.fail_politely(SessionError::GreetingRefused { reply }),
             Awaiting::Ehlo => self.on_ehlo(reply),
             Awaiting::Helo if reply.is_positive() => {
-                let mut capabilities = Capabilities::default();
-                capabilities.server_name = reply.text.split(' ').next().unwrap_or("").into();
+                let capabilities = Capabilities {
+                    server_name: reply.text.split(' ').next().unwrap_or("").into(),
+                    ..Capabilities::default()
+                };
                 self.after_hello(capabilities);
             }
             Awaiting::Helo => self.fail_politely(SessionError::HelloRefused { reply }),

@@ -237,10 +237,11 @@ mod tests {
     }
 
     fn caps() -> Capabilities {
-        let mut caps = Capabilities::default();
-        caps.size = Some(1000);
-        caps.eight_bit_mime = true;
-        caps
+        Capabilities {
+            size: Some(1000),
+            eight_bit_mime: true,
+            ..Capabilities::default()
+        }
     }
 
     fn reply(code: u16) -> Reply {
@@ -293,8 +294,10 @@ mod tests {
                 address: addr("jörg@y.org")
             })
         );
-        let mut with = caps();
-        with.smtputf8 = true;
+        let with = Capabilities {
+            smtputf8: true,
+            ..caps()
+        };
         let p = e.parameters(&with).unwrap();
         assert!(p.smtputf8 && p.eight_bit_mime);
         let headers = Envelope::new(addr("a@x.org"), vec![addr("b@y.org")], 1)
