@@ -641,3 +641,108 @@ fn rfc3207_injected_bytes_are_discarded() {
     );
     assert_eq!(t.events(), vec![Event::Ready]);
 }
+
+/// However the server's bytes and the message are split, the session writes the same
+/// bytes and reports the same events.
+#[cfg(not(target_arch = "wasm32"))]
+mod splits {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const SERVER: [&[u8]; 5] = [
+        b"220 mx.example.net ESMTP\r\n",
+        b"250-mx.example.net\r\n250-PIPELINING\r\n250-CHUNKING\r\n250-SIZE 100000\r\n\
+250-ENHANCEDSTATUSCODES\r\n250 AUTH PLAIN LOGIN\r\n",
+        b"235 2.7.0 ok\r\n",
+        b"250 2.1.0 ok\r\n250 2.1.5 ok\r\n550 5.1.1 no such user\r\n",
+        b"250 2.0.0 chunk\r\n250 2.0.0 queued as 42\r\n",
+    ];
+    const BODY: &[u8] = b"Subject: x\n\n.dot\r\nline\rlast";
+
+    fn feed(t: &mut Transcript, bytes: &[u8], cut: usize) {
+        let cut = cut % (bytes.len() + 1);
+        let (a, b) = bytes.split_at(cut);
+        t.server_bytes(a);
+        t.server_bytes(b);
+    }
+
+    fn run(cuts: &[usize; 6]) -> (Vec<u8>, Vec<Event>) {
+        let options =
+            Options::new(Security::ImplicitTls).with_credentials(Credentials::password("u", "p"));
+        let mut t = Transcript::new(options);
+        let mut written = Vec::new();
+        for (bytes, cut) in SERVER[..3].iter().zip(cuts) {
+            feed(&mut t, bytes, *cut);
+            written.extend(t.written());
+        }
+        let envelope = Envelope::new(
+            addr("a@example.org"),
+            vec![addr("b@example.net"), addr("c@example.net")],
+            40,
+        )
+        .expect("an envelope");
+        t.session.send(envelope).expect("ready");
+        written.extend(t.written());
+        feed(&mut t, SERVER[3], cuts[3]);
+        t.session
+            .continue_with_accepted()
+            .expect("a decision is due");
+        let split = cuts[4] % (BODY.len() + 1);
+        t.session.write_body(&BODY[..split]).expect("body wanted");
+        written.extend(t.written());
+        t.session
+            .finish_body_with(&BODY[split..])
+            .expect("body wanted");
+        written.extend(t.written());
+        // One BDAT reply per chunk sent: two when the split left both halves non-empty.
+        let replies: &[u8] = if written.windows(5).filter(|w| w == b"BDAT ").count() == 2 {
+            SERVER[4]
+        } else {
+            b"250 2.0.0 queued as 42\r\n"
+        };
+        feed(&mut t, replies, cuts[5]);
+        written.extend(t.written());
+        (written, t.events())
+    }
+
+    fn unchunked(written: &[u8]) -> Vec<u8> {
+        // Strip the BDAT lines: what remains is the message as the server stores it.
+        let text = String::from_utf8_lossy(written).into_owned();
+        let start = text.find("BDAT").expect("BDAT used");
+        let mut rest = &written[start..];
+        let mut message = Vec::new();
+        while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
+            let line = std::str::from_utf8(&rest[..end]).expect("ASCII");
+            let size: usize = line
+                .split(' ')
+                .nth(1)
+                .expect("size")
+                .parse()
+                .expect("a number");
+            message.extend_from_slice(&rest[end + 2..end + 2 + size]);
+            rest = &rest[end + 2 + size..];
+        }
+        message
+    }
+
+    proptest! {
+        #[test]
+        fn same_events_and_message_for_any_split(cuts in any::<[usize; 6]>()) {
+            let (written, events) = run(&cuts);
+            let (reference_written, reference_events) = run(&[0; 6]);
+            prop_assert_eq!(&events, &reference_events);
+            prop_assert_eq!(unchunked(&written), unchunked(&reference_written));
+            prop_assert_eq!(
+                unchunked(&written),
+                b"Subject: x\r\n\r\n.dot\r\nline\r\nlast".to_vec()
+            );
+            prop_assert!(matches!(events.last(), Some(Event::Ready)), "ends ready");
+            prop_assert!(events.iter().any(|e| matches!(e, Event::Sent { .. })), "sent");
+            prop_assert!(
+                events.iter().any(|e| matches!(e, Event::Recipients(r) if r.refused.len() == 1)),
+                "one recipient refused"
+            );
+        }
+    }
+}
