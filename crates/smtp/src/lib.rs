@@ -38,6 +38,12 @@
 //! | RFC 6531 SMTPUTF8 | `SMTPUTF8` when offered and needed; a clear error otherwise | [`session::Envelope`] |
 //! | RFC 3463 / RFC 2034 enhanced status codes | parsed into [`reply::EnhancedCode`] | [`reply`] |
 //!
+//! Not supported (a submission client does not need them): DSN, BURL, BINARYMIME,
+//! REQUIRETLS, source routes, VRFY/EXPN, CRAM-MD5/DIGEST-MD5/GSSAPI. One deliberate
+//! difference from RFC 2920's examples: DATA (or the first BDAT) is sent only after every
+//! RCPT TO is answered, so that the user can decide about refused recipients before any
+//! of the message is sent.
+//!
 //! Tests: unit tests beside each module; transcripts of the RFCs' examples (RFC 5321
 //! Appendix D, RFC 2920, RFC 3030, RFC 4954, RFC 3207) and hostile servers in `tests/`;
 //! a proptest of the dot-stuffer over chunkings; a cargo-fuzz target on the reply reader

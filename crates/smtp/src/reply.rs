@@ -40,8 +40,9 @@ pub struct Reply {
     pub code: u16,
     /// The enhanced status code, when the server sent one.
     pub enhanced: Option<EnhancedCode>,
-    /// The text of all lines, joined by `\n`, codes removed. Server words: show them as
-    /// quoted detail, never as the whole message.
+    /// The text of all lines, joined by `\n`, codes removed; invalid UTF-8 and control
+    /// characters replaced by U+FFFD. Server words: show them as quoted detail, never as
+    /// the whole message.
     pub text: String,
 }
 
@@ -174,7 +175,7 @@ impl ReplyReader {
                 Ok(Some(Reply {
                     code,
                     enhanced,
-                    text: response.message,
+                    text: printable(response.message),
                 }))
             }
             Err(ProtoError::NeedsMoreData { .. }) => {
@@ -209,6 +210,24 @@ impl ReplyReader {
         self.raw.clear();
         self.receiver.reset();
         self.complete = false;
+    }
+}
+
+/// Server text with control characters (escape sequences, NUL, bare CR) replaced by
+/// U+FFFD, so it can be shown or logged as it is; line breaks between lines stay.
+fn printable(text: String) -> String {
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        text.chars()
+            .map(|c| {
+                if c.is_control() && c != '\n' {
+                    '\u{fffd}'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    } else {
+        text
     }
 }
 
@@ -336,6 +355,15 @@ mod tests {
             assert!(reader.buffered() <= MAX_REPLY_BYTES);
         }
         assert_eq!(error, Some(ReplyError::TooLong));
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_text() {
+        let replies = read_all(b"550-\x1b[31mred\x00\r\n550 tab\there\r\n");
+        assert_eq!(
+            replies[0].clone().unwrap().text,
+            "\u{fffd}[31mred\u{fffd}\ntab\u{fffd}here"
+        );
     }
 
     #[test]
