@@ -149,6 +149,13 @@ impl Credentials {
     }
 }
 
+/// The longest AUTH command line, CRLF included (RFC 4954 section 4).
+const MAX_AUTH_LINE: usize = 12_288;
+
+fn base64_len(data: &Secret<Vec<u8>>) -> usize {
+    data.expose().len().div_ceil(3) * 4
+}
+
 /// What to do after an AUTH reply.
 #[derive(Debug)]
 pub(crate) enum AuthStep {
@@ -165,6 +172,8 @@ pub(crate) enum AuthStep {
 pub(crate) struct AuthExchange {
     mechanism: Mechanism,
     sasl: SaslClient,
+    /// An initial response too long for the AUTH line, sent on the first challenge.
+    deferred: Option<Secret<Vec<u8>>>,
     /// The exchange was cancelled (`*`) for this reason; the next reply ends it.
     cancelled: Option<SaslError>,
 }
@@ -184,14 +193,25 @@ impl AuthExchange {
                 offered: capabilities.mechanisms.clone(),
             })?;
         let mut sasl = credentials.client(mechanism).map_err(SessionError::Sasl)?;
+        let mut initial_response = sasl.initial_response();
+        // RFC 4954 section 4: an AUTH line may have 12,288 octets; a longer initial
+        // response (a large OAuth token) waits for the server's empty challenge instead.
+        let mut deferred = None;
+        if let Some(response) = &initial_response {
+            let line = "AUTH ".len() + mechanism.name().len() + 1 + base64_len(response) + 2;
+            if line > MAX_AUTH_LINE {
+                deferred = initial_response.take();
+            }
+        }
         let command = Command::Auth {
             mechanism: mechanism.name(),
-            initial_response: sasl.initial_response(),
+            initial_response,
         };
         Ok((
             Self {
                 mechanism,
                 sasl,
+                deferred,
                 cancelled: None,
             },
             command,
@@ -211,6 +231,9 @@ impl AuthExchange {
         }
         match reply.code {
             334 => {
+                if let Some(response) = self.deferred.take() {
+                    return AuthStep::Send(Command::AuthResponse(response));
+                }
                 let challenge = match STANDARD.decode(reply.text.trim().as_bytes()) {
                     Ok(challenge) => challenge,
                     Err(_) => {
@@ -313,6 +336,28 @@ mod tests {
             x.on_reply(reply(235, "ok")),
             AuthStep::Done(Mechanism::Login)
         ));
+    }
+
+    #[test]
+    fn a_huge_token_waits_for_the_empty_challenge() {
+        let token = "t".repeat(10_000);
+        let credentials = Credentials::oauth("u@x.org", &token, "smtp.x.org", 587);
+        let (mut x, command) =
+            AuthExchange::start(&credentials, &caps(&[Mechanism::XOAuth2])).unwrap();
+        assert_eq!(command.to_bytes(), b"AUTH XOAUTH2\r\n");
+        let AuthStep::Send(line) = x.on_reply(reply(334, "")) else {
+            panic!()
+        };
+        let line = line.to_bytes();
+        assert!(line.len() > 12_288 && line.ends_with(b"\r\n"));
+        assert!(matches!(
+            x.on_reply(reply(235, "ok")),
+            AuthStep::Done(Mechanism::XOAuth2)
+        ));
+        // A normal token goes on the AUTH line.
+        let credentials = Credentials::oauth("u@x.org", "short", "smtp.x.org", 587);
+        let (_, command) = AuthExchange::start(&credentials, &caps(&[Mechanism::XOAuth2])).unwrap();
+        assert!(command.to_bytes().starts_with(b"AUTH XOAUTH2 "));
     }
 
     #[test]
