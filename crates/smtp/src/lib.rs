@@ -17,6 +17,8 @@
 //! - [`command`]: client commands and their encoder (smtp-proto has none for clients).
 //! - [`reply`]: replies and the incremental reader over smtp-proto's `ResponseReceiver`,
 //!   with a cap on one reply's size.
+//! - [`problem`]: what a failure reply means for the user (wrong password, unknown
+//!   recipient, too big, try later, …), from its codes.
 //! - [`capabilities`]: the EHLO keywords that matter, over smtp-proto's `EhloResponse`.
 //! - [`body`]: the streaming encoder for message bodies: CRLF normalisation, dot-stuffing,
 //!   the terminator.
@@ -55,10 +57,12 @@ pub mod address;
 pub mod body;
 pub mod capabilities;
 pub mod command;
+pub mod problem;
 pub mod reply;
 pub mod session;
 
 pub use address::{Address, AddressError, ClientName};
+pub use problem::Problem;
 pub use reply::{EnhancedCode, Reply};
 pub use session::{
     CallError, Credentials, Envelope, Event, Options, Security, SessionError, Stage,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::Transcript;
 use webimap_smtp::{
-    Address, CallError, Credentials, Envelope, Event, Security, SessionError, Stage,
+    Address, CallError, Credentials, Envelope, Event, Problem, Security, SessionError, Stage,
     TransactionError,
     body::unstuff,
     reply::{MAX_REPLY_BYTES, ReplyError},
@@ -342,6 +342,7 @@ fn too_big_after_the_upload() {
         (552, Some("5.3.4".into()))
     );
     assert!(!error.is_transient());
+    assert_eq!(Problem::of(reply), Problem::TooBig);
 }
 
 #[test]
@@ -360,6 +361,7 @@ fn try_later_is_transient() {
         panic!("{events:?}");
     };
     assert!(error.is_transient());
+    assert_eq!(error.reply().map(Problem::of), Some(Problem::TryLater));
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 
 use common::Transcript;
 use webimap_smtp::{
-    Address, ClientName, Credentials, Envelope, Event, Reply, Security, SessionError,
+    Address, ClientName, Credentials, Envelope, Event, Problem, Reply, Security, SessionError,
     capabilities::Mechanism,
     reply::EnhancedCode,
     session::{Options, RecipientReport, RefusedRecipient, TransactionError},
@@ -493,8 +493,14 @@ fn rfc4954_wrong_password() {
         S: 221 2.0.0 Bye
         ",
     );
+    let events = t.events();
+    let problem = match &events[0] {
+        Event::Failed(error) => error.reply().map(Problem::of),
+        _ => None,
+    };
+    assert_eq!(problem, Some(Problem::WrongCredentials));
     assert_eq!(
-        t.events(),
+        events,
         vec![
             Event::Failed(SessionError::AuthFailed {
                 mechanism: Mechanism::Plain,

@@ -157,7 +157,8 @@ pub enum TransactionError {
 }
 
 impl TransactionError {
-    /// The reply that decided it (the first refusal for [`Self::AllRecipientsRefused`]).
+    /// The reply that decided it (the first refusal for [`Self::AllRecipientsRefused`]);
+    /// [`crate::Problem::of`] reads what it means.
     pub fn reply(&self) -> Option<&Reply> {
         match self {
             TransactionError::SenderRefused { reply, .. }
@@ -248,6 +249,27 @@ pub enum SessionError {
         /// What the session was doing.
         stage: Stage,
     },
+}
+
+impl SessionError {
+    /// The server's reply behind the error, if one was (for [`crate::Problem::of`]).
+    pub fn reply(&self) -> Option<&Reply> {
+        match self {
+            SessionError::UnexpectedReply { reply }
+            | SessionError::ServiceClosing { reply }
+            | SessionError::GreetingRefused { reply }
+            | SessionError::HelloRefused { reply }
+            | SessionError::StartTlsRefused { reply }
+            | SessionError::AuthFailed { reply, .. } => Some(reply),
+            SessionError::Reply(_)
+            | SessionError::Capabilities(_)
+            | SessionError::StartTlsUnavailable
+            | SessionError::AuthUnavailable { .. }
+            | SessionError::Sasl(_)
+            | SessionError::Timeout { .. }
+            | SessionError::ConnectionLost { .. } => None,
+        }
+    }
 }
 
 fn names(mechanisms: &[Mechanism]) -> String {
