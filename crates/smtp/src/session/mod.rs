@@ -710,6 +710,7 @@ impl SubmissionSession {
     fn fail(&mut self, error: SessionError) {
         self.phase = Phase::Failed;
         self.pending.clear();
+        self.output.clear();
         self.events.push_back(Event::Failed(error));
     }
 
