@@ -343,41 +343,16 @@ impl SubmissionSession {
     /// The next piece of the message (any size, split anywhere). Line endings are made
     /// CRLF; for DATA, dots are doubled. Write out `poll_output` before the next piece.
     pub fn write_body(&mut self, chunk: &[u8]) -> Result<(), CallError> {
-        let pipelining = self.capabilities.pipelining;
-        let stage = self.stage();
-        let Phase::Transaction(t) = &mut self.phase else {
-            return Err(CallError::WrongState {
-                call: "write the message",
-                stage,
-            });
-        };
-        if t.step != Step::Body {
-            return Err(CallError::WrongState {
-                call: "write the message",
-                stage,
-            });
-        }
-        if t.use_bdat && !pipelining && t.bdat_in_flight > 0 {
-            return Err(CallError::BodyNotWritable);
-        }
+        let t = self.body_transaction("write the message")?;
         let mut data = Vec::new();
         t.encoder.push(chunk, &mut data);
         if !t.use_bdat {
             self.push_output(data);
-        } else if data.is_empty() {
-            // Nothing to send yet (a lone CR is held): the next chunk is welcome at once.
-            if !pipelining {
-                self.events.push_back(Event::BodyWanted);
-            }
-        } else {
-            t.bdat_in_flight += 1;
-            let header = Command::Bdat {
-                size: data.len(),
-                last: false,
-            };
-            self.push_output(header.to_bytes());
-            self.push_output(data);
-            self.expect(Awaiting::Bdat { last: false });
+        } else if !data.is_empty() {
+            self.send_chunk(data, false);
+        } else if !self.capabilities.pipelining {
+            // Nothing to send yet (a lone CR is held): the next piece is welcome at once.
+            self.events.push_back(Event::BodyWanted);
         }
         Ok(())
     }
@@ -390,41 +365,48 @@ impl SubmissionSession {
     /// Ends the message with its last piece: `last` then the DATA terminator, or
     /// `BDAT n LAST` carrying `last` (some servers mishandle an empty `BDAT 0 LAST`).
     pub fn finish_body_with(&mut self, last: &[u8]) -> Result<(), CallError> {
-        let pipelining = self.capabilities.pipelining;
-        let stage = self.stage();
-        let Phase::Transaction(t) = &mut self.phase else {
-            return Err(CallError::WrongState {
-                call: "finish the message",
-                stage,
-            });
-        };
-        if t.step != Step::Body {
-            return Err(CallError::WrongState {
-                call: "finish the message",
-                stage,
-            });
-        }
-        if t.use_bdat && !pipelining && t.bdat_in_flight > 0 {
-            return Err(CallError::BodyNotWritable);
-        }
+        let t = self.body_transaction("finish the message")?;
         t.step = Step::Ending;
         let mut data = Vec::new();
         t.encoder.push(last, &mut data);
         t.encoder.finish(&mut data);
         if t.use_bdat {
-            t.bdat_in_flight += 1;
-            let header = Command::Bdat {
-                size: data.len(),
-                last: true,
-            };
-            self.push_output(header.to_bytes());
-            self.push_output(data);
-            self.expect(Awaiting::Bdat { last: true });
+            self.send_chunk(data, true);
         } else {
             self.push_output(data);
             self.expect(Awaiting::EndOfData);
         }
         Ok(())
+    }
+
+    /// The transaction, if it takes body bytes now.
+    fn body_transaction(&mut self, call: &'static str) -> Result<&mut Transaction, CallError> {
+        let stage = self.stage();
+        let lock_step = !self.capabilities.pipelining;
+        match &mut self.phase {
+            Phase::Transaction(t) if t.step == Step::Body => {
+                if t.use_bdat && lock_step && t.bdat_in_flight > 0 {
+                    Err(CallError::BodyNotWritable)
+                } else {
+                    Ok(t)
+                }
+            }
+            _ => Err(CallError::WrongState { call, stage }),
+        }
+    }
+
+    /// `BDAT size [LAST]` and the chunk, as two writes (the chunk is not copied again).
+    fn send_chunk(&mut self, data: Vec<u8>, last: bool) {
+        if let Some(t) = self.transaction() {
+            t.bdat_in_flight += 1;
+        }
+        let header = Command::Bdat {
+            size: data.len(),
+            last,
+        };
+        self.push_output(header.to_bytes());
+        self.push_output(data);
+        self.expect(Awaiting::Bdat { last });
     }
 
     /// Ends the session politely: QUIT, then [`Event::Closed`].
