@@ -41,6 +41,13 @@ pub enum AddressError {
         /// The limit in bytes.
         max: usize,
     },
+    /// The part before the `@` is neither a dot-string nor a quoted string (RFC 5321
+    /// section 4.1.2): an unquoted `@`, `,`, `"`, two dots in a row, …
+    #[error("\"{local}\" is not a valid name before the @ of an email address")]
+    BadLocalPart {
+        /// The local part as given.
+        local: String,
+    },
     /// The domain is not a valid host name or address literal.
     #[error("\"{domain}\" is not a valid mail domain")]
     BadDomain {
@@ -201,6 +208,8 @@ impl Address {
     }
 }
 
+/// RFC 5321 `Local-part = Dot-string / Quoted-string`, with RFC 6531's UTF-8 allowed in
+/// both (space and controls were refused before).
 fn check_local(local: &str) -> Result<(), AddressError> {
     if local.len() > MAX_LOCAL {
         return Err(AddressError::TooLong {
@@ -208,7 +217,37 @@ fn check_local(local: &str) -> Result<(), AddressError> {
             max: MAX_LOCAL,
         });
     }
-    Ok(())
+    let bad = || AddressError::BadLocalPart {
+        local: local.to_string(),
+    };
+    if let Some(quoted) = local.strip_prefix('"') {
+        let inner = quoted.strip_suffix('"').ok_or_else(bad)?;
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                // quoted-pairSMTP: a backslash and any printable ASCII.
+                '\\' => {
+                    chars
+                        .next()
+                        .filter(|n| n.is_ascii_graphic())
+                        .ok_or_else(bad)?;
+                }
+                '"' => return Err(bad()),
+                _ => {}
+            }
+        }
+        return Ok(());
+    }
+    let atext =
+        |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
+    if local
+        .split('.')
+        .all(|atom| !atom.is_empty() && atom.chars().all(atext))
+    {
+        Ok(())
+    } else {
+        Err(bad())
+    }
 }
 
 impl fmt::Display for Address {
@@ -314,6 +353,37 @@ mod tests {
         assert_eq!(a.as_str(), "jörg@xn--bcher-kva.example");
         assert!(a.needs_smtputf8(), "the local part is still UTF-8");
         assert!(err.to_string().contains("ASCII"));
+    }
+
+    #[test]
+    fn local_part_grammar() {
+        for good in [
+            "first.last@x.org",
+            "a+tag@x.org",
+            "o'brien@x.org",
+            "\"a@b\"@x.org",
+            "\"a\\\"b\"@x.org",
+            "用户@x.org",
+        ] {
+            assert!(Address::parse(good).is_ok(), "{good:?}");
+        }
+        for bad in [
+            "a@b@x.org",
+            ".a@x.org",
+            "a.@x.org",
+            "a..b@x.org",
+            "a,b@x.org",
+            "a\"b@x.org",
+            "\"ab@x.org",
+            "\"a\"b\"@x.org",
+            "\"a\\\"@x.org",
+        ] {
+            assert!(
+                matches!(Address::parse(bad), Err(AddressError::BadLocalPart { .. })),
+                "{bad:?}: {:?}",
+                Address::parse(bad)
+            );
+        }
     }
 
     #[test]
