@@ -1,6 +1,7 @@
 //! Envelope addresses (RFC 5321 section 4.1.2 `Mailbox`) and the client's EHLO name,
 //! validated on construction so that no user input can end a command line early or add
-//! a parameter: no CR, LF, NUL, `<`, `>`, space or other control character.
+//! a parameter: no CR, LF, NUL, `<`, `>`, space or other control character, and the local
+//! part a dot-string or quoted string (UTF-8 allowed, RFC 6531).
 //!
 //! Domains must already be ASCII. This crate has no IDNA tables (they would swell the
 //! wasm); a non-ASCII domain is reported as [`AddressError::DomainNeedsConversion`] and the

@@ -57,7 +57,10 @@ fuzz_target!(|data: &[u8]| {
     // resynchronisation point depends on where the piece ended).
     let whole = read_all(data, data.len().max(1));
     let ok_prefix = |v: &[Result<Reply, ReplyError>]| {
-        v.iter().take_while(|r| r.is_ok()).cloned().collect::<Vec<_>>()
+        v.iter()
+            .take_while(|r| r.is_ok())
+            .cloned()
+            .collect::<Vec<_>>()
     };
     let (a, b) = (ok_prefix(&pieces), ok_prefix(&whole));
     let n = a.len().min(b.len());

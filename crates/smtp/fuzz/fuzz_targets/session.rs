@@ -18,10 +18,13 @@ fuzz_target!(|data: &[u8]| {
         1 => Security::StartTls,
         _ => Security::Unencrypted,
     };
-    let credentials = Credentials::password("user", "pencil").with_scram_nonce("rOprNGfwEbeRWgbNEkqO");
+    let credentials =
+        Credentials::password("user", "pencil").with_scram_nonce("rOprNGfwEbeRWgbNEkqO");
     let mut session = SubmissionSession::new(Options::new(security).with_credentials(credentials));
-    let (Ok(from), Ok(to)) = (Address::parse("a@example.org"), Address::parse("b@example.net"))
-    else {
+    let (Ok(from), Ok(to)) = (
+        Address::parse("a@example.org"),
+        Address::parse("b@example.net"),
+    ) else {
         return;
     };
     let mut written = 0usize;
@@ -53,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = session.current_timeout();
     }
     // Commands are short; one message per Ready; bounded by the input that drove them.
-    assert!(written <= 200 + data.len() * 64, "output grows with input only");
+    assert!(
+        written <= 200 + data.len() * 64,
+        "output grows with input only"
+    );
     session.connection_closed();
     while session.poll_event().is_some() {}
 });
