@@ -128,6 +128,18 @@ fn reply_before_any_command() {
 }
 
 #[test]
+fn a_reply_instead_of_a_greeting() {
+    let mut t = Transcript::new(Options::new(Security::ImplicitTls));
+    t.server_bytes(b"250 2.1.5 Ok\r\n");
+    let events = t.events();
+    assert!(
+        matches!(failed(&events), Some(SessionError::UnexpectedReply { reply }) if reply.code == 250),
+        "{events:?}"
+    );
+    t.assert_quiet();
+}
+
+#[test]
 fn reply_to_a_command_never_sent() {
     let mut t = ready(&["PIPELINING"]);
     t.server_bytes(b"250 2.0.0 OK\r\n");

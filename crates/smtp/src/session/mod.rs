@@ -447,7 +447,11 @@ impl SubmissionSession {
                     Awaiting::Ehlo,
                 );
             }
-            Awaiting::Greeting => self.fail_politely(SessionError::GreetingRefused { reply }),
+            Awaiting::Greeting if reply.is_transient() || reply.is_permanent() => {
+                self.fail_politely(SessionError::GreetingRefused { reply });
+            }
+            // A 250 or 354 before anything was asked: not a greeting at all.
+            Awaiting::Greeting => self.fail(SessionError::UnexpectedReply { reply }),
             Awaiting::Ehlo => self.on_ehlo(reply),
             Awaiting::Helo if reply.is_positive() => {
                 let capabilities = Capabilities {
