@@ -10,6 +10,55 @@
 //! form of international domains come from the caller. It builds for
 //! `wasm32-unknown-unknown` as for native.
 //!
+//! # Example
+//!
+//! A driver moves bytes and reacts to events; here the server's bytes are scripted.
+//!
+//! ```
+//! use webimap_smtp::{
+//!     Address, Credentials, Envelope, Event, Options, Security, SubmissionSession,
+//! };
+//!
+//! /// Writes what the session has to send (a command's reply can only come after that),
+//! /// feeds the server's bytes, writes again, and returns the events.
+//! fn exchange(session: &mut SubmissionSession, server: &[u8], wire: &mut Vec<u8>) -> Vec<Event> {
+//!     let mut write = |session: &mut SubmissionSession| {
+//!         while let Some(bytes) = session.poll_output() {
+//!             wire.extend_from_slice(&bytes); // to the connection
+//!         }
+//!     };
+//!     write(session);
+//!     session.handle_input(server);
+//!     write(session);
+//!     std::iter::from_fn(|| session.poll_event()).collect()
+//! }
+//!
+//! let options = Options::new(Security::ImplicitTls)
+//!     .with_credentials(Credentials::password("alice", "hunter2"));
+//! let mut session = SubmissionSession::new(options);
+//! let mut wire = Vec::new();
+//! exchange(&mut session, b"220 mail.example.org ESMTP\r\n", &mut wire);
+//! let ehlo = b"250-mail.example.org\r\n250-PIPELINING\r\n250 AUTH PLAIN\r\n";
+//! exchange(&mut session, ehlo, &mut wire);
+//! let events = exchange(&mut session, b"235 2.7.0 Authenticated\r\n", &mut wire);
+//! assert_eq!(events.last(), Some(&Event::Ready));
+//!
+//! let from = Address::parse("alice@example.org")?;
+//! let to = Address::parse("bob@example.net")?;
+//! let message = b"Subject: hi\n\n.hello\n";
+//! session.send(Envelope::new(from, vec![to], message.len() as u64)?)?;
+//! let replies = b"250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n";
+//! exchange(&mut session, replies, &mut wire);
+//! let events = exchange(&mut session, b"354 Go on\r\n", &mut wire);
+//! assert_eq!(events, [Event::BodyWanted]);
+//! session.write_body(message)?; // in pieces of any size
+//! session.finish_body()?;
+//! let events = exchange(&mut session, b"250 2.0.0 Ok: queued as 42\r\n", &mut wire);
+//! assert!(matches!(&events[..], [Event::Sent { .. }, Event::Ready]));
+//! assert!(wire.ends_with(b"DATA\r\nSubject: hi\r\n\r\n..hello\r\n.\r\n"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Modules
 //!
 //! - [`address`]: envelope addresses and the EHLO name, validated on construction (no CR,

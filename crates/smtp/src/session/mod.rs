@@ -13,7 +13,10 @@
 //!   [`SubmissionSession::capabilities`].
 //!
 //! After every input or command, drain `poll_output` (write everything to the connection)
-//! and `poll_event`, then re-arm a timer with `current_timeout`.
+//! and `poll_event`, then re-arm a timer with `current_timeout`. A reply counts as the
+//! answer to a command only once that command's bytes were taken from `poll_output`: a
+//! reply that comes earlier answers something the server never saw, and ends the session
+//! ([`SessionError::UnexpectedReply`]).
 //!
 //! The session runs by itself from the greeting to [`Event::Ready`]: EHLO (HELO when the
 //! server knows no EHLO and nothing needs extensions), STARTTLS when asked for, AUTH with
