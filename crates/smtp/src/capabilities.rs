@@ -102,7 +102,7 @@ impl Capabilities {
         mechanisms.sort();
         Ok(Self {
             server_name: ehlo.hostname.clone(),
-            size: has(EXT_SIZE).then_some(ehlo.size as u64),
+            size: has(EXT_SIZE).then(|| declared_size(raw).unwrap_or(0)),
             pipelining: has(EXT_PIPELINING),
             chunking: has(EXT_CHUNKING),
             eight_bit_mime: has(EXT_8BIT_MIME),
@@ -118,6 +118,20 @@ impl Capabilities {
     pub fn size_limit(&self) -> Option<u64> {
         self.size.filter(|&limit| limit > 0)
     }
+}
+
+/// RFC 1870's `SIZE [number]`, read as a `u64`: smtp-proto reads a `usize` (32 bits on
+/// wasm32) and mangles values past its range. A value that is not a number, or does not
+/// fit, states no limit (0).
+fn declared_size(raw: &[u8]) -> Option<u64> {
+    raw.split(|&b| b == b'\n').skip(1).find_map(|line| {
+        let text = std::str::from_utf8(line.get(4..)?).ok()?;
+        let mut words = text.split_ascii_whitespace();
+        if !words.next()?.eq_ignore_ascii_case("SIZE") {
+            return None;
+        }
+        Some(words.next().and_then(|n| n.parse().ok()).unwrap_or(0))
+    })
 }
 
 #[cfg(test)]
@@ -136,6 +150,48 @@ mod tests {
         assert!(caps.pipelining && caps.chunking && caps.eight_bit_mime && caps.starttls);
         assert!(caps.enhanced_status_codes && caps.auth);
         assert!(!caps.smtputf8);
+        assert_eq!(caps.mechanisms, vec![Mechanism::Plain, Mechanism::Login]);
+    }
+
+    /// EHLO replies as big providers and common servers send them.
+    #[test]
+    fn real_world_ehlo_replies() {
+        let gmail = "250-smtp.gmail.com at your service, [192.0.2.1]\r\n250-SIZE 35882577\r\n\
+250-8BITMIME\r\n250-AUTH LOGIN PLAIN XOAUTH2 PLAIN-CLIENTTOKEN OAUTHBEARER XOAUTH\r\n\
+250-ENHANCEDSTATUSCODES\r\n250-PIPELINING\r\n250-CHUNKING\r\n250 SMTPUTF8\r\n";
+        let caps = Capabilities::from_ehlo(gmail.as_bytes()).unwrap();
+        assert_eq!(caps.size, Some(35_882_577));
+        assert!(caps.pipelining && caps.chunking && caps.smtputf8 && caps.eight_bit_mime);
+        assert_eq!(
+            caps.mechanisms,
+            vec![
+                Mechanism::Plain,
+                Mechanism::Login,
+                Mechanism::OAuthBearer,
+                Mechanism::XOAuth2
+            ]
+        );
+
+        let outlook = "250-AM0PR02CA0001.outlook.office365.com Hello [192.0.2.1]\r\n\
+250-SIZE 157286400\r\n250-PIPELINING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n\
+250-AUTH LOGIN XOAUTH2\r\n250-8BITMIME\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250 SMTPUTF8\r\n";
+        let caps = Capabilities::from_ehlo(outlook.as_bytes()).unwrap();
+        assert_eq!(caps.mechanisms, vec![Mechanism::Login, Mechanism::XOAuth2]);
+        assert!(caps.chunking && caps.pipelining);
+
+        let exim = "250-mail.example.com Hello foo [192.0.2.1]\r\n250-SIZE 52428800\r\n\
+250-8BITMIME\r\n250-PIPELINING\r\n250-PIPE_CONNECT\r\n250-AUTH PLAIN LOGIN\r\n\
+250-CHUNKING\r\n250-STARTTLS\r\n250-PRDR\r\n250 HELP\r\n";
+        let caps = Capabilities::from_ehlo(exim.as_bytes()).unwrap();
+        assert!(caps.starttls && caps.chunking && caps.pipelining);
+        assert_eq!(caps.mechanisms, vec![Mechanism::Plain, Mechanism::Login]);
+
+        let postfix = "250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n\
+250-VRFY\r\n250-ETRN\r\n250-STARTTLS\r\n250-AUTH PLAIN LOGIN\r\n250-AUTH=PLAIN LOGIN\r\n\
+250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n";
+        let caps = Capabilities::from_ehlo(postfix.as_bytes()).unwrap();
+        assert!(caps.starttls && caps.chunking && caps.smtputf8);
+        assert_eq!(caps.size, Some(10_240_000));
         assert_eq!(caps.mechanisms, vec![Mechanism::Plain, Mechanism::Login]);
     }
 
@@ -161,6 +217,19 @@ mod tests {
         let caps = Capabilities::from_ehlo(b"250-x\r\n250 SIZE\r\n").unwrap();
         assert_eq!(caps.size, Some(0));
         assert_eq!(caps.size_limit(), None);
+    }
+
+    #[test]
+    fn size_values_beyond_32_bits_and_beyond_reason() {
+        let caps =
+            Capabilities::from_ehlo(b"250-x\r\n250-SIZE 5000000000\r\n250 HELP\r\n").unwrap();
+        assert_eq!(caps.size_limit(), Some(5_000_000_000));
+        let huge = b"250-x\r\n250-SIZE 99999999999999999999999\r\n250 PIPELINING\r\n";
+        let caps = Capabilities::from_ehlo(huge).unwrap();
+        assert_eq!(caps.size, Some(0), "no usable limit, not a mangled one");
+        assert!(caps.pipelining);
+        let caps = Capabilities::from_ehlo(b"250-x\r\n250 size abc\r\n").unwrap();
+        assert_eq!(caps.size, Some(0));
     }
 
     #[test]
