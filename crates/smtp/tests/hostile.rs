@@ -360,6 +360,36 @@ fn too_big_after_the_upload() {
 }
 
 #[test]
+fn reset_refused() {
+    let mut t = ready(&[]);
+    t.session.send(envelope(1)).unwrap();
+    t.script(
+        "
+        C: MAIL FROM:<a@example.org>
+        S: 553 5.1.8 Sender address rejected
+        C: RSET
+        S: 502 5.5.1 RSET not implemented
+        C: QUIT
+        ",
+    );
+    let events = t.events();
+    assert!(
+        matches!(
+            &events[..],
+            [
+                Event::TransactionFailed(TransactionError::SenderRefused { .. }),
+                Event::Failed(SessionError::ResetRefused { .. })
+            ]
+        ),
+        "{events:?}"
+    );
+    let Event::TransactionFailed(error) = &events[0] else {
+        unreachable!()
+    };
+    assert_eq!(error.reply().map(Problem::of), Some(Problem::BadSender));
+}
+
+#[test]
 fn try_later_is_transient() {
     let mut t = ready(&[]);
     t.session.send(envelope(1)).unwrap();

@@ -237,6 +237,12 @@ pub enum SessionError {
     /// knows the password).
     #[error("sign-in failed: {0}")]
     Sasl(SaslError),
+    /// RSET failed: the server cannot say which transaction state it is in.
+    #[error("the server refused to reset the transaction: {reply}")]
+    ResetRefused {
+        /// The reply.
+        reply: Reply,
+    },
     /// The server did not answer in time (RFC 5321 section 4.5.3.2).
     #[error("the server did not answer in time ({stage})")]
     Timeout {
@@ -260,6 +266,7 @@ impl SessionError {
             | SessionError::GreetingRefused { reply }
             | SessionError::HelloRefused { reply }
             | SessionError::StartTlsRefused { reply }
+            | SessionError::ResetRefused { reply }
             | SessionError::AuthFailed { reply, .. } => Some(reply),
             SessionError::Reply(_)
             | SessionError::Capabilities(_)

@@ -476,7 +476,7 @@ impl SubmissionSession {
             Awaiting::EndOfData => self.on_end_of_data(reply),
             Awaiting::Bdat { last } => self.on_bdat(last, reply),
             Awaiting::Rset if reply.is_positive() => self.ready(),
-            Awaiting::Rset => self.fail_politely(SessionError::UnexpectedReply { reply }),
+            Awaiting::Rset => self.fail_politely(SessionError::ResetRefused { reply }),
             Awaiting::Quit => self.close(),
         }
     }
