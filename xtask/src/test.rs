@@ -11,8 +11,9 @@ use crate::{
 };
 
 /// Crates that build for wasm32 (the others are native-only).
-const WASM_CRATES: [&str; 4] = [
+const WASM_CRATES: [&str; 5] = [
     "webimap-proto",
+    "webimap-smtp",
     "webimap-client",
     "webimap-js",
     "webimap-webmail",
@@ -100,7 +101,7 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
             .current_dir(&root)
             .arg("scripts/fuzz-smoke.sh")
             .arg("20"),
-        "fuzz the protocol crate (decode, roundtrip, session; 20 s each)",
+        "fuzz the protocol crates (proto: decode, roundtrip, session; smtp: reply, session; 20 s each)",
     )?;
 
     browser_tests(&root, &path, Browser::All)?;
