@@ -72,7 +72,7 @@ fn main() -> ExitCode {
         imaps_port: args.imaps_port,
         users: vec![(args.user.clone(), args.password.clone())],
         seed_sample_mail: !args.no_sample_mail,
-        oauth2_introspection_url: None,
+        ..DovecotConfig::default()
     };
     let dovecot = match Dovecot::start(config) {
         Ok(dovecot) => dovecot,
