@@ -134,6 +134,8 @@ impl Submission {
     /// LMTP looks recipients up as the local part when the domain is [`MAIL_DOMAIN`] and
     /// as the whole address otherwise (so `demo@…` is user `demo`, a user named
     /// `a@b.example` is itself, and anyone else does not exist and gets `550 5.1.1`).
+    /// It keeps CRLF line ends in the files it writes, so a delivered message is the
+    /// sent bytes under its trace headers.
     fn render(&self, unchrooted: &str) -> String {
         let Self {
             port,
@@ -148,7 +150,8 @@ postmaster_address = postmaster@{MAIL_DOMAIN}\n\
 submission_relay_host = 127.0.0.1\n\
 submission_relay_port = {relay_port}\n\
 submission_max_mail_size = {max_mail_size}\n\
-protocol lmtp {{\n  auth_username_format = %{{if;%d;eq;{MAIL_DOMAIN};%n;%u}}\n}}\n\
+protocol lmtp {{\n  auth_username_format = %{{if;%d;eq;{MAIL_DOMAIN};%n;%u}}\n  \
+mail_save_crlf = yes\n}}\n\
 service submission-login {{\n{unchrooted}  inet_listener submission {{\n    port = {port}\n  }}\n  \
 inet_listener submissions {{\n    port = {tls_port}\n    ssl = yes\n  }}\n}}\n\
 service lmtp {{\n  unix_listener {lmtp} {{\n    mode = 0600\n  }}\n}}\n"

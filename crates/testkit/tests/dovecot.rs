@@ -377,7 +377,7 @@ fn a_given_directory_is_kept_and_reused() {
             ("bob".to_owned(), "bob-pw".to_owned()),
         ],
         seed_sample_mail: true,
-        oauth2_introspection_url: None,
+        ..DovecotConfig::default()
     };
     let first = start(config.clone());
     assert_eq!(first.imap_port(), config.imap_port);
