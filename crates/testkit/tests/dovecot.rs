@@ -427,6 +427,7 @@ fn the_binary_prints_json_and_stops_on_sigterm() {
     );
     let port = u16::try_from(ready["imap_port"].as_u64().expect("port")).expect("u16");
     assert!(ready["imaps_port"].as_u64().is_some());
+    assert!(ready["submission_port"].is_null(), "{line}");
     let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))

@@ -455,3 +455,37 @@ fn without_submission_there_are_no_submission_ports() {
             .contains("submission")
     );
 }
+
+/// `webimap-dovecot --submission` names its submission ports in its JSON line, and they
+/// greet; it stops on SIGTERM.
+#[test]
+fn the_binary_runs_submission_on_request() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_webimap-dovecot"))
+        .arg("--dir")
+        .arg(scratch.path().join("demo"))
+        .args(["--imap-port", "0", "--imaps-port", "0", "--submission"])
+        .args(["--submission-port", "0", "--submissions-port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn webimap-dovecot");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("line");
+    let ready: serde_json::Value = serde_json::from_str(&line).expect("JSON line");
+    let port = |key: &str| {
+        let port = ready[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} in {line}"));
+        u16::try_from(port).expect("u16")
+    };
+    let (_, greeting) = Smtp::plain(port("submission_port"));
+    assert_eq!(greeting.code, 220);
+    assert_ne!(port("submissions_port"), port("submission_port"));
+
+    let pid = rustix::process::Pid::from_raw(i32::try_from(child.id()).expect("pid")).expect("pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status}");
+}
