@@ -185,21 +185,27 @@ pub(crate) fn check_path(path: &Path) -> Result<&str, TestkitError> {
 /// Users become passwd-file lines and home directory names.
 pub(crate) fn check_users(users: &[(String, String)]) -> Result<(), TestkitError> {
     for (user, password) in users {
-        let user_ok = !user.is_empty()
-            && !user.starts_with('.')
-            && user
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
-        if !user_ok {
-            return Err(TestkitError::InvalidConfig(format!(
-                "user name {user:?} may contain only ASCII letters, digits and . _ - @"
-            )));
-        }
+        check_user_name(user)?;
         if password.is_empty() || password.contains([':', '\n', '\r', '\0']) {
             return Err(TestkitError::InvalidConfig(format!(
                 "the password of {user} must be non-empty, without ':' or line breaks"
             )));
         }
+    }
+    Ok(())
+}
+
+/// A user name is a passwd-file key and a directory name under `home/`.
+pub(crate) fn check_user_name(user: &str) -> Result<(), TestkitError> {
+    let user_ok = !user.is_empty()
+        && !user.starts_with('.')
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    if !user_ok {
+        return Err(TestkitError::InvalidConfig(format!(
+            "user name {user:?} may contain only ASCII letters, digits and . _ - @"
+        )));
     }
     Ok(())
 }

@@ -265,7 +265,7 @@ impl Dovecot {
     /// first: what LMTP delivered (with the trace headers it and submission added) and
     /// any sample mail. Empty when the INBOX does not exist yet.
     pub fn inbox_messages(&self, user: &str) -> Result<Vec<Vec<u8>>, TestkitError> {
-        config::check_users(&[(user.to_owned(), "-".to_owned())])?;
+        config::check_user_name(user)?;
         let inbox = self.maildir(user).join("INBOX");
         let mut files = Vec::new();
         for sub in ["new", "cur"] {

@@ -32,6 +32,7 @@ use std::{
     fs::{File, OpenOptions},
     io::Write,
     net::{Shutdown, SocketAddr, TcpListener, TcpStream},
+    os::unix::net::UnixStream,
     path::{Path, PathBuf},
     sync::{
         Arc, Mutex, PoisonError,
@@ -59,8 +60,26 @@ pub(crate) struct Bridge {
 struct Shared {
     lmtp_socket: PathBuf,
     log: Mutex<File>,
-    /// The SMTP side of every open connection, to shut them down on stop.
-    open: Mutex<Vec<(u64, TcpStream)>>,
+    /// Set when the bridge stops.
+    stop: Arc<AtomicBool>,
+    /// Both sides of every open connection, to shut them down on stop.
+    open: Mutex<Vec<(u64, Socket)>>,
+}
+
+/// One side of a relayed connection.
+#[derive(Debug)]
+enum Socket {
+    Smtp(TcpStream),
+    Lmtp(UnixStream),
+}
+
+impl Socket {
+    fn shutdown(&self) {
+        let _ = match self {
+            Self::Smtp(stream) => stream.shutdown(Shutdown::Both),
+            Self::Lmtp(stream) => stream.shutdown(Shutdown::Both),
+        };
+    }
 }
 
 impl Bridge {
@@ -83,18 +102,16 @@ impl Bridge {
             .append(true)
             .open(log_path)
             .map_err(io_context("opening", log_path))?;
+        let stop = Arc::new(AtomicBool::new(false));
         let shared = Arc::new(Shared {
             lmtp_socket: lmtp_socket.to_path_buf(),
             log: Mutex::new(log),
+            stop: Arc::clone(&stop),
             open: Mutex::new(Vec::new()),
         });
-        let stop = Arc::new(AtomicBool::new(false));
         let acceptor = thread::Builder::new()
             .name("smtp-lmtp-bridge".to_owned())
-            .spawn({
-                let stop = Arc::clone(&stop);
-                move || accept(&listener, &shared, &stop)
-            })
+            .spawn(move || accept(&listener, &shared))
             .map_err(|source| TestkitError::Io {
                 context: "starting the bridge thread".to_owned(),
                 source,
@@ -136,17 +153,17 @@ impl Shared {
         let _ = writeln!(file, "{line}");
     }
 
-    fn open_connections(&self) -> std::sync::MutexGuard<'_, Vec<(u64, TcpStream)>> {
+    fn open_connections(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Socket)>> {
         self.open.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 /// The acceptor thread: one relaying thread per connection, up to [`MAX_CONNECTIONS`].
-fn accept(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) {
+fn accept(listener: &TcpListener, shared: &Arc<Shared>) {
     let mut workers: Vec<JoinHandle<()>> = Vec::new();
     let mut next_id = 0_u64;
     for stream in listener.incoming() {
-        if stop.load(Ordering::SeqCst) {
+        if shared.stop.load(Ordering::SeqCst) {
             break;
         }
         let mut stream = match stream {
@@ -166,13 +183,24 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) {
         next_id += 1;
         let id = next_id;
         if let Ok(clone) = stream.try_clone() {
-            shared.open_connections().push((id, clone));
+            shared.open_connections().push((id, Socket::Smtp(clone)));
         }
         let worker_shared = Arc::clone(shared);
         let spawned = thread::Builder::new()
             .name(format!("smtp-lmtp-bridge-{id}"))
             .spawn(move || {
-                if let Err(error) = session::relay(stream, &worker_shared.lmtp_socket) {
+                let opened = |lmtp: &UnixStream| {
+                    if let Ok(clone) = lmtp.try_clone() {
+                        worker_shared
+                            .open_connections()
+                            .push((id, Socket::Lmtp(clone)));
+                    }
+                    // Opened after the stop's shutdown pass: end at once.
+                    if worker_shared.stop.load(Ordering::SeqCst) {
+                        let _ = lmtp.shutdown(Shutdown::Both);
+                    }
+                };
+                if let Err(error) = session::relay(stream, &worker_shared.lmtp_socket, opened) {
                     worker_shared.log(&format!("bridge: connection {id}: {error}"));
                 }
                 worker_shared
@@ -187,10 +215,85 @@ fn accept(listener: &TcpListener, shared: &Arc<Shared>, stop: &AtomicBool) {
             }
         }
     }
-    for (_, stream) in shared.open_connections().iter() {
-        let _ = stream.shutdown(Shutdown::Both);
+    for (_, socket) in shared.open_connections().iter() {
+        socket.shutdown();
     }
     for worker in workers {
         let _ = worker.join();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        io::{BufRead, BufReader},
+        os::unix::net::UnixListener,
+        time::Instant,
+    };
+
+    use super::*;
+
+    fn first_line(port: u16) -> String {
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut line = String::new();
+        BufReader::new(stream).read_line(&mut line).expect("line");
+        line
+    }
+
+    #[test]
+    fn without_lmtp_a_connection_gets_421() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut bridge =
+            Bridge::start(&dir.path().join("no-lmtp"), &dir.path().join("log")).expect("start");
+        assert_eq!(
+            first_line(bridge.port()),
+            "421 4.3.0 the LMTP server cannot be reached\r\n"
+        );
+        bridge.stop();
+        let log = std::fs::read_to_string(dir.path().join("log")).expect("log");
+        assert!(log.contains("connecting to LMTP"), "{log}");
+    }
+
+    /// With an LMTP server that never answers: connections past the cap are refused, and
+    /// stopping ends the waiting ones at once instead of after the LMTP timeout.
+    #[test]
+    fn connections_are_capped_and_stop_ends_them() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let socket = dir.path().join("lmtp");
+        let silent = UnixListener::bind(&socket).expect("bind");
+        let held = thread::spawn(move || {
+            let mut held = Vec::new();
+            for stream in silent.incoming().take(MAX_CONNECTIONS) {
+                held.push(stream.expect("accept"));
+            }
+            held
+        });
+        let mut bridge = Bridge::start(&socket, &dir.path().join("log")).expect("start");
+        let waiting: Vec<TcpStream> = (0..MAX_CONNECTIONS)
+            .map(|_| TcpStream::connect(("127.0.0.1", bridge.port())).expect("connect"))
+            .collect();
+        assert_eq!(
+            first_line(bridge.port()),
+            "421 4.3.2 too many connections to the bridge\r\n"
+        );
+        let _held = held.join().expect("held");
+        let started = Instant::now();
+        bridge.stop();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+        for stream in waiting {
+            let mut line = String::new();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
+            let _ = BufReader::new(stream).read_line(&mut line);
+            assert!(!line.starts_with('2'), "{line:?}");
+        }
     }
 }

@@ -38,7 +38,12 @@ pub(crate) enum SessionError {
 
 /// Relays one SMTP connection to a fresh LMTP connection until QUIT or either side
 /// closes. Every problem is answered on the SMTP side (421 or 500) before returning it.
-pub(crate) fn relay(smtp: TcpStream, lmtp_socket: &Path) -> Result<(), SessionError> {
+/// `opened` sees the LMTP connection first (so that it can be shut down from outside).
+pub(crate) fn relay(
+    smtp: TcpStream,
+    lmtp_socket: &Path,
+    opened: impl FnOnce(&UnixStream),
+) -> Result<(), SessionError> {
     smtp.set_read_timeout(Some(SMTP_IDLE))?;
     smtp.set_write_timeout(Some(LMTP_ANSWER))?;
     let mut smtp = LineReader::new(smtp);
@@ -53,6 +58,7 @@ pub(crate) fn relay(smtp: TcpStream, lmtp_socket: &Path) -> Result<(), SessionEr
             });
         }
     };
+    opened(&lmtp);
     lmtp.set_read_timeout(Some(LMTP_ANSWER))?;
     lmtp.set_write_timeout(Some(LMTP_ANSWER))?;
     serve(&mut smtp, lmtp)
