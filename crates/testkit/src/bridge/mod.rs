@@ -4,14 +4,18 @@
 //!
 //! Why a bridge, not a real MTA. Dovecot's submission service only ever relays to an SMTP
 //! server (it opens with EHLO, which Dovecot's LMTP answers `500 5.5.1`), so something
-//! that speaks SMTP must sit in between, and it must run once per test, unprivileged or
-//! not, many at a time, on free ports:
-//! - OpenSMTPD 6.8 (`smtpd -f FILE`) refuses to start unless run as root, and its queue
-//!   (`/var/spool/smtpd`) and control socket (`/var/run/smtpd.sock`) are fixed when it is
-//!   built: a second instance finds the socket taken and exits, so tests running in
-//!   parallel cannot each have one.
+//! that speaks SMTP must sit in between, and it must run once per test, many at a time,
+//! on free ports:
+//! - OpenSMTPD 6.8 (`smtpd -f FILE`, the preferred choice) cannot: its control socket
+//!   (`/var/run/smtpd.sock`) and queue (`/var/spool/smtpd`, which its scheduler
+//!   `chroot`s into, so it needs root) are fixed when it is built, not set in the config
+//!   file, and a second instance finds the socket listening and exits ("control socket
+//!   already listening"). Tests running in parallel cannot each have one.
 //! - Postfix's `postfix start` needs root and the system's default instance (its
-//!   multi-instance mode requires it); Exim likewise wants its setuid binary and spool.
+//!   multi-instance mode requires it).
+//! - Any queueing MTA answers `250` before it delivers: LMTP's refusal of an unknown user
+//!   would come back later as a bounce, not as the reply to RCPT that clients and tests
+//!   need to see.
 //!
 //! So the submission service the client talks to is Dovecot's real one, and so is the
 //! LMTP server that accepts or refuses recipients (`550 5.1.1` for an unknown user);
@@ -21,8 +25,14 @@
 //! first failure, else the first success). It adds no trace header of its own.
 //!
 //! Limits: command lines up to 4 KiB, replies up to 64 lines of 2 KiB, at most
-//! [`MAX_CONNECTIONS`] connections at once; the message itself streams through without
-//! being held in memory.
+//! [`MAX_CONNECTIONS`] connections at once, 5 minutes of silence from submission and one
+//! minute for each LMTP answer; the message itself streams through without being held
+//! in memory. It listens on `127.0.0.1` only and reaches LMTP by a Unix socket in the
+//! instance's `run/` directory.
+//!
+//! Threads and blocking sockets with timeouts rather than tokio: the testkit's API is
+//! blocking (tests and xtask call it from plain threads), so a runtime would only add a
+//! dependency; one thread per connection is plenty for a test server.
 
 mod lines;
 mod reply;
