@@ -38,7 +38,8 @@ pub struct DovecotConfig {
     pub submission_max_mail_size: u64,
 }
 
-/// Dovecot's own default for `submission_max_mail_size` (40M).
+/// The default `submission_max_mail_size`: 40 MiB, a size common mail providers take
+/// (Dovecot's own default, 0, sets no limit and advertises none).
 pub const DEFAULT_SUBMISSION_MAX_MAIL_SIZE: u64 = 40 * 1024 * 1024;
 
 impl Default for DovecotConfig {
