@@ -76,23 +76,22 @@ pub(crate) fn run(args: &[String]) -> Result<()> {
     let mut relay = Service::start(&mut relay_cmd, "webimap-relay")?;
     wait_for_port(&mut relay, port)?;
 
+    let demo = address_of(DEMO_USER);
+    let second = address_of(SECOND_DEMO_USER);
+    let ca = dovecot.ca_pem_path().display();
     println!(
         "\nwebimap demo is running.\n\n  Open      http://127.0.0.1:{port}/ in Chromium\n\n  \
-         Incoming (IMAP)\n  Server    127.0.0.1\n  Port      {IMAP_PORT}\n  \
+         Incoming mail (IMAP)\n  Server    127.0.0.1\n  Port      {IMAP_PORT}\n  \
          Security  None (unencrypted)\n  Username  {DEMO_USER}\n  Password  {DEMO_PASSWORD}\n\n  \
-         Outgoing (SMTP submission)\n  Server    localhost\n  Port      {SUBMISSION_PORT}\n  \
-         Security  STARTTLS (or TLS on port {SUBMISSIONS_PORT})\n  \
-         Username  {DEMO_USER} (the same account and password)\n  \
+         Outgoing mail (SMTP submission)\n  Server    127.0.0.1\n  Port      {SUBMISSION_PORT}\n  \
+         Security  None (unencrypted)\n  Username  {DEMO_USER}\n  Password  {DEMO_PASSWORD}\n  \
          Address   {demo}\n\n  \
          Write to yourself or to {second} (username {SECOND_DEMO_USER}, password\n  \
-         {SECOND_DEMO_PASSWORD}); the mail arrives in the INBOX. Other addresses are refused.\n\n  \
-         For TLS: server localhost, port {IMAPS_PORT} (or STARTTLS on {IMAP_PORT}), and under\n  \
-         Advanced paste the demo CA from {ca}\n  \
-         (the outgoing server needs TLS and the same CA).\n\n\
-         Press Ctrl-C to stop everything.\n",
-        demo = address_of(DEMO_USER),
-        second = address_of(SECOND_DEMO_USER),
-        ca = dovecot.ca_pem_path().display()
+         {SECOND_DEMO_PASSWORD}): the mail arrives in the INBOX. Other addresses are refused.\n\n  \
+         For TLS: server localhost, IMAP port {IMAPS_PORT} (or STARTTLS on {IMAP_PORT}), SMTP port\n  \
+         {SUBMISSIONS_PORT} (or STARTTLS on {SUBMISSION_PORT}), and under Advanced paste the demo CA from\n  \
+         {ca}\n\n\
+         Press Ctrl-C to stop everything.\n"
     );
     while !stop.load(Ordering::Relaxed) {
         relay.check_running()?;
