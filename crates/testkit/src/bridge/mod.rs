@@ -25,8 +25,8 @@
 //! first failure, else the first success). It adds no trace header of its own.
 //!
 //! Limits: command lines up to 4 KiB, replies up to 64 lines of 2 KiB, at most
-//! [`MAX_CONNECTIONS`] connections at once, 5 minutes of silence from submission and one
-//! minute for each LMTP answer; the message itself streams through without being held
+//! [`MAX_CONNECTIONS`] connections at once, 15 minutes of silence from submission and
+//! one minute for each LMTP answer; the message itself streams through without being held
 //! in memory. It listens on `127.0.0.1` only and reaches LMTP by a Unix socket in the
 //! instance's `run/` directory.
 //!

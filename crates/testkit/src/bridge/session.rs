@@ -16,8 +16,9 @@ use super::{
 
 /// The longest command line accepted (RFC 5321 allows 512 bytes; parameters can add).
 const MAX_COMMAND_LINE: usize = 4096;
-/// How long submission may stay silent (Postfix waits as long).
-const SMTP_IDLE: Duration = Duration::from_secs(300);
+/// How long submission may stay silent: longer than Dovecot's submission keeps an idle
+/// client (10 minutes), so that an idle session is always ended by Dovecot, not here.
+const SMTP_IDLE: Duration = Duration::from_secs(15 * 60);
 /// How long LMTP may take to answer one command, and either side to take bytes.
 const LMTP_ANSWER: Duration = Duration::from_secs(60);
 
