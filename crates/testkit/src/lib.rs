@@ -23,6 +23,19 @@
 //! println!("{DEMO_USER}:{DEMO_PASSWORD} at {}:{}", dovecot.host(), dovecot.imap_port());
 //! # Ok::<(), webimap_testkit::TestkitError>(())
 //! ```
+//!
+//! With the submission service, the demo user can write to itself and to
+//! [`SECOND_DEMO_USER`]; what LMTP delivered is in [`Dovecot::inbox_messages`]:
+//!
+//! ```no_run
+//! use webimap_testkit::{Dovecot, DovecotConfig, SECOND_DEMO_USER, address_of};
+//!
+//! let dovecot = Dovecot::start(DovecotConfig { submission: true, ..Default::default() })?;
+//! let (starttls, tls) = (dovecot.submission_port(), dovecot.submissions_port());
+//! println!("send to {} via 127.0.0.1:{starttls:?} or {tls:?}", address_of(SECOND_DEMO_USER));
+//! let delivered: Vec<Vec<u8>> = dovecot.inbox_messages(SECOND_DEMO_USER)?;
+//! # Ok::<(), webimap_testkit::TestkitError>(())
+//! ```
 
 #![forbid(unsafe_code)]
 #![deny(missing_debug_implementations)]
