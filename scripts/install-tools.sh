@@ -12,7 +12,10 @@ WASM_PACK_VERSION=0.15.1
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
 # --- Debian packages -------------------------------------------------------------------
-apt_pkgs=(dovecot-imapd chromium chromium-driver clang llvm openssl fonts-noto-color-emoji)
+# dovecot-submissiond and dovecot-lmtpd: the testkit's submission service and delivery
+# (the SMTP relay between them is the testkit's own bridge, so no MTA package).
+apt_pkgs=(dovecot-imapd dovecot-submissiond dovecot-lmtpd chromium chromium-driver clang llvm
+  openssl fonts-noto-color-emoji)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,9 +25,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # The package's own service is never used: tests and the demo start private instances.
-  if command -v systemctl >/dev/null 2>&1; then systemctl disable --now dovecot >/dev/null 2>&1 || true; fi
-  pkill -x dovecot >/dev/null 2>&1 || true
+  # The packages' own service (one `dovecot` unit serves IMAP, submission and LMTP) is
+  # never used: tests and the demo start private instances.
+  if command -v systemctl >/dev/null 2>&1; then
+    systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+  fi
+  if [ -f /run/dovecot/master.pid ]; then
+    kill "$(cat /run/dovecot/master.pid)" >/dev/null 2>&1 || true
+  fi
 fi
 
 # --- Rust targets and cargo tools ------------------------------------------------------

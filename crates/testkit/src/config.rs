@@ -2,7 +2,9 @@
 
 use std::{fmt, fs, path::Path};
 
-use crate::{DEMO_PASSWORD, DEMO_USER, error::TestkitError};
+use crate::{
+    DEMO_PASSWORD, DEMO_USER, SECOND_DEMO_PASSWORD, SECOND_DEMO_USER, error::TestkitError,
+};
 
 /// What [`crate::Dovecot::start`] sets up.
 #[derive(Clone)]
@@ -22,18 +24,42 @@ pub struct DovecotConfig {
     /// to this RFC 7662 introspection URL (the test serves it); its JSON answer names the
     /// user in `username` and says `"active": true`.
     pub oauth2_introspection_url: Option<String>,
+    /// Also run Dovecot's submission service (SMTP with AUTH for the same users) and
+    /// deliver what it accepts into the recipients' INBOX through Dovecot's LMTP server.
+    /// Recipients are `user@`[`crate::MAIL_DOMAIN`] (a user whose name holds `@` is its own
+    /// address); LMTP refuses everyone else with `550 5.1.1`.
+    pub submission: bool,
+    /// The submission port (plain, offers STARTTLS; 587-style); 0 picks a free one.
+    pub submission_port: u16,
+    /// The implicit-TLS submission port (465-style); 0 picks a free one.
+    pub submissions_port: u16,
+    /// The largest message submission takes, in bytes (advertised as `SIZE`); larger
+    /// ones get `552`. Must be at least 1.
+    pub submission_max_mail_size: u64,
 }
 
+/// The default `submission_max_mail_size`: 40 MiB, a size common mail providers take
+/// (Dovecot's own default, 0, sets no limit and advertises none).
+pub const DEFAULT_SUBMISSION_MAX_MAIL_SIZE: u64 = 40 * 1024 * 1024;
+
 impl Default for DovecotConfig {
-    /// The demo user with sample mail, free ports, a temporary directory.
+    /// The demo user and the second demo user with sample mail, free ports, a temporary
+    /// directory, no submission service.
     fn default() -> Self {
         Self {
             dir: None,
             imap_port: 0,
             imaps_port: 0,
-            users: vec![(DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned())],
+            users: vec![
+                (DEMO_USER.to_owned(), DEMO_PASSWORD.to_owned()),
+                (SECOND_DEMO_USER.to_owned(), SECOND_DEMO_PASSWORD.to_owned()),
+            ],
             seed_sample_mail: true,
             oauth2_introspection_url: None,
+            submission: false,
+            submission_port: 0,
+            submissions_port: 0,
+            submission_max_mail_size: DEFAULT_SUBMISSION_MAX_MAIL_SIZE,
         }
     }
 }
@@ -52,6 +78,10 @@ impl fmt::Debug for DovecotConfig {
             .field("users", &users)
             .field("seed_sample_mail", &self.seed_sample_mail)
             .field("oauth2_introspection_url", &self.oauth2_introspection_url)
+            .field("submission", &self.submission)
+            .field("submission_port", &self.submission_port)
+            .field("submissions_port", &self.submissions_port)
+            .field("submission_max_mail_size", &self.submission_max_mail_size)
             .finish()
     }
 }
@@ -156,21 +186,37 @@ pub(crate) fn check_path(path: &Path) -> Result<&str, TestkitError> {
 /// Users become passwd-file lines and home directory names.
 pub(crate) fn check_users(users: &[(String, String)]) -> Result<(), TestkitError> {
     for (user, password) in users {
-        let user_ok = !user.is_empty()
-            && !user.starts_with('.')
-            && user
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
-        if !user_ok {
-            return Err(TestkitError::InvalidConfig(format!(
-                "user name {user:?} may contain only ASCII letters, digits and . _ - @"
-            )));
-        }
+        check_user_name(user)?;
         if password.is_empty() || password.contains([':', '\n', '\r', '\0']) {
             return Err(TestkitError::InvalidConfig(format!(
                 "the password of {user} must be non-empty, without ':' or line breaks"
             )));
         }
+    }
+    Ok(())
+}
+
+/// A user name is a passwd-file key and a directory name under `home/`.
+pub(crate) fn check_user_name(user: &str) -> Result<(), TestkitError> {
+    let user_ok = !user.is_empty()
+        && !user.starts_with('.')
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c));
+    if !user_ok {
+        return Err(TestkitError::InvalidConfig(format!(
+            "user name {user:?} may contain only ASCII letters, digits and . _ - @"
+        )));
+    }
+    Ok(())
+}
+
+/// The submission size limit must allow some message; Dovecot reads 0 as "no limit".
+pub(crate) fn check_submission(config: &DovecotConfig) -> Result<(), TestkitError> {
+    if config.submission && config.submission_max_mail_size == 0 {
+        return Err(TestkitError::InvalidConfig(
+            "submission_max_mail_size must be at least 1 byte".to_owned(),
+        ));
     }
     Ok(())
 }
@@ -202,137 +248,15 @@ pub(crate) mod layout {
     pub(crate) const PENALTY_SOCKET: &str = "anvil-auth-penalty";
     /// Each user's maildir root, under `home/<user>/`.
     pub(crate) const MAILDIR: &str = "Maildir";
-}
-
-/// The special-use mailboxes, created and subscribed automatically.
-const SPECIAL_USE: [(&str, &str); 5] = [
-    ("Archive", "\\Archive"),
-    ("Drafts", "\\Drafts"),
-    ("Sent", "\\Sent"),
-    ("Trash", "\\Trash"),
-    ("Junk", "\\Junk"),
-];
-
-/// One complete `dovecot.conf` (no includes) for an instance in `dir`.
-#[cfg(test)]
-pub(crate) fn render(dir: &str, imap_port: u16, imaps_port: u16, identity: &Identity) -> String {
-    render_with(dir, imap_port, imaps_port, identity, false)
-}
-
-/// The oauth2 passdb's settings file, for [`DovecotConfig::oauth2_introspection_url`].
-pub(crate) const OAUTH2_FILE: &str = "oauth2.conf.ext";
-
-/// Its contents.
-pub(crate) fn oauth2_settings(introspection_url: &str) -> String {
-    format!(
-        "introspection_mode = post\nintrospection_url = {introspection_url}\n\
-         username_attribute = username\nactive_attribute = active\nactive_value = true\n"
-    )
-}
-
-/// The config; with `oauth2`, bearer tokens are accepted too (checked by the oauth2
-/// passdb after the password file fails).
-pub(crate) fn render_with(
-    dir: &str,
-    imap_port: u16,
-    imaps_port: u16,
-    identity: &Identity,
-    oauth2: bool,
-) -> String {
-    let (oauth_mechanisms, oauth_passdb) = if oauth2 {
-        (
-            " xoauth2 oauthbearer",
-            format!("passdb {{\n  driver = oauth2\n  args = {dir}/{OAUTH2_FILE}\n}}\n"),
-        )
-    } else {
-        ("", String::new())
-    };
-    use layout::*;
-    let mut mailboxes = String::new();
-    for (name, special_use) in SPECIAL_USE {
-        mailboxes.push_str(&format!(
-            "  mailbox {name} {{\n    special_use = {special_use}\n    auto = subscribe\n  }}\n"
-        ));
-    }
-    let (accounts, unchrooted) = match &identity.unprivileged {
-        None => (String::new(), ""),
-        Some((user, group)) => (
-            format!(
-                "default_login_user = {user}\ndefault_internal_user = {user}\n\
-                 default_internal_group = {group}\n"
-            ),
-            "  chroot =\n",
-        ),
-    };
-    let uid = identity.mail_uid;
-    let gid = identity.mail_gid;
-    format!(
-        "# Written by webimap-testkit: a private Dovecot, complete in this one file.\n\
-instance_name = webimap-testkit-{imap_port}\n\
-base_dir = {dir}/{RUN}\n\
-state_dir = {dir}/{STATE}\n\
-log_path = {dir}/{LOG}\n\
-listen = 127.0.0.1\n\
-protocols = imap\n\
-{accounts}\
-ssl = yes\n\
-ssl_cert = <{dir}/{TLS}/{cert}\n\
-ssl_key = <{dir}/{TLS}/{key}\n\
-disable_plaintext_auth = no\n\
-auth_mechanisms = plain login scram-sha-256{oauth_mechanisms}\n\
-auth_verbose = yes\n\
-auth_failure_delay = 0\n\
-mail_max_userip_connections = 100\n\
-mail_fsync = never\n\
-mail_plugins = zlib\n\
-protocol imap {{\n  mail_plugins = $mail_plugins imap_zlib\n}}\n\
-first_valid_uid = {uid}\n\
-first_valid_gid = {gid}\n\
-mail_location = maildir:~/{MAILDIR}:LAYOUT=fs:INBOX=~/{MAILDIR}/INBOX\n\
-passdb {{\n  driver = passwd-file\n  args = scheme=PLAIN username_format=%u {dir}/{PASSWD}\n}}\n\
-{oauth_passdb}\
-userdb {{\n  driver = static\n  args = uid={uid} gid={gid} home={dir}/{HOME}/%u\n}}\n\
-namespace inbox {{\n  inbox = yes\n  separator = /\n  prefix =\n{mailboxes}}}\n\
-service imap-login {{\n{unchrooted}  inet_listener imap {{\n    port = {imap_port}\n  }}\n  \
-inet_listener imaps {{\n    port = {imaps_port}\n    ssl = yes\n  }}\n}}\n\
-service anvil {{\n{unchrooted}  unix_listener anvil-auth-penalty {{\n    path = {PENALTY_OFF}\n  }}\n}}\n",
-        cert = crate::tls::CERT_FILE,
-        key = crate::tls::KEY_FILE,
-        PENALTY_OFF = layout::PENALTY_SOCKET_MOVED,
-    )
+    /// LMTP's Unix socket, inside `run/`.
+    pub(crate) const LMTP_SOCKET: &str = "lmtp";
+    /// What the SMTP-to-LMTP bridge had to say (failed connections).
+    pub(crate) const BRIDGE_LOG: &str = "bridge.log";
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn config_names_ports_dirs_and_accounts() {
-        let identity = Identity {
-            mail_uid: 1000,
-            mail_gid: 1000,
-            unprivileged: Some(("alice".to_owned(), "staff".to_owned())),
-        };
-        let text = render("/tmp/x", 11143, 11993, &identity);
-        for needle in [
-            "base_dir = /tmp/x/run\n",
-            "port = 11143\n",
-            "port = 11993\n    ssl = yes\n",
-            "default_internal_user = alice\n",
-            "default_internal_group = staff\n",
-            "args = uid=1000 gid=1000 home=/tmp/x/home/%u\n",
-            "special_use = \\Drafts\n    auto = subscribe\n",
-            "service anvil {\n  chroot =\n  unix_listener anvil-auth-penalty {\n",
-        ] {
-            assert!(text.contains(needle), "missing {needle:?} in\n{text}");
-        }
-        let root = Identity {
-            mail_uid: 65534,
-            mail_gid: 65534,
-            unprivileged: None,
-        };
-        assert!(!render("/tmp/x", 1, 2, &root).contains("default_login_user"));
-    }
 
     #[test]
     fn rejects_unsafe_names_and_paths() {
@@ -356,5 +280,6 @@ mod tests {
         let text = format!("{:?}", DovecotConfig::default());
         assert!(text.contains("demo"));
         assert!(!text.contains(DEMO_PASSWORD));
+        assert!(!text.contains(SECOND_DEMO_PASSWORD));
     }
 }

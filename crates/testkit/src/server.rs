@@ -14,7 +14,9 @@ use std::{
 use tempfile::TempDir;
 
 use crate::{
+    bridge::Bridge,
     config::{self, DovecotConfig, Identity, layout},
+    config_file::{self, Rendering, Submission},
     error::{TestkitError, io_context},
     maildir, sample,
     tls::{self, TlsFiles},
@@ -34,6 +36,10 @@ pub struct Dovecot {
     temp: Option<TempDir>,
     imap_port: u16,
     imaps_port: u16,
+    /// The submission service's (plain, implicit-TLS) ports, when it runs.
+    submission_ports: Option<(u16, u16)>,
+    /// What submission relays to; stopped after Dovecot.
+    bridge: Option<Bridge>,
     ca_pem: String,
     ca_pem_path: PathBuf,
     stopped: bool,
@@ -47,16 +53,19 @@ impl fmt::Debug for Dovecot {
             .field("temporary", &self.temp.is_some())
             .field("imap_port", &self.imap_port)
             .field("imaps_port", &self.imaps_port)
+            .field("submission_ports", &self.submission_ports)
             .finish_non_exhaustive()
     }
 }
 
 impl Dovecot {
     /// Writes config, certificates, passwd file and (unless already there) sample mail
-    /// into the directory, starts `dovecot -F -c FILE`, and returns once the plain port
-    /// sends a greeting and the TLS port accepts connections.
+    /// into the directory, starts `dovecot -F -c FILE`, and returns once the plain ports
+    /// send a greeting and the TLS ports accept connections. With submission, the
+    /// SMTP-to-LMTP bridge it relays to runs in this process until the server stops.
     pub fn start(config: DovecotConfig) -> Result<Dovecot, TestkitError> {
         config::check_users(&config.users)?;
+        config::check_submission(&config)?;
         let (dir, temp) = match &config.dir {
             Some(dir) => {
                 fs::create_dir_all(dir).map_err(io_context("creating", dir))?;
@@ -108,8 +117,9 @@ impl Dovecot {
                     "bad introspection URL {url:?}"
                 )));
             }
-            let path = dir.join(config::OAUTH2_FILE);
-            fs::write(&path, config::oauth2_settings(url)).map_err(io_context("writing", &path))?;
+            let path = dir.join(config_file::OAUTH2_FILE);
+            fs::write(&path, config_file::oauth2_settings(url))
+                .map_err(io_context("writing", &path))?;
         }
         let passwd = dir.join(layout::PASSWD);
         fs::write(&passwd, config::passwd_file(&config.users))
@@ -120,6 +130,7 @@ impl Dovecot {
         for stale in [
             Path::new(layout::LOG),
             Path::new(layout::OUTPUT),
+            Path::new(layout::BRIDGE_LOG),
             &stale_penalty,
         ] {
             let path = dir.join(stale);
@@ -128,7 +139,20 @@ impl Dovecot {
             }
         }
 
-        let auto_ports = config.imap_port == 0 || config.imaps_port == 0;
+        let mut bridge = if config.submission {
+            let lmtp_socket = dir.join(layout::RUN).join(layout::LMTP_SOCKET);
+            Some(Bridge::start(&lmtp_socket, &dir.join(layout::BRIDGE_LOG))?)
+        } else {
+            None
+        };
+        let requested = [
+            config.imap_port,
+            config.imaps_port,
+            config.submission_port,
+            config.submissions_port,
+        ];
+        let wanted = if config.submission { 4 } else { 2 };
+        let auto_ports = requested[..wanted].contains(&0);
         let attempts = if auto_ports {
             ATTEMPTS_WITH_FREE_PORTS
         } else {
@@ -137,19 +161,27 @@ impl Dovecot {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (imap_port, imaps_port) = pick_ports(config.imap_port, config.imaps_port)?;
+            let ports = pick_ports(&requested[..wanted])?;
+            let (imap_port, imaps_port) = (ports[0], ports[1]);
+            let submission = match (&bridge, ports.get(2..4)) {
+                (Some(bridge), Some(&[port, tls_port])) => Some(Submission {
+                    port,
+                    tls_port,
+                    relay_port: bridge.port(),
+                    max_mail_size: config.submission_max_mail_size,
+                }),
+                _ => None,
+            };
             let conf_path = dir.join(layout::CONFIG);
-            fs::write(
-                &conf_path,
-                config::render_with(
-                    &dir_text,
-                    imap_port,
-                    imaps_port,
-                    &identity,
-                    config.oauth2_introspection_url.is_some(),
-                ),
-            )
-            .map_err(io_context("writing", &conf_path))?;
+            let rendering = Rendering {
+                dir: &dir_text,
+                imap_port,
+                imaps_port,
+                identity: &identity,
+                oauth2: config.oauth2_introspection_url.is_some(),
+                submission,
+            };
+            fs::write(&conf_path, rendering.render()).map_err(io_context("writing", &conf_path))?;
             let child = spawn(&dir, &conf_path)?;
             let mut server = Dovecot {
                 pid: i32::try_from(child.id()).unwrap_or(i32::MAX),
@@ -158,6 +190,8 @@ impl Dovecot {
                 temp: None,
                 imap_port,
                 imaps_port,
+                submission_ports: submission.map(|s| (s.port, s.tls_port)),
+                bridge: None,
                 ca_pem: tls.ca_pem.clone(),
                 ca_pem_path: tls_dir.join(tls::CA_FILE),
                 stopped: false,
@@ -165,6 +199,7 @@ impl Dovecot {
             match server.wait_ready() {
                 Ok(()) => {
                     server.temp = temp;
+                    server.bridge = bridge.take();
                     return Ok(server);
                 }
                 Err(error) => {
@@ -194,6 +229,17 @@ impl Dovecot {
         self.imaps_port
     }
 
+    /// The submission port (plain, offers STARTTLS; 587-style), when
+    /// [`DovecotConfig::submission`] asked for the service.
+    pub fn submission_port(&self) -> Option<u16> {
+        self.submission_ports.map(|(plain, _)| plain)
+    }
+
+    /// The implicit-TLS submission port (465-style), when the service runs.
+    pub fn submissions_port(&self) -> Option<u16> {
+        self.submission_ports.map(|(_, tls)| tls)
+    }
+
     /// PEM of the CA that signed the server certificate (SAN `localhost`, `127.0.0.1`).
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
@@ -213,6 +259,37 @@ impl Dovecot {
     /// subdirectory, other mailboxes are subdirectories named like them (`Work/Projects`).
     pub fn maildir(&self, user: &str) -> PathBuf {
         self.dir.join(layout::HOME).join(user).join(layout::MAILDIR)
+    }
+
+    /// The raw bytes of every message file in `user`'s INBOX (`new/` and `cur/`), oldest
+    /// first: what LMTP delivered (with the trace headers it and submission added) and
+    /// any sample mail. Empty when the INBOX does not exist yet.
+    pub fn inbox_messages(&self, user: &str) -> Result<Vec<Vec<u8>>, TestkitError> {
+        config::check_user_name(user)?;
+        let inbox = self.maildir(user).join("INBOX");
+        let mut files = Vec::new();
+        for sub in ["new", "cur"] {
+            let dir = inbox.join(sub);
+            let entries = match fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(io_context("reading", &dir)(error)),
+            };
+            for entry in entries {
+                let entry = entry.map_err(io_context("reading", &dir))?;
+                let path = entry.path();
+                let modified = entry
+                    .metadata()
+                    .and_then(|meta| meta.modified())
+                    .map_err(io_context("reading the time of", &path))?;
+                files.push((modified, entry.file_name(), path));
+            }
+        }
+        files.sort();
+        files
+            .into_iter()
+            .map(|(_, _, path)| fs::read(&path).map_err(io_context("reading", &path)))
+            .collect()
     }
 
     /// The master process id.
@@ -236,6 +313,12 @@ impl Dovecot {
             text.push_str("--- dovecot stdout/stderr ---\n");
             text.push_str(&String::from_utf8_lossy(&output));
         }
+        if let Ok(bridge) = fs::read(self.dir.join(layout::BRIDGE_LOG))
+            && !bridge.is_empty()
+        {
+            text.push_str("--- SMTP-to-LMTP bridge ---\n");
+            text.push_str(&String::from_utf8_lossy(&bridge));
+        }
         text
     }
 
@@ -246,8 +329,13 @@ impl Dovecot {
 
     fn wait_ready(&mut self) -> Result<(), TestkitError> {
         let started = Instant::now();
-        let plain = SocketAddr::from(([127, 0, 0, 1], self.imap_port));
-        let tls = SocketAddr::from(([127, 0, 0, 1], self.imaps_port));
+        let address = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
+        let mut plain = vec![address(self.imap_port)];
+        let mut tls = vec![address(self.imaps_port)];
+        if let Some((submission, submissions)) = self.submission_ports {
+            plain.push(address(submission));
+            tls.push(address(submissions));
+        }
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
                 self.stopped = true;
@@ -256,8 +344,9 @@ impl Dovecot {
                     log: self.log(),
                 });
             }
-            if greets(plain) && TcpStream::connect_timeout(&tls, Duration::from_millis(500)).is_ok()
-            {
+            let accepts =
+                |addr: &SocketAddr| TcpStream::connect_timeout(addr, Duration::from_millis(500));
+            if plain.iter().all(|&addr| greets(addr)) && tls.iter().all(|a| accepts(a).is_ok()) {
                 return Ok(());
             }
             if started.elapsed() > READY_TIMEOUT {
@@ -305,6 +394,10 @@ impl Dovecot {
         while children.iter().any(|&pid| process::alive(pid)) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(20));
         }
+        // Last: with Dovecot gone, no relayed connection is left waiting on LMTP.
+        if let Some(mut bridge) = self.bridge.take() {
+            bridge.stop();
+        }
     }
 }
 
@@ -330,36 +423,30 @@ fn greets(addr: SocketAddr) -> bool {
 }
 
 /// The requested ports, with each 0 replaced by a port that was free a moment ago.
-fn pick_ports(imap: u16, imaps: u16) -> Result<(u16, u16), TestkitError> {
-    // Both listeners are held until both ports are known, so they differ.
-    let bind = || {
-        TcpListener::bind((HOST, 0)).map_err(|source| TestkitError::Io {
+fn pick_ports(requested: &[u16]) -> Result<Vec<u16>, TestkitError> {
+    // Every listener is held until all ports are known, so they differ.
+    let mut held = Vec::new();
+    let mut ports = Vec::new();
+    for &wanted in requested {
+        if wanted != 0 {
+            ports.push(ensure_free(wanted)?);
+            continue;
+        }
+        let listener = TcpListener::bind((HOST, 0)).map_err(|source| TestkitError::Io {
             context: "binding 127.0.0.1:0 to find a free port".to_owned(),
             source,
-        })
-    };
-    let first = bind()?;
-    let second = bind()?;
-    let port = |listener: &TcpListener| {
-        listener
+        })?;
+        let port = listener
             .local_addr()
-            .map(|addr| addr.port())
             .map_err(|source| TestkitError::Io {
                 context: "reading a bound port".to_owned(),
                 source,
-            })
-    };
-    let imap = if imap == 0 {
-        port(&first)?
-    } else {
-        ensure_free(imap)?
-    };
-    let imaps = if imaps == 0 {
-        port(&second)?
-    } else {
-        ensure_free(imaps)?
-    };
-    Ok((imap, imaps))
+            })?
+            .port();
+        ports.push(port);
+        held.push(listener);
+    }
+    Ok(ports)
 }
 
 /// A fixed port must be free: otherwise readiness would be judged by whatever server

@@ -377,7 +377,7 @@ fn a_given_directory_is_kept_and_reused() {
             ("bob".to_owned(), "bob-pw".to_owned()),
         ],
         seed_sample_mail: true,
-        oauth2_introspection_url: None,
+        ..DovecotConfig::default()
     };
     let first = start(config.clone());
     assert_eq!(first.imap_port(), config.imap_port);
@@ -427,6 +427,7 @@ fn the_binary_prints_json_and_stops_on_sigterm() {
     );
     let port = u16::try_from(ready["imap_port"].as_u64().expect("port")).expect("u16");
     assert!(ready["imaps_port"].as_u64().is_some());
+    assert!(ready["submission_port"].is_null(), "{line}");
     let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))

@@ -1,5 +1,6 @@
 //! Starts a private Dovecot with sample mail for the demo and browser tests, prints one
-//! JSON line describing it once it is ready, and stops it on SIGINT or SIGTERM.
+//! JSON line describing it once it is ready, and stops it on SIGINT or SIGTERM. With
+//! `--submission`, it also takes mail over SMTP and delivers it to its users.
 
 use std::{
     io::Write,
@@ -14,7 +15,9 @@ use std::{
 };
 
 use clap::Parser;
-use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig};
+use webimap_testkit::{
+    DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, SECOND_DEMO_PASSWORD, SECOND_DEMO_USER,
+};
 
 /// Run a private Dovecot (IMAP on 127.0.0.1) with a demo user and sample mail.
 #[derive(Debug, Parser)]
@@ -36,6 +39,15 @@ struct Args {
     /// That user's password.
     #[arg(long, default_value = DEMO_PASSWORD)]
     password: String,
+    /// Also run the submission service (SMTP AUTH; delivers to this instance's users).
+    #[arg(long)]
+    submission: bool,
+    /// Submission port (STARTTLS-capable); 0 picks a free one.
+    #[arg(long, default_value_t = 1587)]
+    submission_port: u16,
+    /// Implicit-TLS submission port; 0 picks a free one.
+    #[arg(long, default_value_t = 1465)]
+    submissions_port: u16,
     /// Start with an empty mailbox instead of the sample messages.
     #[arg(long)]
     no_sample_mail: bool,
@@ -66,13 +78,21 @@ fn main() -> ExitCode {
         }
     }
 
+    // The second demo user is there to write to.
+    let mut users = vec![(args.user.clone(), args.password.clone())];
+    if args.user != SECOND_DEMO_USER {
+        users.push((SECOND_DEMO_USER.to_owned(), SECOND_DEMO_PASSWORD.to_owned()));
+    }
     let config = DovecotConfig {
         dir: args.dir,
         imap_port: args.imap_port,
         imaps_port: args.imaps_port,
-        users: vec![(args.user.clone(), args.password.clone())],
+        users,
         seed_sample_mail: !args.no_sample_mail,
-        oauth2_introspection_url: None,
+        submission: args.submission,
+        submission_port: args.submission_port,
+        submissions_port: args.submissions_port,
+        ..DovecotConfig::default()
     };
     let dovecot = match Dovecot::start(config) {
         Ok(dovecot) => dovecot,
@@ -86,6 +106,8 @@ fn main() -> ExitCode {
         "host": dovecot.host(),
         "imap_port": dovecot.imap_port(),
         "imaps_port": dovecot.imaps_port(),
+        "submission_port": dovecot.submission_port(),
+        "submissions_port": dovecot.submissions_port(),
         "ca_pem_path": dovecot.ca_pem_path(),
         "user": args.user,
         "password": args.password,
