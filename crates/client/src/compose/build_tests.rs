@@ -4,7 +4,7 @@ use super::*;
 use crate::compose::flowed::from_flowed;
 use crate::compose::{Body, InlineImage};
 
-pub(super) fn inputs() -> BuildInputs {
+pub(in crate::compose) fn inputs() -> BuildInputs {
     BuildInputs {
         unix_time: 1_796_407_804,
         utc_offset_minutes: 60,
@@ -12,7 +12,7 @@ pub(super) fn inputs() -> BuildInputs {
     }
 }
 
-pub(super) fn sample() -> Draft {
+pub(in crate::compose) fn sample() -> Draft {
     Draft {
         from: Mailbox::new(Some("Ann Example"), "ann@example.com"),
         to: vec![Mailbox::new(Some("Bob"), "bob@example.org")],
@@ -30,7 +30,7 @@ pub(super) fn sample() -> Draft {
 }
 
 /// The bytes with the Bcc header (and its folded continuation lines) removed.
-pub(super) fn without_bcc(message: &[u8]) -> Vec<u8> {
+pub(in crate::compose) fn without_bcc(message: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(message);
     let mut out = String::new();
     let mut in_bcc = false;
@@ -168,7 +168,7 @@ fn non_ascii_filename_is_rfc2231_encoded() {
 }
 
 /// A deterministic pseudo-random buffer (xorshift64*).
-pub(super) fn noise(len: usize, seed: u64) -> Vec<u8> {
+pub(in crate::compose) fn noise(len: usize, seed: u64) -> Vec<u8> {
     let mut state = seed | 1;
     (0..len)
         .map(|_| {

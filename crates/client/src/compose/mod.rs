@@ -21,6 +21,7 @@ mod subject;
 pub use address::{AddressError, Mailbox};
 pub use build::{BuildInputs, Built, build};
 pub use date::rfc5322_date;
+pub use draft_parse::parse_draft;
 pub use forward::{ForwardMode, forward};
 pub use original::OriginalMessage;
 pub use reply::{ReplyMode, choose_identity, reply};
