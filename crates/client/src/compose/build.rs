@@ -265,6 +265,18 @@ pub(super) fn crlf_lines(message: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The length of [`crlf_lines`]`(message)`, without making it.
+pub(super) fn crlf_lines_len(message: &[u8]) -> usize {
+    let bare_line_feeds = message
+        .iter()
+        .enumerate()
+        .filter(|&(at, &byte)| byte == b'\n' && (at == 0 || message[at - 1] != b'\r'))
+        .count();
+    let with_crlf = message.len() + bare_line_feeds;
+    let ends_with_crlf = message.ends_with(b"\n");
+    if ends_with_crlf { with_crlf } else { with_crlf + 2 }
+}
+
 /// The envelope: To, Cc and Bcc addresses, each once.
 fn recipients(draft: &Draft) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();

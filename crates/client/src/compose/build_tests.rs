@@ -232,6 +232,9 @@ fn forwarded_message_travels_unencoded() {
     assert_eq!(message_encoding(&[b'a'; 999]), None);
     assert_eq!(message_encoding(b"a\rb"), None);
     assert_eq!(crlf_lines(b"a\nb\r\nc"), b"a\r\nb\r\nc\r\n");
+    for sample in [&b"a\nb\r\nc"[..], b"", b"\n", b"x\r\n", b"\n\n"] {
+        assert_eq!(crlf_lines(sample).len(), crlf_lines_len(sample), "{sample:?}");
+    }
     let mut draft = sample();
     draft.attachments.push(Attachment {
         name: "original.eml".into(),
