@@ -135,9 +135,18 @@ mod tests {
 
     #[test]
     fn good_addresses_pass() {
-        assert_eq!(Mailbox::new(Some("Ann"), "ann@example.com").validate(), Ok(()));
-        assert_eq!(Mailbox::new(None, "a.b+c@sub.example.org").validate(), Ok(()));
-        assert_eq!(Mailbox::new(Some("Jörg Ünal"), "jörg@bücher.de").validate(), Ok(()));
+        assert_eq!(
+            Mailbox::new(Some("Ann"), "ann@example.com").validate(),
+            Ok(())
+        );
+        assert_eq!(
+            Mailbox::new(None, "a.b+c@sub.example.org").validate(),
+            Ok(())
+        );
+        assert_eq!(
+            Mailbox::new(Some("Jörg Ünal"), "jörg@bücher.de").validate(),
+            Ok(())
+        );
     }
 
     #[test]
@@ -145,19 +154,33 @@ mod tests {
         let cases = [
             ("", AddressError::Empty),
             ("ann", AddressError::NoDomain("ann".into())),
-            ("@example.com", AddressError::NoDomain("@example.com".into())),
+            (
+                "@example.com",
+                AddressError::NoDomain("@example.com".into()),
+            ),
             ("ann@", AddressError::NoDomain("ann@".into())),
-            ("ann@x\r\nBcc: eve@x", AddressError::BadCharacter("ann@x??Bcc: eve@x".into())),
+            (
+                "ann@x\r\nBcc: eve@x",
+                AddressError::BadCharacter("ann@x??Bcc: eve@x".into()),
+            ),
             ("ann@x>", AddressError::BadCharacter("ann@x>".into())),
             ("<ann@x", AddressError::BadCharacter("<ann@x".into())),
             ("ann\0@x", AddressError::BadCharacter("ann?@x".into())),
             ("ann @x", AddressError::BadCharacter("ann @x".into())),
         ];
         for (address, error) in cases {
-            assert_eq!(Mailbox::new(None, address).validate(), Err(error), "{address:?}");
+            assert_eq!(
+                Mailbox::new(None, address).validate(),
+                Err(error),
+                "{address:?}"
+            );
         }
         let named = Mailbox::new(Some("Ann\nBcc: eve@x"), "ann@x");
-        let error = named.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        let error = named
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(error.contains("Ann?Bcc"), "{error}");
         assert!(!error.contains('\n'));
     }

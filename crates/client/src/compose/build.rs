@@ -274,7 +274,11 @@ pub(super) fn crlf_lines_len(message: &[u8]) -> usize {
         .count();
     let with_crlf = message.len() + bare_line_feeds;
     let ends_with_crlf = message.ends_with(b"\n");
-    if ends_with_crlf { with_crlf } else { with_crlf + 2 }
+    if ends_with_crlf {
+        with_crlf
+    } else {
+        with_crlf + 2
+    }
 }
 
 /// The envelope: To, Cc and Bcc addresses, each once.

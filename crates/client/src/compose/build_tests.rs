@@ -64,15 +64,23 @@ fn text_of(raw: &[u8]) -> String {
 #[test]
 fn headers_of_a_text_message() {
     let built = build(&sample(), &inputs()).expect("builds");
-    assert_eq!(built.message_id, "30313233343536373839616263646566@example.com");
+    assert_eq!(
+        built.message_id,
+        "30313233343536373839616263646566@example.com"
+    );
     let text = String::from_utf8_lossy(&built.for_keeping).to_string();
-    assert!(text.starts_with("Date: Fri, 04 Dec 2026 19:10:04 +0100\r\n"), "{text}");
+    assert!(
+        text.starts_with("Date: Fri, 04 Dec 2026 19:10:04 +0100\r\n"),
+        "{text}"
+    );
     assert!(text.contains("\r\nMessage-ID: <30313233343536373839616263646566@example.com>\r\n"));
     assert!(text.contains("\r\nIn-Reply-To: <parent@example.org>\r\n"));
     assert!(text.contains("\r\nReferences: <root@example.org> <parent@example.org>\r\n"));
     assert!(text.contains("\r\nMIME-Version: 1.0\r\n"));
     assert!(text.contains("format=\"flowed\""), "{text}");
-    let parsed = MessageParser::default().parse(&built.for_keeping).expect("parses");
+    let parsed = MessageParser::default()
+        .parse(&built.for_keeping)
+        .expect("parses");
     assert_eq!(parsed.subject(), Some("Lunch"));
     let from = parsed.from().and_then(|a| a.first()).expect("from");
     assert_eq!(from.name.as_deref(), Some("Ann Example"));
@@ -119,7 +127,12 @@ fn envelope_recipients_are_deduplicated() {
     alone.to.clear();
     alone.cc.clear();
     alone.bcc.clear();
-    assert!(build(&alone, &inputs()).expect("a draft may have no one yet").recipients.is_empty());
+    assert!(
+        build(&alone, &inputs())
+            .expect("a draft may have no one yet")
+            .recipients
+            .is_empty()
+    );
 }
 
 #[test]
@@ -146,7 +159,9 @@ fn non_ascii_subject_is_rfc2047_encoded() {
     let raw = String::from_utf8_lossy(&built.for_sending);
     assert!(raw.is_ascii(), "{raw}");
     assert!(raw.contains("Subject: =?"), "{raw}");
-    let parsed = MessageParser::default().parse(&built.for_sending).expect("parses");
+    let parsed = MessageParser::default()
+        .parse(&built.for_sending)
+        .expect("parses");
     assert_eq!(parsed.subject(), Some("Grüße aus Köln — 日本"));
 }
 
@@ -160,10 +175,18 @@ fn non_ascii_filename_is_rfc2231_encoded() {
     });
     let built = build(&draft, &inputs()).expect("builds");
     let raw = String::from_utf8_lossy(&built.for_sending);
-    assert!(raw.contains("filename*=UTF-8''Jahresabschlu%C3%9F%202026.pdf"), "{raw}");
-    let parsed = MessageParser::default().parse(&built.for_sending).expect("parses");
+    assert!(
+        raw.contains("filename*=UTF-8''Jahresabschlu%C3%9F%202026.pdf"),
+        "{raw}"
+    );
+    let parsed = MessageParser::default()
+        .parse(&built.for_sending)
+        .expect("parses");
     let attachment = parsed.attachment(0).expect("attachment");
-    assert_eq!(attachment.attachment_name(), Some("Jahresabschluß 2026.pdf"));
+    assert_eq!(
+        attachment.attachment_name(),
+        Some("Jahresabschluß 2026.pdf")
+    );
     assert_eq!(attachment.contents(), b"%PDF-1.4 fake");
 }
 
@@ -194,7 +217,10 @@ fn ten_megabyte_attachment_decodes_byte_exact() {
     assert!(raw.split(|&b| b == b'\n').all(|line| line.len() <= 78));
     let parsed = MessageParser::default().parse(raw).expect("parses");
     let attachment = parsed.attachment(0).expect("attachment");
-    assert!(attachment.contents() == data.as_slice(), "decoded bytes differ");
+    assert!(
+        attachment.contents() == data.as_slice(),
+        "decoded bytes differ"
+    );
 }
 
 #[test]
@@ -214,8 +240,14 @@ fn html_with_text_alternative_and_inline_image() {
     let related = raw.find("multipart/related").expect("related");
     assert!(alternative < related);
     assert!(raw.contains("Content-ID: <logo.1@example.com>"), "{raw}");
-    let parsed = MessageParser::default().parse(&built.for_sending).expect("parses");
-    assert!(parsed.body_html(0).is_some_and(|h| h.contains("cid:logo.1@example.com")));
+    let parsed = MessageParser::default()
+        .parse(&built.for_sending)
+        .expect("parses");
+    assert!(
+        parsed
+            .body_html(0)
+            .is_some_and(|h| h.contains("cid:logo.1@example.com"))
+    );
     assert!(text_of(&built.for_sending).contains("Hello Bob"));
     let image = parsed
         .parts
@@ -228,12 +260,19 @@ fn html_with_text_alternative_and_inline_image() {
 #[test]
 fn forwarded_message_travels_unencoded() {
     assert_eq!(message_encoding(b"Subject: x\r\n\r\nhi\r\n"), Some("7bit"));
-    assert_eq!(message_encoding("Subject: ü\n\nhi\n".as_bytes()), Some("8bit"));
+    assert_eq!(
+        message_encoding("Subject: ü\n\nhi\n".as_bytes()),
+        Some("8bit")
+    );
     assert_eq!(message_encoding(&[b'a'; 999]), None);
     assert_eq!(message_encoding(b"a\rb"), None);
     assert_eq!(crlf_lines(b"a\nb\r\nc"), b"a\r\nb\r\nc\r\n");
     for sample in [&b"a\nb\r\nc"[..], b"", b"\n", b"x\r\n", b"\n\n"] {
-        assert_eq!(crlf_lines(sample).len(), crlf_lines_len(sample), "{sample:?}");
+        assert_eq!(
+            crlf_lines(sample).len(),
+            crlf_lines_len(sample),
+            "{sample:?}"
+        );
     }
     let mut draft = sample();
     draft.attachments.push(Attachment {
@@ -244,7 +283,10 @@ fn forwarded_message_travels_unencoded() {
     let built = build(&draft, &inputs()).expect("builds");
     let raw = String::from_utf8_lossy(&built.for_sending);
     assert!(raw.contains("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 7bit\r\n"));
-    assert!(raw.contains("\r\n\r\nFrom: x@y\r\nSubject: inner\r\n\r\nbody\r\n"), "{raw}");
+    assert!(
+        raw.contains("\r\n\r\nFrom: x@y\r\nSubject: inner\r\n\r\nbody\r\n"),
+        "{raw}"
+    );
 }
 
 #[test]
@@ -283,4 +325,3 @@ fn message_id_domain_falls_back_when_unusable() {
     let built = build(&draft, &inputs()).expect("builds");
     assert!(built.message_id.ends_with("@webimap.invalid"));
 }
-

@@ -71,15 +71,30 @@ mod tests {
     #[test]
     fn rollovers_of_day_month_and_year() {
         // 2026-12-31 23:30:00 UTC: a year later east of UTC.
-        assert_eq!(rfc5322_date(1_798_759_800, 60), "Fri, 01 Jan 2027 00:30:00 +0100");
+        assert_eq!(
+            rfc5322_date(1_798_759_800, 60),
+            "Fri, 01 Jan 2027 00:30:00 +0100"
+        );
         // 2027-01-01 00:30:00 UTC: a year earlier west of UTC.
-        assert_eq!(rfc5322_date(1_798_763_400, -60), "Thu, 31 Dec 2026 23:30:00 -0100");
+        assert_eq!(
+            rfc5322_date(1_798_763_400, -60),
+            "Thu, 31 Dec 2026 23:30:00 -0100"
+        );
         // 2028-02-28 23:00:00 UTC + 1:30: leap day.
-        assert_eq!(rfc5322_date(1_835_391_600, 90), "Tue, 29 Feb 2028 00:30:00 +0130");
+        assert_eq!(
+            rfc5322_date(1_835_391_600, 90),
+            "Tue, 29 Feb 2028 00:30:00 +0130"
+        );
         // 2027-03-01 00:10:00 UTC - 0:30: not a leap year.
-        assert_eq!(rfc5322_date(1_803_859_800, -30), "Sun, 28 Feb 2027 23:40:00 -0030");
+        assert_eq!(
+            rfc5322_date(1_803_859_800, -30),
+            "Sun, 28 Feb 2027 23:40:00 -0030"
+        );
         // Month end: 2026-04-30 22:00:00 UTC + 3:00.
-        assert_eq!(rfc5322_date(1_777_586_400, 180), "Fri, 01 May 2026 01:00:00 +0300");
+        assert_eq!(
+            rfc5322_date(1_777_586_400, 180),
+            "Fri, 01 May 2026 01:00:00 +0300"
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ pub fn parse_draft(raw: &[u8]) -> Result<Draft, ComposeError> {
     let mut inline_images = Vec::new();
     let mut attachments = Vec::new();
     for part in message.attachments() {
-        let is_attachment = part.content_disposition().is_some_and(|d| d.is_attachment());
+        let is_attachment = part
+            .content_disposition()
+            .is_some_and(|d| d.is_attachment());
         match part.content_id() {
             Some(content_id) if html.is_some() && !is_attachment => {
                 inline_images.push(InlineImage {
@@ -50,7 +52,10 @@ pub fn parse_draft(raw: &[u8]) -> Result<Draft, ComposeError> {
         None => Body::text(message.text_part(0).map(text_of).unwrap_or_default()),
     };
     Ok(Draft {
-        from: from_parsed(message.from()).into_iter().next().unwrap_or_default(),
+        from: from_parsed(message.from())
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
         to: from_parsed(message.to()),
         cc: from_parsed(message.cc()),
         bcc: from_parsed(message.bcc()),
@@ -95,8 +100,8 @@ fn mime_type(part: &MessagePart<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compose::build::tests::{inputs, noise, sample};
     use crate::compose::build::build;
+    use crate::compose::build::tests::{inputs, noise, sample};
 
     fn round_trip(draft: &Draft) {
         let built = build(draft, &inputs()).expect("builds");
@@ -161,6 +166,9 @@ mod tests {
     #[test]
     fn garbage_is_an_error_in_words() {
         let error = parse_draft(b"").expect_err("not a message");
-        assert_eq!(error.to_string(), "the saved draft is not a readable mail message");
+        assert_eq!(
+            error.to_string(),
+            "the saved draft is not a readable mail message"
+        );
     }
 }

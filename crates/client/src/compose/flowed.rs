@@ -64,7 +64,11 @@ pub fn from_flowed(flowed: &str, delsp: bool) -> String {
         let rest = &line[depth..];
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
         let soft = rest.ends_with(' ') && rest != SIGNATURE_SEPARATOR;
-        let content = if soft && delsp { &rest[..rest.len() - 1] } else { rest };
+        let content = if soft && delsp {
+            &rest[..rest.len() - 1]
+        } else {
+            rest
+        };
         if open != Some(depth) {
             if started {
                 out.push('\n');
@@ -165,7 +169,14 @@ mod tests {
         let flowed = to_flowed(text);
         assert_eq!(
             lines(&flowed),
-            ["  indented", " From here", "Fromage", "> quoted", ">> deeper", "plain"]
+            [
+                "  indented",
+                " From here",
+                "Fromage",
+                "> quoted",
+                ">> deeper",
+                "plain"
+            ]
         );
         assert_eq!(from_flowed(&flowed, false), text);
     }
@@ -196,7 +207,10 @@ mod tests {
         let text = format!("a\n\n>\n{long} tail\n");
         let flowed = to_flowed(&text);
         let soft_long = format!("{long} ");
-        assert_eq!(lines(&flowed), ["a", "", ">", soft_long.as_str(), "tail", ""]);
+        assert_eq!(
+            lines(&flowed),
+            ["a", "", ">", soft_long.as_str(), "tail", ""]
+        );
         assert_eq!(from_flowed(&flowed, false), text);
     }
 

@@ -128,7 +128,10 @@ mod tests {
                 mime_type: "application/pdf".into(),
                 data: b"%PDF".to_vec(),
             }],
-            raw: Some(b"From: bob@example.org\r\nSubject: Re: Plans / 2027\r\n\r\nSee the file.\r\n".to_vec()),
+            raw: Some(
+                b"From: bob@example.org\r\nSubject: Re: Plans / 2027\r\n\r\nSee the file.\r\n"
+                    .to_vec(),
+            ),
             ..OriginalMessage::default()
         }
     }
@@ -166,7 +169,10 @@ mod tests {
             panic!("an HTML forward");
         };
         assert!(html.contains(SEPARATOR));
-        assert!(html.contains("From: Bob &amp; Co &lt;bob@example.org&gt;<br>"), "{html}");
+        assert!(
+            html.contains("From: Bob &amp; Co &lt;bob@example.org&gt;<br>"),
+            "{html}"
+        );
         assert!(html.contains("<p>See &lt;this&gt;</p>"));
     }
 

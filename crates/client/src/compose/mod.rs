@@ -22,11 +22,11 @@ pub use address::{AddressError, Mailbox};
 pub use build::{BuildInputs, Built, build};
 pub use date::rfc5322_date;
 pub use draft_parse::parse_draft;
+pub use flowed::{from_flowed, to_flowed};
 pub use forward::{ForwardMode, forward};
 pub use original::OriginalMessage;
 pub use reply::{ReplyMode, choose_identity, reply};
 pub use size::estimated_size;
-pub use flowed::{from_flowed, to_flowed};
 pub use subject::{base_subject, forward_subject, reply_subject};
 
 use serde::{Deserialize, Serialize};

@@ -57,7 +57,8 @@ impl OriginalMessage {
     /// it lacks); attachments and raw bytes are the caller's to add.
     pub fn from_content(content: &MessageContent) -> Self {
         let summary = &content.summary;
-        let mailboxes = |list: &[crate::model::EmailAddress]| list.iter().map(Mailbox::from).collect();
+        let mailboxes =
+            |list: &[crate::model::EmailAddress]| list.iter().map(Mailbox::from).collect();
         OriginalMessage {
             message_id: summary.message_id.as_deref().map(strip_angles),
             from: mailboxes(&summary.from),
@@ -96,7 +97,9 @@ impl OriginalMessage {
             // Images the HTML shows by Content-ID belong to the HTML, not to the attachments.
             .filter(|part| {
                 part.content_id().is_none()
-                    || part.content_disposition().is_some_and(|d| d.is_attachment())
+                    || part
+                        .content_disposition()
+                        .is_some_and(|d| d.is_attachment())
             })
             .map(|part| Attachment {
                 name: part.attachment_name().unwrap_or("attachment").to_string(),
@@ -109,7 +112,12 @@ impl OriginalMessage {
             .collect();
         let delivered_to = message
             .header_values("Delivered-To")
-            .flat_map(|value| value.as_address().map(|a| from_parsed(Some(a))).unwrap_or_default())
+            .flat_map(|value| {
+                value
+                    .as_address()
+                    .map(|a| from_parsed(Some(a)))
+                    .unwrap_or_default()
+            })
             .map(|mailbox| mailbox.address)
             .collect();
         Ok(OriginalMessage {
@@ -125,7 +133,9 @@ impl OriginalMessage {
             to: from_parsed(message.to()),
             cc: from_parsed(message.cc()),
             mail_followup_to: from_parsed(
-                message.header("Mail-Followup-To").and_then(|v| v.as_address()),
+                message
+                    .header("Mail-Followup-To")
+                    .and_then(|v| v.as_address()),
             ),
             delivered_to,
             subject: message.subject().unwrap_or_default().to_string(),
@@ -166,7 +176,10 @@ pub(super) fn ids(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {
 
 /// `id` without surrounding spaces and angle brackets.
 pub(super) fn strip_angles(id: &str) -> String {
-    id.trim().trim_start_matches('<').trim_end_matches('>').to_string()
+    id.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string()
 }
 
 #[cfg(test)]
@@ -195,19 +208,31 @@ Hello Ann\r\n";
         assert_eq!(original.message_id.as_deref(), Some("m3@example.org"));
         assert_eq!(original.in_reply_to.as_deref(), Some("m2@example.org"));
         assert_eq!(original.references, ["m1@example.org", "m2@example.org"]);
-        assert_eq!(original.reply_to, [Mailbox::new(Some("Bob Private"), "bob@home.example")]);
-        assert_eq!(original.mail_followup_to, [Mailbox::new(None, "list@lists.example")]);
+        assert_eq!(
+            original.reply_to,
+            [Mailbox::new(Some("Bob Private"), "bob@home.example")]
+        );
+        assert_eq!(
+            original.mail_followup_to,
+            [Mailbox::new(None, "list@lists.example")]
+        );
         assert_eq!(original.delivered_to, ["ann+work@example.com"]);
         assert_eq!(original.to.len(), 2);
         assert_eq!(original.subject, "Grüße");
-        assert_eq!(original.date.as_deref(), Some("Thu, 03 Dec 2026 10:00:00 +0100"));
+        assert_eq!(
+            original.date.as_deref(),
+            Some("Thu, 03 Dec 2026 10:00:00 +0100")
+        );
         assert_eq!(original.text.as_deref(), Some("Hello Ann\r\n"));
         assert_eq!(original.raw.as_deref(), Some(RAW));
     }
 
     #[test]
     fn not_a_message_is_an_error() {
-        assert_eq!(OriginalMessage::from_raw(b""), Err(ComposeError::NotAMessage));
+        assert_eq!(
+            OriginalMessage::from_raw(b""),
+            Err(ComposeError::NotAMessage)
+        );
     }
 
     #[test]

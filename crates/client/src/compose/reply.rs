@@ -24,7 +24,9 @@ const MAX_REFERENCES: usize = 20;
 /// user's addresses; the first is the default).
 pub fn reply(original: &OriginalMessage, mode: ReplyMode, identities: &[Mailbox]) -> Draft {
     let from = choose_identity(original, identities).unwrap_or_default();
-    let own = |m: &Mailbox| identities.iter().any(|i| i.same_address(&m.address)) || m.same_address(&from.address);
+    let own = |m: &Mailbox| {
+        identities.iter().any(|i| i.same_address(&m.address)) || m.same_address(&from.address)
+    };
     let sender = if original.reply_to.is_empty() {
         &original.from
     } else {
@@ -38,10 +40,9 @@ pub fn reply(original: &OriginalMessage, mode: ReplyMode, identities: &[Mailbox]
         ReplyMode::All if !original.mail_followup_to.is_empty() => {
             (original.mail_followup_to.iter().collect(), Vec::new())
         }
-        ReplyMode::All if sent_by_me => (
-            original.to.iter().collect(),
-            original.cc.iter().collect(),
-        ),
+        ReplyMode::All if sent_by_me => {
+            (original.to.iter().collect(), original.cc.iter().collect())
+        }
         ReplyMode::All => (
             sender.iter().collect(),
             original.to.iter().chain(&original.cc).collect(),
@@ -166,7 +167,9 @@ pub(super) fn body_of(html: &str) -> &str {
     let Some(start) = start else {
         return html;
     };
-    let end = lower[start..].find("</body").map_or(html.len(), |at| start + at);
+    let end = lower[start..]
+        .find("</body")
+        .map_or(html.len(), |at| start + at);
     &html[start..end]
 }
 

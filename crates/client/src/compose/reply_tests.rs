@@ -126,7 +126,11 @@ fn identity_choice() {
     message.delivered_to = vec!["ann@work.example".into()];
     assert_eq!(choose_identity(&message, &ids), Some(ids[1].clone()));
     message.delivered_to = vec!["someone@else.example".into()];
-    assert_eq!(choose_identity(&message, &ids), Some(ids[0].clone()), "default");
+    assert_eq!(
+        choose_identity(&message, &ids),
+        Some(ids[0].clone()),
+        "default"
+    );
     assert_eq!(choose_identity(&message, &[]), None);
     assert_eq!(reply(&message, ReplyMode::Sender, &ids).from, ids[0]);
 }
@@ -135,7 +139,10 @@ fn identity_choice() {
 fn threading_headers() {
     let draft = reply(&original(), ReplyMode::Sender, &identities());
     assert_eq!(draft.in_reply_to.as_deref(), Some("m3@example.org"));
-    assert_eq!(draft.references, ["m1@example.org", "m2@example.org", "m3@example.org"]);
+    assert_eq!(
+        draft.references,
+        ["m1@example.org", "m2@example.org", "m3@example.org"]
+    );
     assert_eq!(draft.subject, "Re: Plans");
 
     let mut no_references = original();
@@ -146,7 +153,10 @@ fn threading_headers() {
     let mut first = original();
     first.references.clear();
     first.in_reply_to = None;
-    assert_eq!(reply(&first, ReplyMode::Sender, &identities()).references, ["m3@example.org"]);
+    assert_eq!(
+        reply(&first, ReplyMode::Sender, &identities()).references,
+        ["m3@example.org"]
+    );
 
     let mut long = original();
     long.references = (0..50).map(|i| format!("m{i}@x")).collect();
@@ -175,14 +185,25 @@ fn html_quoting_in_a_blockquote() {
     let mut message = original();
     message.date = None;
     message.from = vec![Mailbox::new(Some("Bob <the builder>"), "bob@example.org")];
-    message.html = Some("<html><head><title>t</title></head><BODY class=x><p>Hi</p></BODY></html>".into());
+    message.html =
+        Some("<html><head><title>t</title></head><BODY class=x><p>Hi</p></BODY></html>".into());
     let draft = reply(&message, ReplyMode::Sender, &identities());
-    let Body::Html { html, inline_images } = draft.body else {
+    let Body::Html {
+        html,
+        inline_images,
+    } = draft.body
+    else {
         panic!("an HTML reply");
     };
     assert!(inline_images.is_empty());
-    assert!(html.contains("<p>Bob &lt;the builder&gt; wrote:</p>"), "{html}");
-    assert!(html.contains("<blockquote type=\"cite\">\n<p>Hi</p>\n</blockquote>"), "{html}");
+    assert!(
+        html.contains("<p>Bob &lt;the builder&gt; wrote:</p>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<blockquote type=\"cite\">\n<p>Hi</p>\n</blockquote>"),
+        "{html}"
+    );
     assert!(!html.contains("<title>"));
 }
 

@@ -126,7 +126,10 @@ mod tests {
     fn estimates_bound_the_built_size() {
         check(&sample());
         let mut draft = sample();
-        for (i, len) in [0, 1, 2, 3, 56, 57, 58, 1000, 65_537, 2_000_000].into_iter().enumerate() {
+        for (i, len) in [0, 1, 2, 3, 56, 57, 58, 1000, 65_537, 2_000_000]
+            .into_iter()
+            .enumerate()
+        {
             draft.attachments.push(Attachment {
                 name: format!("file {i} — ä.bin"),
                 mime_type: "application/octet-stream".into(),

@@ -66,7 +66,11 @@ mod tests {
             ("re : Lunch", "Re: Lunch", "Fwd: Lunch"),
             ("  Re:Lunch  ", "Re: Lunch", "Fwd: Lunch"),
             ("Reunion: 2027", "Re: Reunion: 2027", "Fwd: Reunion: 2027"),
-            ("Regarding Re: x", "Re: Regarding Re: x", "Fwd: Regarding Re: x"),
+            (
+                "Regarding Re: x",
+                "Re: Regarding Re: x",
+                "Fwd: Regarding Re: x",
+            ),
             ("Re[x]: odd", "Re: Re[x]: odd", "Fwd: Re[x]: odd"),
             ("", "Re: ", "Fwd: "),
             ("Re: Grüße", "Re: Grüße", "Fwd: Grüße"),
