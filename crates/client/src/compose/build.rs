@@ -54,7 +54,7 @@ pub fn build(draft: &Draft, inputs: &BuildInputs) -> Result<Built, ComposeError>
     check(draft)?;
     let unique = hex(&inputs.random);
     let message_id = format!("{unique}@{}", message_id_domain(&draft.from));
-    let body = mime_tree(draft, &unique)?;
+    let body = mime_tree(draft, &unique);
     let date = rfc5322_date(inputs.unix_time, inputs.utc_offset_minutes);
     let serialise = |with_bcc: bool| {
         // Date and Message-ID are set: mail-builder adds only MIME-Version.
@@ -150,7 +150,7 @@ fn address_list(mailboxes: &[Mailbox]) -> Address<'_> {
 /// The MIME tree of the body: text or HTML with its text alternative and inline images,
 /// in multipart/mixed with the attachments if there are any. Multipart boundaries are
 /// `unique` and a number.
-fn mime_tree<'x>(draft: &'x Draft, unique: &str) -> Result<MimePart<'x>, ComposeError> {
+fn mime_tree<'x>(draft: &'x Draft, unique: &str) -> MimePart<'x> {
     let mut boundaries = 0;
     let mut multipart = |kind: &'static str, parts: Vec<MimePart<'x>>| {
         boundaries += 1;
@@ -188,11 +188,11 @@ fn mime_tree<'x>(draft: &'x Draft, unique: &str) -> Result<MimePart<'x>, Compose
         }
     };
     if draft.attachments.is_empty() {
-        return Ok(content);
+        return content;
     }
     let mut parts = vec![content];
     parts.extend(draft.attachments.iter().map(attachment_part));
-    Ok(multipart("multipart/mixed", parts))
+    multipart("multipart/mixed", parts)
 }
 
 fn flowed_part(text: &str) -> MimePart<'static> {

@@ -57,7 +57,11 @@ pub struct Draft {
 
 /// A draft's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum Body {
     /// Plain text, sent as format=flowed.
     Text {
@@ -118,9 +122,6 @@ pub enum ComposeError {
     /// An address is not usable.
     #[error(transparent)]
     Address(#[from] AddressError),
-    /// No recipient in To, Cc or Bcc.
-    #[error("the message has no recipient")]
-    NoRecipient,
     /// A MIME type is not `type/subtype` of token characters.
     #[error("“{0}” is not a valid MIME type")]
     MimeType(String),
