@@ -4,8 +4,7 @@
 use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 
 use super::address::from_parsed;
-use super::flowed::from_flowed;
-use super::original::ids;
+use super::original::{ids, text_of};
 use super::{Attachment, Body, ComposeError, Draft, InlineImage};
 
 /// The draft `raw` holds: addresses, subject, threading, body, inline images and
@@ -65,25 +64,6 @@ pub fn parse_draft(raw: &[u8]) -> Result<Draft, ComposeError> {
         in_reply_to: ids(message.in_reply_to()).pop(),
         references: ids(message.references()),
     })
-}
-
-/// A text part's text, format=flowed undone.
-fn text_of(part: &MessagePart<'_>) -> String {
-    let PartType::Text(text) = &part.body else {
-        return String::new();
-    };
-    let content_type = part.content_type();
-    let flowed = content_type
-        .and_then(|t| t.attribute("format"))
-        .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
-    if flowed {
-        let delsp = content_type
-            .and_then(|t| t.attribute("delsp"))
-            .is_some_and(|d| d.eq_ignore_ascii_case("yes"));
-        from_flowed(text, delsp)
-    } else {
-        text.replace("\r\n", "\n")
-    }
 }
 
 /// `type/subtype` of a part (`application/octet-stream` when unknown).

@@ -8,10 +8,11 @@
 //! FETCH must add `ENVELOPE` (Reply-To, In-Reply-To) and
 //! `BODY.PEEK[HEADER.FIELDS (REFERENCES MAIL-FOLLOWUP-TO DELIVERED-TO)]`.
 
-use mail_parser::{MessageParser, MimeHeaders, PartType};
+use mail_parser::{MessageParser, MessagePart, MimeHeaders, PartType};
 use serde::{Deserialize, Serialize};
 
 use super::address::{Mailbox, from_parsed};
+use super::flowed::from_flowed;
 use super::{Attachment, ComposeError};
 use crate::html_text::html_to_text;
 use crate::model::MessageContent;
@@ -84,10 +85,10 @@ impl OriginalMessage {
             .header_address("Delivered-To")
             .parse(raw)
             .ok_or(ComposeError::NotAMessage)?;
-        let text = message.text_part(0).and_then(|part| match &part.body {
-            PartType::Text(text) => Some(text.to_string()),
-            _ => None,
-        });
+        let text = message
+            .text_part(0)
+            .filter(|part| matches!(part.body, PartType::Text(_)))
+            .map(text_of);
         let html = message.html_part(0).and_then(|part| match &part.body {
             PartType::Html(html) => Some(html.to_string()),
             _ => None,
@@ -165,6 +166,25 @@ impl OriginalMessage {
     }
 }
 
+/// A text part's text, format=flowed undone.
+pub(super) fn text_of(part: &MessagePart<'_>) -> String {
+    let PartType::Text(text) = &part.body else {
+        return String::new();
+    };
+    let content_type = part.content_type();
+    let flowed = content_type
+        .and_then(|t| t.attribute("format"))
+        .is_some_and(|f| f.eq_ignore_ascii_case("flowed"));
+    if flowed {
+        let delsp = content_type
+            .and_then(|t| t.attribute("delsp"))
+            .is_some_and(|d| d.eq_ignore_ascii_case("yes"));
+        from_flowed(text, delsp)
+    } else {
+        text.replace("\r\n", "\n")
+    }
+}
+
 /// Message-IDs of a header parsed as one or a list.
 pub(super) fn ids(value: &mail_parser::HeaderValue<'_>) -> Vec<String> {
     match (value.as_text_list(), value.as_text()) {
@@ -223,8 +243,21 @@ Hello Ann\r\n";
             original.date.as_deref(),
             Some("Thu, 03 Dec 2026 10:00:00 +0100")
         );
-        assert_eq!(original.text.as_deref(), Some("Hello Ann\r\n"));
+        assert_eq!(original.text.as_deref(), Some("Hello Ann\n"));
         assert_eq!(original.raw.as_deref(), Some(RAW));
+    }
+
+    #[test]
+    fn flowed_text_is_unflowed() {
+        let raw = b"From: bob@example.org\r\n\
+Content-Type: text/plain; charset=utf-8; format=flowed\r\n\
+\r\n\
+A soft \r\nbreak\r\n> quoted \r\n> on\r\n";
+        let original = OriginalMessage::from_raw(raw).expect("parses");
+        assert_eq!(
+            original.text.as_deref(),
+            Some("A soft break\n> quoted on\n")
+        );
     }
 
     #[test]
