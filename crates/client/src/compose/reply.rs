@@ -117,7 +117,9 @@ fn references(original: &OriginalMessage) -> Vec<String> {
 }
 
 /// An empty line to write in, the attribution and the quoted original: `> ` lines in
-/// text, a blockquote in HTML (when the original has HTML).
+/// text, a blockquote in HTML (when the original has HTML). The original's HTML is nested
+/// as it came: whoever shows it in an editor sanitises it first, as for reading it. Its
+/// `cid:` images are not carried over.
 fn quoted_body(original: &OriginalMessage) -> Body {
     let attribution = match &original.date {
         Some(date) => format!("On {date}, {} wrote:", original.author()),
