@@ -15,11 +15,16 @@
 //! connection shared by all of a front end's tasks, with the scheduling they need (IDLE
 //! that yields to commands, its renewal, polling without it) written once here, so the
 //! npm API and the web app only call it.
+//!
+//! Beside the layers, [`compose`] writes mail: drafts built into MIME messages (one for
+//! sending, one for Sent/Drafts), replies, forwards and reopened drafts — pure logic
+//! whose clock and randomness come from its caller.
 #![forbid(unsafe_code)]
 
 pub mod account;
 mod charset;
 pub mod client;
+pub mod compose;
 mod compress;
 pub mod driver;
 pub mod error;

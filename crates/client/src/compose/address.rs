@@ -1,0 +1,196 @@
+//! A mailbox (`Name <local@domain>`) as a draft holds it, checked before it reaches a
+//! header or an SMTP envelope.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::EmailAddress;
+
+/// A display name and an address.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Mailbox {
+    /// The display name, if any.
+    pub name: Option<String>,
+    /// `local@domain`.
+    pub address: String,
+}
+
+/// Why an address cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AddressError {
+    /// Nothing given.
+    #[error("an address is empty")]
+    Empty,
+    /// Not of the form `local@domain`.
+    #[error("“{0}” is not an email address (local@domain)")]
+    NoDomain(String),
+    /// Holds a character no address may hold.
+    #[error("the address “{0}” contains a space, line break, angle bracket or control character")]
+    BadCharacter(String),
+    /// A display name holds a line break or control character.
+    #[error("the name “{0}” contains a line break or control character")]
+    BadName(String),
+}
+
+impl Mailbox {
+    /// A mailbox with an optional name.
+    pub fn new(name: Option<&str>, address: &str) -> Self {
+        Mailbox {
+            name: name.map(str::to_string),
+            address: address.to_string(),
+        }
+    }
+
+    /// Checks the address (no CR, LF, `<`, `>`, NUL, spaces or controls; one `@` with
+    /// something on both sides) and the name (no line breaks or controls).
+    pub fn validate(&self) -> Result<(), AddressError> {
+        let address = self.address.as_str();
+        if address.is_empty() {
+            return Err(AddressError::Empty);
+        }
+        if address
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '<' | '>' | ',' | '"'))
+        {
+            return Err(AddressError::BadCharacter(printable(address)));
+        }
+        match address.rsplit_once('@') {
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {}
+            _ => return Err(AddressError::NoDomain(address.to_string())),
+        }
+        if let Some(name) = &self.name
+            && name.chars().any(char::is_control)
+        {
+            return Err(AddressError::BadName(printable(name)));
+        }
+        Ok(())
+    }
+
+    /// The part after the last `@`, lower-cased (empty if none).
+    pub fn domain(&self) -> String {
+        self.address
+            .rsplit_once('@')
+            .map(|(_, domain)| domain.to_ascii_lowercase())
+            .unwrap_or_default()
+    }
+
+    /// Whether both are the same address: the domain compared case-insensitively, the
+    /// local part too (as every common provider treats it).
+    pub fn same_address(&self, other: &str) -> bool {
+        self.address.trim().eq_ignore_ascii_case(other.trim())
+    }
+
+    /// The name if there is a non-blank one.
+    pub(crate) fn display_name(&self) -> Option<&str> {
+        self.name.as_deref().filter(|n| !n.trim().is_empty())
+    }
+
+    /// The name if there is one, else the address.
+    pub fn display(&self) -> &str {
+        self.display_name().unwrap_or(&self.address)
+    }
+}
+
+impl From<&EmailAddress> for Mailbox {
+    fn from(address: &EmailAddress) -> Self {
+        Mailbox {
+            name: address.name.clone(),
+            address: address.email.clone(),
+        }
+    }
+}
+
+impl From<&mail_parser::Addr<'_>> for Mailbox {
+    fn from(address: &mail_parser::Addr<'_>) -> Self {
+        Mailbox {
+            name: address.name.as_deref().map(str::to_string),
+            address: address.address.as_deref().unwrap_or_default().to_string(),
+        }
+    }
+}
+
+/// The mailboxes of a parsed header (groups flattened; entries without an address dropped).
+pub(crate) fn from_parsed(address: Option<&mail_parser::Address<'_>>) -> Vec<Mailbox> {
+    address
+        .map(|list| {
+            list.iter()
+                .filter(|a| a.address.as_deref().is_some_and(|s| !s.is_empty()))
+                .map(Mailbox::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `text` with control characters shown as `?` (an error message never carries a raw
+/// line break).
+pub(super) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn good_addresses_pass() {
+        assert_eq!(
+            Mailbox::new(Some("Ann"), "ann@example.com").validate(),
+            Ok(())
+        );
+        assert_eq!(
+            Mailbox::new(None, "a.b+c@sub.example.org").validate(),
+            Ok(())
+        );
+        assert_eq!(
+            Mailbox::new(Some("Jörg Ünal"), "jörg@bücher.de").validate(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn bad_addresses_are_refused_in_words() {
+        let cases = [
+            ("", AddressError::Empty),
+            ("ann", AddressError::NoDomain("ann".into())),
+            (
+                "@example.com",
+                AddressError::NoDomain("@example.com".into()),
+            ),
+            ("ann@", AddressError::NoDomain("ann@".into())),
+            (
+                "ann@x\r\nBcc: eve@x",
+                AddressError::BadCharacter("ann@x??Bcc: eve@x".into()),
+            ),
+            ("ann@x>", AddressError::BadCharacter("ann@x>".into())),
+            ("<ann@x", AddressError::BadCharacter("<ann@x".into())),
+            ("ann\0@x", AddressError::BadCharacter("ann?@x".into())),
+            ("ann @x", AddressError::BadCharacter("ann @x".into())),
+        ];
+        for (address, error) in cases {
+            assert_eq!(
+                Mailbox::new(None, address).validate(),
+                Err(error),
+                "{address:?}"
+            );
+        }
+        let named = Mailbox::new(Some("Ann\nBcc: eve@x"), "ann@x");
+        let error = named
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(error.contains("Ann?Bcc"), "{error}");
+        assert!(!error.contains('\n'));
+    }
+
+    #[test]
+    fn domains_and_comparison_ignore_case() {
+        let ann = Mailbox::new(None, "Ann@Example.COM");
+        assert_eq!(ann.domain(), "example.com");
+        assert!(ann.same_address("ann@example.com"));
+        assert!(!ann.same_address("anne@example.com"));
+        assert_eq!(Mailbox::new(Some(" "), "a@b").display(), "a@b");
+    }
+}
