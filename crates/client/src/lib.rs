@@ -3,8 +3,9 @@
 //! native. It drives a `webimap_proto` session and turns its data into what a mail
 //! application shows: folders, message summaries, decoded message text.
 //!
-//! Its one rule: it never writes or reads IMAP syntax itself — commands are built and
-//! responses parsed by `webimap-proto`; this crate moves bytes and interprets typed data.
+//! Its one rule: it never writes or reads IMAP or SMTP syntax itself — commands are built
+//! and responses parsed by `webimap-proto` and `webimap-smtp`; this crate moves bytes and
+//! interprets typed data.
 //!
 //! Layers, bottom up: [`transport`] (the byte stream), [`tls`] (rustls in the client,
 //! also in the browser), [`driver`] (one loop moving bytes between the stream and a
@@ -18,7 +19,8 @@
 //!
 //! Beside the layers, [`compose`] writes mail: drafts built into MIME messages (one for
 //! sending, one for Sent/Drafts), replies, forwards and reopened drafts — pure logic
-//! whose clock and randomness come from its caller.
+//! whose clock and randomness come from its caller; [`submission`] sends it over SMTP
+//! (`webimap-smtp`) on the same transports and TLS as IMAP.
 #![forbid(unsafe_code)]
 
 pub mod account;
@@ -34,6 +36,7 @@ pub mod model;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod scripted;
 mod stream;
+pub mod submission;
 pub mod sync;
 pub mod time;
 pub mod tls;

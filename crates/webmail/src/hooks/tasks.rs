@@ -296,14 +296,8 @@ async fn load_folder(tasks: Tasks, folder: MailboxName, ticket: Ticket) {
     tasks.list_folders(true).await;
     let on_batch = |messages| tasks.list(ListAction::BatchLoaded { ticket, messages });
     let on_sizes = |sizes| tasks.list(ListAction::SizesLoaded { ticket, sizes });
-    let loaded = services::mailbox::load_rest(
-        &tasks.conn,
-        generation,
-        &have,
-        &on_sizes,
-        &on_batch,
-    )
-    .await;
+    let loaded =
+        services::mailbox::load_rest(&tasks.conn, generation, &have, &on_sizes, &on_batch).await;
     if !matches!(loaded, Ok(false)) {
         tasks.list(ListAction::Syncing {
             ticket,
