@@ -8,14 +8,9 @@ pub(crate) mod mailbox;
 pub(crate) mod search;
 pub(crate) mod session;
 
-/// The byte stream to the server: the relay WebSocket in the browser.
-#[cfg(target_arch = "wasm32")]
+/// The byte stream to the server: the relay WebSocket in the browser (this module is
+/// compiled for the browser only).
 pub(crate) type Transport = webimap_client::transport::ws::WsTransport;
-
-/// The byte stream to the server. Natively (where only the reducer tests run) there is no
-/// WebSocket; [`session::sign_in`] fails before building one.
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) type Transport = futures::io::Cursor<Vec<u8>>;
 
 /// A signed-in IMAP connection, shared by every task of the session: the engine's
 /// [`webimap_client::Account`], which runs commands one at a time, lets IDLE yield to

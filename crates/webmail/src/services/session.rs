@@ -65,17 +65,6 @@ pub(crate) async fn sign_out(conn: Connection) {
     conn.sign_out(SIGN_OUT_TIMEOUT).await;
 }
 
-#[cfg(target_arch = "wasm32")]
 fn open_transport(target: &Target) -> Result<Transport, ClientError> {
     webimap_client::transport::ws::connect(&target.relay_url, &target.host, target.port)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn open_transport(_target: &Target) -> Result<Transport, ClientError> {
-    Err(ClientError::Connect {
-        target: _target.address(),
-        failure: webimap_client::error::ConnectFailure::Other(
-            "the web app connects only from a browser".into(),
-        ),
-    })
 }
