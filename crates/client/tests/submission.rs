@@ -12,8 +12,8 @@ mod support;
 
 use support::{RecordingHop, Relay, WsIo, within};
 use webimap_client::{
-    Security,
-    submission::{OnRefused, SubmitCredentials, SubmitError, SubmitOptions, send_once},
+    Credentials, Security,
+    submission::{OnRefused, SubmitError, SubmitOptions, send_once},
     tls,
 };
 use webimap_smtp::Problem;
@@ -42,8 +42,8 @@ fn message(to: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-fn credentials(password: &str) -> SubmitCredentials {
-    SubmitCredentials::Password {
+fn credentials(password: &str) -> Credentials {
+    Credentials::Password {
         username: DEMO_USER.into(),
         password: password.into(),
     }
@@ -65,7 +65,7 @@ async fn send_through_relay(
     let hop = RecordingHop::start(target).await;
     let relay = Relay::start(&[format!("127.0.0.1:{}", hop.port)]).await;
     let stream = WsIo::connect(&relay.tunnel_url(hop.port)).await.unwrap();
-    let mut options = SubmitOptions::new("localhost", security);
+    let mut options = SubmitOptions::new("localhost", port, security);
     options.tls = Some(tls::client_config(Some(dovecot.ca_pem())).unwrap());
     let result = within(send_once(
         stream,
@@ -148,7 +148,7 @@ async fn without_tls_the_hop_sees_everything() {
     let hop = RecordingHop::start(target).await;
     let relay = Relay::start(&[format!("127.0.0.1:{}", hop.port)]).await;
     let stream = WsIo::connect(&relay.tunnel_url(hop.port)).await.unwrap();
-    let mut options = SubmitOptions::new("127.0.0.1", Security::None);
+    let mut options = SubmitOptions::new("127.0.0.1", port, Security::None);
     options.allow_plaintext_password = true;
     let result = within(send_once(
         stream,

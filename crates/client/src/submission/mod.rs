@@ -18,12 +18,17 @@ use futures_util::{
 };
 use rustls::ClientConfig;
 use webimap_smtp::{
-    Address, Credentials, Envelope, Event, Options, Security as SmtpSecurity, SubmissionSession,
-    session::RecipientReport,
+    Address, Credentials as SmtpCredentials, Envelope, Event, Options, Security as SmtpSecurity,
+    SubmissionSession, session::RecipientReport,
 };
 
 pub use self::error::SubmitError;
-use crate::{client::Security, error::TlsError, stream::MaybeTls, time, tls};
+use crate::{
+    client::{Credentials, Security},
+    error::TlsError,
+    stream::MaybeTls,
+    time, tls,
+};
 
 const READ_CHUNK: usize = 16 * 1024;
 /// How much of the message is handed to the session at a time: the connection takes it
@@ -41,6 +46,8 @@ pub struct SubmitOptions {
     pub tls: Option<Arc<ClientConfig>>,
     /// Send a password over an unencrypted connection to a server not on this machine.
     pub allow_plaintext_password: bool,
+    /// The server's port (OAUTHBEARER names it).
+    pub port: u16,
 }
 
 impl std::fmt::Debug for SubmitOptions {
@@ -50,54 +57,20 @@ impl std::fmt::Debug for SubmitOptions {
             .field("security", &self.security)
             .field("extra_tls_config", &self.tls.is_some())
             .field("allow_plaintext_password", &self.allow_plaintext_password)
+            .field("port", &self.port)
             .finish()
     }
 }
 
 impl SubmitOptions {
-    /// Options for `host` with the given security and public TLS roots.
-    pub fn new(host: impl Into<String>, security: Security) -> Self {
+    /// Options for `host:port` with the given security and public TLS roots.
+    pub fn new(host: impl Into<String>, port: u16, security: Security) -> Self {
         Self {
             host: host.into(),
             security,
             tls: None,
             allow_plaintext_password: false,
-        }
-    }
-}
-
-/// Who signs in.
-#[derive(Clone)]
-pub enum SubmitCredentials {
-    /// A password (SCRAM-SHA-256, PLAIN or LOGIN: the strongest offered).
-    Password {
-        /// The user name.
-        username: String,
-        /// The password.
-        password: String,
-    },
-    /// An OAuth 2.0 access token (OAUTHBEARER or XOAUTH2).
-    OAuth2 {
-        /// The user name.
-        username: String,
-        /// The token.
-        token: String,
-        /// The server's port (OAUTHBEARER names it).
-        port: u16,
-    },
-}
-
-impl std::fmt::Debug for SubmitCredentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Password { username, .. } => f
-                .debug_struct("Password")
-                .field("username", username)
-                .finish_non_exhaustive(),
-            Self::OAuth2 { username, .. } => f
-                .debug_struct("OAuth2")
-                .field("username", username)
-                .finish_non_exhaustive(),
+            port,
         }
     }
 }
@@ -140,7 +113,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
     pub async fn open(
         stream: S,
         options: &SubmitOptions,
-        credentials: &SubmitCredentials,
+        credentials: &Credentials,
     ) -> Result<Self, SubmitError> {
         if options.security == Security::None
             && !options.allow_plaintext_password
@@ -158,14 +131,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             Security::None => SmtpSecurity::Unencrypted,
         };
         let credentials = match credentials {
-            SubmitCredentials::Password { username, password } => {
-                Credentials::password(username, password).with_scram_nonce(&client_nonce()?)
+            Credentials::Password { username, password } => {
+                SmtpCredentials::password(username, password).with_scram_nonce(&client_nonce()?)
             }
-            SubmitCredentials::OAuth2 {
-                username,
-                token,
-                port,
-            } => Credentials::oauth(username, token, &options.host, *port),
+            Credentials::OAuth2 { username, token } => {
+                SmtpCredentials::oauth(username, token, &options.host, options.port)
+            }
         };
         let session = SubmissionSession::new(Options::new(security).with_credentials(credentials));
         let stream = match options.security {
@@ -399,7 +370,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
 pub async fn send_once<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
     options: &SubmitOptions,
-    credentials: &SubmitCredentials,
+    credentials: &Credentials,
     from: &str,
     recipients: &[String],
     message: &[u8],
