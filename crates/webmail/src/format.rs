@@ -22,23 +22,15 @@ struct Civil {
     weekday: usize,
 }
 
-/// From a Unix timestamp (H. Hinnant's `civil_from_days`).
+/// From a Unix timestamp (the engine's `civil_from_days`, also used for Date headers).
 fn civil(ts: i64) -> Civil {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = webimap_client::compose::civil_from_days(days);
     Civil {
         year,
-        month,
-        day,
+        month: month as u32,
+        day: day as u32,
         hour: (secs / 3600) as u32,
         minute: (secs % 3600 / 60) as u32,
         weekday: (days + 4).rem_euclid(7) as usize,

@@ -32,7 +32,7 @@ pub fn rfc5322_date(unix_seconds: i64, utc_offset_minutes: i32) -> String {
 
 /// (year, month 1-12, day 1-31) of a count of days since 1970-01-01 (Howard Hinnant's
 /// `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

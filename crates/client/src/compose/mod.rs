@@ -20,7 +20,7 @@ mod subject;
 
 pub use address::{AddressError, Mailbox};
 pub use build::{BuildInputs, Built, build};
-pub use date::rfc5322_date;
+pub use date::{civil_from_days, rfc5322_date};
 pub use draft_parse::parse_draft;
 pub use flowed::{from_flowed, to_flowed};
 pub use forward::{ForwardMode, forward};
