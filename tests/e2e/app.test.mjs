@@ -1083,12 +1083,12 @@ test('another client appends and flags mail while INBOX is shown: the UI shows b
     await command('APPEND "INBOX"', { literal: crlf(`From: Live <live@example.com>\nSubject: ${subject}\nDate: ${new Date().toUTCString()}\nContent-Type: text/plain\n\nlive\n`) });
     await command(`UID STORE ${uid} +FLAGS (\\Flagged)`);
   });
+  // The timeout bounds a hang; it is not a speed target (timed assertions flake on a loaded machine).
   await page.waitForFunction(([sel, subject, flagged]) => {
     const all = [...document.querySelectorAll(sel)];
     const arrived = all[0]?.innerText.includes(subject);
     const flag = all.find((r) => r.innerText.includes(flagged))?.querySelector('.flag-mark');
     return arrived && flag;
-  // A bound against hangs, not a speed target (timed assertions flake on a loaded machine).
   }, [rowCount, subject, target.subject], { timeout: 10000 });
   const unreadAfter = await folders().locator('.folder-item', { hasText: 'INBOX' }).locator('.folder-count').innerText();
   assert.equal(parseInt(unreadAfter, 10), parseInt(unreadBefore, 10) + 1, 'the unread count follows');
