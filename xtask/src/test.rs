@@ -3,7 +3,10 @@
 use std::{fs, path::Path, process::Command, time::Instant};
 
 use anyhow::{Context, Result, bail};
-use webimap_testkit::{DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, sample};
+use webimap_testkit::{
+    DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, SECOND_DEMO_PASSWORD, SECOND_DEMO_USER,
+    address_of, sample,
+};
 
 use crate::{
     process::{Service, free_port, run as run_step, wait_for_port},
@@ -125,11 +128,25 @@ fn browser_tests(root: &Path, path: &str, suites: Browser) -> Result<()> {
         r#"{"goog:chromeOptions":{"args":["--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run","--disable-quic"]}}"#,
     )?;
 
-    eprintln!("\n==> start Dovecot and the relay for the browser tests");
-    let dovecot = Dovecot::start(DovecotConfig::default())?;
+    eprintln!(
+        "\n==> start Dovecot (with its submission service) and the relay for the browser tests"
+    );
+    let dovecot = Dovecot::start(DovecotConfig {
+        submission: true,
+        ..Default::default()
+    })?;
+    let ports = MailPorts::of(&dovecot)?;
     let messages = sample::messages();
     if suites == Browser::All {
-        wasm_tests(root, path, &bin, &dovecot, &messages, &webdriver_json)?;
+        wasm_tests(
+            root,
+            path,
+            &bin,
+            &dovecot,
+            &ports,
+            &messages,
+            &webdriver_json,
+        )?;
     }
 
     tools::build_app()?;
@@ -138,10 +155,7 @@ fn browser_tests(root: &Path, path: &str, suites: Browser) -> Result<()> {
         Command::new(bin.join("webimap-relay"))
             .args(["--listen", &format!("127.0.0.1:{app_port}")])
             // A name that resolves to loopback needs the address allowed explicitly too.
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())])
-            .args(["--allow", &format!("localhost:{}", dovecot.imap_port())])
-            .args(["--allow", &format!("localhost:{}", dovecot.imaps_port())])
+            .args(ports.allow_args(&["127.0.0.1", "localhost"]))
             .arg("--static")
             .arg(root.join("dist")),
         "webimap-relay (serving the app)",
@@ -167,9 +181,8 @@ fn browser_tests(root: &Path, path: &str, suites: Browser) -> Result<()> {
             .current_dir(root.join("tests/e2e"))
             .env("WEBIMAP_E2E_URL", format!("http://127.0.0.1:{app_port}/"))
             .env("WEBIMAP_E2E_IMAP_HOST", "127.0.0.1")
-            .env("WEBIMAP_E2E_IMAP_PORT", dovecot.imap_port().to_string())
-            .env("WEBIMAP_E2E_IMAPS_PORT", dovecot.imaps_port().to_string())
             .env("WEBIMAP_E2E_CA_PEM_PATH", dovecot.ca_pem_path())
+            .envs(ports.env("WEBIMAP_E2E"))
             .env("WEBIMAP_E2E_USER", DEMO_USER)
             .env("WEBIMAP_E2E_PASSWORD", DEMO_PASSWORD)
             .env("WEBIMAP_E2E_SAMPLE", &sample_json)
@@ -199,8 +212,7 @@ fn browser_tests(root: &Path, path: &str, suites: Browser) -> Result<()> {
     let mut pkg_relay = Service::start(
         Command::new(bin.join("webimap-relay"))
             .args(["--listen", &format!("127.0.0.1:{pkg_port}")])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())])
-            .args(["--allow", &format!("localhost:{}", dovecot.imaps_port())])
+            .args(ports.allow_args(&["127.0.0.1", "localhost"]))
             .arg("--static")
             .arg(&example),
         "webimap-relay (serving the package example)",
@@ -211,8 +223,8 @@ fn browser_tests(root: &Path, path: &str, suites: Browser) -> Result<()> {
             .current_dir(root.join("tests/e2e"))
             .env("WEBIMAP_PKG_URL", format!("http://127.0.0.1:{pkg_port}/"))
             .env("WEBIMAP_PKG_TARBALL", &tarball)
-            .env("WEBIMAP_E2E_IMAPS_PORT", dovecot.imaps_port().to_string())
             .env("WEBIMAP_E2E_CA_PEM_PATH", dovecot.ca_pem_path())
+            .envs(ports.env("WEBIMAP_E2E"))
             .env("WEBIMAP_E2E_USER", DEMO_USER)
             .env("WEBIMAP_E2E_PASSWORD", DEMO_PASSWORD)
             .env("WEBIMAP_E2E_SAMPLE", &sample_json)
@@ -230,6 +242,7 @@ fn wasm_tests(
     path: &str,
     bin: &Path,
     dovecot: &Dovecot,
+    ports: &MailPorts,
     messages: &[sample::SampleMessage],
     webdriver_json: &Path,
 ) -> Result<()> {
@@ -248,8 +261,7 @@ fn wasm_tests(
         Command::new(bin.join("webimap-relay"))
             .args(["--listen", &format!("127.0.0.1:{relay_port}")])
             .args(["--origin", &format!("http://127.0.0.1:{runner_port}")])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imap_port())])
-            .args(["--allow", &format!("127.0.0.1:{}", dovecot.imaps_port())]),
+            .args(ports.allow_args(&["127.0.0.1"])),
         "webimap-relay (browser tests)",
     )?;
     wait_for_port(&mut relay, relay_port)?;
@@ -272,8 +284,7 @@ fn wasm_tests(
                 "WEBIMAP_TEST_RELAY_URL",
                 format!("ws://127.0.0.1:{relay_port}/relay"),
             )
-            .env("WEBIMAP_TEST_IMAP_PORT", dovecot.imap_port().to_string())
-            .env("WEBIMAP_TEST_IMAPS_PORT", dovecot.imaps_port().to_string())
+            .envs(ports.env("WEBIMAP_TEST"))
             .env("WEBIMAP_TEST_CA_PEM", dovecot.ca_pem())
             .env("WEBIMAP_TEST_USER", DEMO_USER)
             .env("WEBIMAP_TEST_PASSWORD", DEMO_PASSWORD)
@@ -291,4 +302,66 @@ fn wasm_tests(
     )?;
     drop(relay);
     Ok(())
+}
+
+/// The mail ports of the browser stage's Dovecot and who can be written to.
+struct MailPorts {
+    imap: u16,
+    imaps: u16,
+    submission: u16,
+    submissions: u16,
+}
+
+impl MailPorts {
+    fn of(dovecot: &Dovecot) -> Result<Self> {
+        Ok(Self {
+            imap: dovecot.imap_port(),
+            imaps: dovecot.imaps_port(),
+            submission: dovecot
+                .submission_port()
+                .context("Dovecot was started without its submission service")?,
+            submissions: dovecot
+                .submissions_port()
+                .context("Dovecot was started without its submission service")?,
+        })
+    }
+
+    /// `--allow host:port` for every port, for each of `hosts`.
+    fn allow_args(&self, hosts: &[&str]) -> Vec<String> {
+        let mut args = Vec::new();
+        for host in hosts {
+            for port in [self.imap, self.imaps, self.submission, self.submissions] {
+                args.push("--allow".to_owned());
+                args.push(format!("{host}:{port}"));
+            }
+        }
+        args
+    }
+
+    /// The environment a browser suite reads, under `prefix`: the ports, and the second
+    /// demo user (a recipient that can sign in and read what it was sent).
+    fn env(&self, prefix: &str) -> Vec<(String, String)> {
+        vec![
+            (format!("{prefix}_IMAP_PORT"), self.imap.to_string()),
+            (format!("{prefix}_IMAPS_PORT"), self.imaps.to_string()),
+            (
+                format!("{prefix}_SUBMISSION_PORT"),
+                self.submission.to_string(),
+            ),
+            (
+                format!("{prefix}_SUBMISSIONS_PORT"),
+                self.submissions.to_string(),
+            ),
+            (format!("{prefix}_ADDRESS"), address_of(DEMO_USER)),
+            (format!("{prefix}_SECOND_USER"), SECOND_DEMO_USER.to_owned()),
+            (
+                format!("{prefix}_SECOND_PASSWORD"),
+                SECOND_DEMO_PASSWORD.to_owned(),
+            ),
+            (
+                format!("{prefix}_SECOND_ADDRESS"),
+                address_of(SECOND_DEMO_USER),
+            ),
+        ]
+    }
 }
