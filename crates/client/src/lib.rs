@@ -31,6 +31,7 @@ mod compress;
 pub mod driver;
 pub mod error;
 mod html_text;
+pub mod idna;
 pub mod mime;
 pub mod model;
 #[cfg(all(test, not(target_arch = "wasm32")))]

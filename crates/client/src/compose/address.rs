@@ -30,6 +30,9 @@ pub enum AddressError {
     /// A display name holds a line break or control character.
     #[error("the name “{0}” contains a line break or control character")]
     BadName(String),
+    /// The domain is not a valid (internationalised) domain name.
+    #[error("the address “{0}” does not end in a valid domain name")]
+    BadDomain(String),
 }
 
 impl Mailbox {
@@ -64,6 +67,24 @@ impl Mailbox {
             return Err(AddressError::BadName(printable(name)));
         }
         Ok(())
+    }
+
+    /// The same mailbox with its domain in ASCII form (`bücher.example` →
+    /// `xn--bcher-kva.example`): what headers and SMTP envelopes carry. Call after
+    /// [`Mailbox::validate`].
+    pub fn with_ascii_domain(&self) -> Result<Mailbox, AddressError> {
+        match self.address.rsplit_once('@') {
+            Some((_, domain)) if domain.is_ascii() => Ok(self.clone()),
+            Some((local, domain)) => {
+                let ascii = crate::idna::to_ascii(domain)
+                    .map_err(|_| AddressError::BadDomain(printable(&self.address)))?;
+                Ok(Mailbox {
+                    name: self.name.clone(),
+                    address: format!("{local}@{ascii}"),
+                })
+            }
+            None => Err(AddressError::NoDomain(self.address.clone())),
+        }
     }
 
     /// The part after the last `@`, lower-cased (empty if none).

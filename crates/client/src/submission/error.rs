@@ -103,6 +103,8 @@ impl SubmitError {
     pub fn is_transient(&self) -> bool {
         match self {
             SubmitError::Transaction(e) => e.is_transient(),
+            // 421 and other 4xx replies to the session (greeting, EHLO, AUTH, MAIL).
+            SubmitError::Session(e) => e.reply().is_some_and(|r| r.code / 100 == 4),
             SubmitError::Io(_) | SubmitError::Closed | SubmitError::Timeout => true,
             _ => false,
         }

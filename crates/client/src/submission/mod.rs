@@ -18,14 +18,15 @@ use futures_util::{
 };
 use rustls::ClientConfig;
 use webimap_smtp::{
-    Address, Credentials as SmtpCredentials, Envelope, Event, Options, Security as SmtpSecurity,
-    SubmissionSession, session::RecipientReport,
+    Address, AddressError, Credentials as SmtpCredentials, Envelope, Event, Options,
+    Security as SmtpSecurity, SubmissionSession, session::RecipientReport,
 };
 
 pub use self::error::SubmitError;
 use crate::{
     client::{Credentials, Security},
     error::TlsError,
+    idna,
     stream::MaybeTls,
     time, tls,
 };
@@ -203,18 +204,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         on_refused: OnRefused,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<SendReport, SubmitError> {
-        let from = Address::parse(from).map_err(|e| SubmitError::BadAddress {
-            address: from.to_string(),
-            reason: e.to_string(),
-        })?;
+        let from = envelope_address(from)?;
         let recipients = recipients
             .iter()
-            .map(|r| {
-                Address::parse(r).map_err(|e| SubmitError::BadAddress {
-                    address: r.clone(),
-                    reason: e.to_string(),
-                })
-            })
+            .map(|r| envelope_address(r))
             .collect::<Result<Vec<_>, _>>()?;
         let eight_bit = message.iter().any(|b| *b >= 0x80);
         let envelope = Envelope::new(from, recipients, message.len() as u64)
@@ -316,7 +309,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             .await?;
         match event {
             Event::TransactionFailed(e) => {
-                self.until(|e| matches!(e, Event::Ready)).await?;
+                // The server's answer is known; a connection that fails while the
+                // session resets afterwards does not change it (nor make it unknown).
+                let _ = self.until(|e| matches!(e, Event::Ready)).await;
                 Err(SubmitError::Transaction(e))
             }
             other => Ok(other),
@@ -327,7 +322,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
     /// carried out on the way; a session failure is an error.
     async fn until(&mut self, wanted: impl Fn(&Event) -> bool) -> Result<Event, SubmitError> {
         loop {
-            self.flush().await?;
+            // Events first: a reply already read (a refusal) counts even if writing
+            // what the session wants next (RSET) then fails.
             while let Some(event) = self.session.poll_event() {
                 match event {
                     event if wanted(&event) => return Ok(event),
@@ -421,6 +417,22 @@ pub async fn send_once<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(report)
 }
 
+/// An address for MAIL FROM or RCPT TO, its domain converted to ASCII form if need be.
+fn envelope_address(text: &str) -> Result<Address, SubmitError> {
+    let bad = |reason: String| SubmitError::BadAddress {
+        address: text.to_string(),
+        reason,
+    };
+    match Address::parse(text) {
+        Err(AddressError::DomainNeedsConversion { local, domain }) => {
+            let ascii = idna::to_ascii(&domain).map_err(|e| bad(e.to_string()))?;
+            Address::with_domain(&local, &ascii)
+        }
+        parsed => parsed,
+    }
+    .map_err(|e| bad(e.to_string()))
+}
+
 /// The report's addresses and the refusals in words.
 fn words(report: &RecipientReport) -> (Vec<String>, Vec<(String, String)>) {
     let accepted = report.accepted.iter().map(|a| a.to_string()).collect();
@@ -438,3 +450,6 @@ fn client_nonce() -> Result<String, SubmitError> {
     getrandom::getrandom(&mut bytes).map_err(|_| SubmitError::NoRandomness)?;
     Ok(STANDARD_NO_PAD.encode(bytes))
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
