@@ -96,8 +96,8 @@ test('the example page sends a message (TLS in the page) and shows its Message-I
   await page.getByLabel('From', { exact: true }).fill(`Demo <${address}>`);
   await page.getByLabel('To', { exact: true }).fill(secondAddress);
   const subject = `From the example page ${Date.now()}`;
-  await page.getByLabel('Subject').fill(subject);
-  await page.getByLabel('Message').fill('Hello from the webimap-js example page.');
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Message', { exact: true }).fill('Hello from the webimap-js example page.');
   await page.getByRole('button', { name: 'Send' }).click();
   const status = page.getByRole('status');
   await page.waitForFunction(() => /^(Sent|Not sent)/.test(document.getElementById('sent').textContent));

@@ -22,4 +22,4 @@ mod smtp_api;
 #[cfg(target_arch = "wasm32")]
 pub use api::{IdleHandle, ImapClient};
 #[cfg(target_arch = "wasm32")]
-pub use smtp_api::{SmtpClient, build_message};
+pub use smtp_api::{SendOptionsObject, SmtpClient, build_message};

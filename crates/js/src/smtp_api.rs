@@ -43,6 +43,13 @@ fn coded_error(code: &str, message: &str) -> JsValue {
     error
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `SendOptions`, as the TypeScript declarations name it (an optional argument).
+    #[wasm_bindgen(typescript_type = "SendOptions")]
+    pub type SendOptionsObject;
+}
+
 /// Sends mail from the browser through a webimap-relay, TLS in the page. Credentials stay
 /// in this object's memory only; every `send` opens its own connection.
 #[wasm_bindgen]
@@ -222,13 +229,12 @@ impl SmtpClient {
     pub async fn send(
         &self,
         #[wasm_bindgen(unchecked_param_type = "OutgoingMessage")] message: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: JsValue,
+        options: Option<SendOptionsObject>,
     ) -> Result<JsValue, JsValue> {
-        let options: SendOptions = if options.is_undefined() || options.is_null() {
-            SendOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| invalid(&format!("send options: {e}")))?
+        let options: SendOptions = match options {
+            Some(options) => serde_wasm_bindgen::from_value(options.into())
+                .map_err(|e| invalid(&format!("send options: {e}")))?,
+            None => SendOptions::default(),
         };
         let draft = draft_of(message)?;
         let built = build(&draft)?;

@@ -9,7 +9,7 @@ use std::{cell::RefCell, rc::Rc};
 use serde_json::{Value, json};
 use wasm_bindgen::{JsValue, prelude::Closure};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use webimap_js::{ImapClient, SmtpClient, build_message};
+use webimap_js::{ImapClient, SendOptionsObject, SmtpClient, build_message};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -329,7 +329,7 @@ async fn the_js_api_sends_over_tls_and_starttls_to_another_user() {
         let client = smtp(port, security).await;
         let subject = unique(&format!("js smtp over {security}"));
         let result = client
-            .send(plain(&subject, json!(second_address())), JsValue::UNDEFINED)
+            .send(plain(&subject, json!(second_address())), None)
             .await
             .unwrap_or_else(|e| panic!("send {security}: {}", message_of(&e)));
         let message_id = field(&result, "messageId").as_string().unwrap();
@@ -359,16 +359,13 @@ async fn sending_failures_have_stable_codes() {
         .unwrap_err();
     assert_eq!(code_of(&wrong), "AUTH_FAILED", "{}", message_of(&wrong));
     let unsigned = client
-        .send(plain("never", json!(second_address())), JsValue::UNDEFINED)
+        .send(plain("never", json!(second_address())), None)
         .await
         .unwrap_err();
     assert_eq!(code_of(&unsigned), "NOT_SIGNED_IN");
     // An invalid address is refused before anything else (even before the sign-in check).
     let invalid = client
-        .send(
-            plain("never", json!(["Someone <someone>"])),
-            JsValue::UNDEFINED,
-        )
+        .send(plain("never", json!(["Someone <someone>"])), None)
         .await
         .unwrap_err();
     assert_eq!(code_of(&invalid), "INVALID_ADDRESS");
@@ -398,10 +395,7 @@ async fn sending_failures_have_stable_codes() {
     let nobody = "nobody@webimap.test";
     let subject = unique("js smtp refused");
     let error = client
-        .send(
-            plain(&subject, json!([second_address(), nobody])),
-            JsValue::UNDEFINED,
-        )
+        .send(plain(&subject, json!([second_address(), nobody])), None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -417,7 +411,7 @@ async fn sending_failures_have_stable_codes() {
     assert_eq!(listed[0]["enhancedCode"], "5.1.1");
     // Only the unknown one.
     let error = client
-        .send(plain(&subject, json!(nobody)), JsValue::UNDEFINED)
+        .send(plain(&subject, json!(nobody)), None)
         .await
         .unwrap_err();
     assert_eq!(
@@ -436,7 +430,9 @@ async fn sending_failures_have_stable_codes() {
     let result = client
         .send(
             plain(&subject, json!([second_address(), nobody])),
-            js(&json!({ "onRefused": "sendToAccepted" })),
+            Some(
+                js(&json!({ "onRefused": "sendToAccepted" })).unchecked_into::<SendOptionsObject>(),
+            ),
         )
         .await
         .unwrap_or_else(|e| panic!("{}", message_of(&e)));
