@@ -1,31 +1,11 @@
 //! Plain data of the sending API (camelCase) and its TypeScript declarations.
 
 use serde::{Deserialize, Serialize};
-use webimap_client::{
-    Security,
-    submission::{OnRefused, SendReport},
-};
+use webimap_client::submission::{OnRefused, SendReport};
 use webimap_smtp::{Reply, reply::ReplyReader, session::RefusedRecipient};
 
-/// `SmtpClient.connect` options.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SmtpConnectOptions {
-    /// The relay's WebSocket URL (`wss://example.org/relay`).
-    pub relay_url: String,
-    /// Submission server host.
-    pub host: String,
-    /// Submission server port (465 with `"tls"`, 587 with `"starttls"`).
-    pub port: u16,
-    /// `"tls"`, `"starttls"` or `"none"`.
-    pub security: Security,
-    /// Extra CA certificate(s), PEM, for a self-hosted server.
-    #[serde(default)]
-    pub ca_pem: Option<String>,
-    /// Allow a password over an unencrypted connection to a remote host (default false).
-    #[serde(default)]
-    pub allow_plaintext_password: bool,
-}
+/// `SmtpClient.connect` options: the same fields as `ImapClient.connect`'s.
+pub type SmtpConnectOptions = crate::dto::ConnectOptions;
 
 /// `send` options.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -132,10 +112,8 @@ impl SendResultDto {
 /// TypeScript declarations of the sending API's objects.
 #[wasm_bindgen::prelude::wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &str = r#"
-export interface SmtpConnectOptions {
-  relayUrl: string; host: string; port: number; security: Security;
-  caPem?: string; allowPlaintextPassword?: boolean;
-}
+/** As for ImapClient: 465 with "tls", 587 with "starttls". */
+export type SmtpConnectOptions = ConnectOptions;
 /** "Ann <ann@example.org>", "ann@example.org" (a string may list several, comma-separated), or parts. */
 export type AddressInput = string | { name?: string; address: string };
 export interface OutgoingAttachment { filename: string; contentType?: string; data: Uint8Array | ArrayBuffer | number[] }

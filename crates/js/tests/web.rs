@@ -474,6 +474,16 @@ fn build_message_keeps_bcc_only_in_the_kept_copy() {
         assert!(copy.contains("In-Reply-To: <parent@example.org>"));
         assert!(copy.contains("multipart/mixed"));
     }
+    // Dated now, in the browser's offset.
+    let offset = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    let zone = format!(
+        "{}{:02}{:02}",
+        if offset < 0 { '-' } else { '+' },
+        offset.abs() / 60,
+        offset.abs() % 60
+    );
+    let date = sending.lines().find(|l| l.starts_with("Date: ")).unwrap();
+    assert!(date.ends_with(&zone), "{date} in {zone}");
     assert_eq!(
         rs(field(&built, "recipients")),
         json!(["second@example.org", "hidden@example.org"])
