@@ -215,7 +215,10 @@ impl SmtpClient {
         self.sign_in(Credentials::OAuth2 { username, token }).await
     }
 
+    /// Checks `credentials` on a connection of their own; keeps them when they work and
+    /// forgets any earlier ones when they do not.
     async fn sign_in(&self, credentials: Credentials) -> Result<(), JsValue> {
+        self.credentials.replace(None);
         let submission = self.open(&credentials).await?;
         submission.quit().await;
         self.credentials.replace(Some(credentials));

@@ -349,15 +349,15 @@ async fn the_js_api_sends_over_tls_and_starttls_to_another_user() {
 
 #[wasm_bindgen_test]
 async fn sending_failures_have_stable_codes() {
-    // A wrong password.
-    let client = SmtpClient::connect(js(&smtp_options(submissions_port(), "tls")))
-        .await
-        .unwrap();
+    // A wrong password, after a right one.
+    let client = smtp(submissions_port(), "tls").await;
+    let user = setting(option_env!("WEBIMAP_TEST_USER"), "WEBIMAP_TEST_USER");
     let wrong = client
-        .login(own_address().into(), "not-the-password".into())
+        .login(user.into(), "not-the-password".into())
         .await
         .unwrap_err();
     assert_eq!(code_of(&wrong), "AUTH_FAILED", "{}", message_of(&wrong));
+    // A failed login leaves the client signed out.
     let unsigned = client
         .send(plain("never", json!(second_address())), None)
         .await
