@@ -390,8 +390,32 @@ async fn sending_failures_have_stable_codes() {
     let tls = SmtpClient::connect(js(&unknown_ca)).await.unwrap_err();
     assert_eq!(code_of(&tls), "TLS", "{}", message_of(&tls));
 
-    // An unknown recipient beside a known one: nothing is sent, the error names it.
     let client = smtp(submission_port(), "starttls").await;
+    // Bigger than the server's SIZE (40 MiB once base64-encoded): refused before upload.
+    let big = plain("too big", json!(second_address()));
+    let attachment =
+        js(&json!({ "filename": "big.bin", "contentType": "application/octet-stream" }));
+    js_sys::Reflect::set(
+        &attachment,
+        &"data".into(),
+        &js_sys::Uint8Array::new_with_length(32 << 20),
+    )
+    .unwrap();
+    js_sys::Reflect::set(
+        &big,
+        &"attachments".into(),
+        &js_sys::Array::of1(&attachment),
+    )
+    .unwrap();
+    let started = js_sys::Date::now();
+    let error = client.send(big, None).await.unwrap_err();
+    assert_eq!(code_of(&error), "MESSAGE_TOO_BIG", "{}", message_of(&error));
+    web_sys_console(&format!(
+        "too big refused after {} ms",
+        js_sys::Date::now() - started
+    ));
+
+    // An unknown recipient beside a known one: nothing is sent, the error names it.
     let nobody = "nobody@webimap.test";
     let subject = unique("js smtp refused");
     let error = client
@@ -490,4 +514,8 @@ fn build_message_keeps_bcc_only_in_the_kept_copy() {
     );
     let invalid = build_message(js(&json!({ "from": "me", "to": "you@example.org" }))).unwrap_err();
     assert_eq!(code_of(&invalid), "INVALID_ADDRESS");
+}
+
+fn web_sys_console(line: &str) {
+    wasm_bindgen_test::console_log!("{line}");
 }
