@@ -242,6 +242,9 @@ mod tests {
         let error = input(json!({ "from": "Ann <ann>", "to": "bob@example.org" }))
             .into_draft()
             .err();
-        assert_eq!(error.map(|e| e.input), Some("ann".to_string()));
+        // The entry as given, and why in words naming the address.
+        let error = error.expect("refused");
+        assert_eq!(error.input, "Ann <ann>");
+        assert!(error.reason.contains("“ann”"), "{}", error.reason);
     }
 }

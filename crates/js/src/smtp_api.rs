@@ -4,12 +4,12 @@
 
 use std::{cell::RefCell, time::Duration};
 
-use futures::{AsyncReadExt, FutureExt, pin_mut, select};
+use futures::{FutureExt, pin_mut, select};
 use js_sys::Uint8Array;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use webimap_client::{
-    ClientError, Credentials, Security,
+    Credentials,
     compose::{self, BuildInputs, Built, ComposeError},
     submission::{SendReport, Submission, SubmitError, SubmitOptions},
     tls,
@@ -23,7 +23,7 @@ use crate::{
     submit_error::{Step, invalid_address, submit_to_js_error},
 };
 
-/// How long `connect` waits for the server's first bytes.
+/// How long `connect` waits for its check of the server.
 const GREETING_WAIT: Duration = Duration::from_secs(30);
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -113,51 +113,20 @@ impl SmtpClient {
         submit_to_js_error(e, Step::Sending, &self.target())
     }
 
-    /// A transport failure before the server said anything: the relay refused, or nothing
-    /// answers there.
-    fn unreachable(&self, why: &str) -> JsValue {
-        coded_error(
-            "CONNECT",
-            &format!(
-                "could not reach the submission server {}: {why}",
-                self.target()
-            ),
-        )
-    }
-
-    /// Whether the server answers through the relay: the WebSocket opens, TLS (for
-    /// `"tls"`) verifies the certificate, and the server's first bytes arrive. The bytes
-    /// are not read as SMTP here (that is the engine's; see `login`).
+    /// Whether a submission server answers through the relay: the engine's check
+    /// (greeting, EHLO, TLS or STARTTLS with the certificate verified, QUIT; no sign-in),
+    /// within [`GREETING_WAIT`].
     async fn check_reachable(&self) -> Result<(), JsValue> {
-        let stream = self.stream()?;
-        let mut first = [0u8; 1];
-        let read = match self.options.security {
-            Security::Tls => {
-                let config = match &self.options.tls {
-                    Some(config) => config.clone(),
-                    None => tls::client_config(None).map_err(|e| to_js_error(&e))?,
-                };
-                let mut tls = tls::handshake(stream, &self.options.host, config)
-                    .await
-                    .map_err(|e| match e {
-                        ClientError::Tls(_) => to_js_error(&e),
-                        other => self.unreachable(&other.to_string()),
-                    })?;
-                first_bytes(&mut tls, &mut first).await
-            }
-            Security::StartTls | Security::None => {
-                let mut plain = stream;
-                first_bytes(&mut plain, &mut first).await
-            }
-        };
-        match read {
-            Some(Ok(n)) if n > 0 => Ok(()),
-            Some(Ok(_)) => Err(self.unreachable("the connection closed before the server greeted")),
-            Some(Err(e)) => Err(self.unreachable(&e.to_string())),
-            None => Err(coded_error(
+        let check = Submission::check(self.stream()?, &self.options).fuse();
+        let timer = gloo_timers::future::sleep(GREETING_WAIT).fuse();
+        pin_mut!(check, timer);
+        select! {
+            result = check => result
+                .map_err(|e| submit_to_js_error(&e, Step::Opening, &self.target())),
+            () = timer => Err(coded_error(
                 "TIMEOUT",
                 &format!(
-                    "the submission server {} did not greet in time",
+                    "the submission server {} did not answer in time",
                     self.target()
                 ),
             )),
@@ -165,24 +134,10 @@ impl SmtpClient {
     }
 }
 
-/// Reads once, within [`GREETING_WAIT`]; `None` when the time ran out.
-async fn first_bytes<S: futures::AsyncRead + Unpin>(
-    stream: &mut S,
-    buf: &mut [u8],
-) -> Option<std::io::Result<usize>> {
-    let read = stream.read(buf).fuse();
-    let timer = gloo_timers::future::sleep(GREETING_WAIT).fuse();
-    pin_mut!(read, timer);
-    select! {
-        result = read => Some(result),
-        () = timer => None,
-    }
-}
-
 #[wasm_bindgen]
 impl SmtpClient {
     /// Prepares sending through `relayUrl` to `host:port` and checks that the server
-    /// answers there (relay policy, TLS certificate for `"tls"`).
+    /// answers there as SMTP (relay policy, greeting, EHLO, TLS or STARTTLS with the certificate).
     pub async fn connect(
         #[wasm_bindgen(unchecked_param_type = "SmtpConnectOptions")] options: JsValue,
     ) -> Result<SmtpClient, JsValue> {

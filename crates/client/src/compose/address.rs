@@ -144,6 +144,52 @@ pub(crate) fn from_parsed(address: Option<&mail_parser::Address<'_>>) -> Vec<Mai
 
 /// `text` with control characters shown as `?` (an error message never carries a raw
 /// line break).
+/// The mailboxes of an address list as people type or paste it (`Ann <ann@example.org>,
+/// bob@example.org`, quoted names, groups flattened), each checked with
+/// [`Mailbox::validate`]. A blank text names none. The RFC 5322 grammar is mail-parser's.
+pub fn parse_mailboxes(text: &str) -> Result<Vec<Mailbox>, AddressError> {
+    if text.contains(['\r', '\n', '\0']) {
+        return Err(AddressError::BadCharacter(printable(text)));
+    }
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    // The header parser reads a field value up to its line end.
+    let line = format!("{text}\n");
+    let parsed = mail_parser::parsers::MessageStream::new(line.as_bytes()).parse_address();
+    let found: Vec<_> = match &parsed {
+        mail_parser::HeaderValue::Address(mail_parser::Address::List(list)) => {
+            list.iter().collect()
+        }
+        mail_parser::HeaderValue::Address(mail_parser::Address::Group(groups)) => {
+            groups.iter().flat_map(|g| g.addresses.iter()).collect()
+        }
+        _ => Vec::new(),
+    };
+    if found.is_empty() {
+        return Err(AddressError::NoDomain(printable(text.trim())));
+    }
+    found
+        .into_iter()
+        .map(|addr| {
+            let address = addr.address.as_deref().map(str::trim).unwrap_or_default();
+            if address.is_empty() {
+                return Err(AddressError::NoDomain(printable(
+                    addr.name.as_deref().unwrap_or(text).trim(),
+                )));
+            }
+            let name = addr
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let mailbox = Mailbox::new(name, address);
+            mailbox.validate()?;
+            Ok(mailbox)
+        })
+        .collect()
+}
+
 pub(super) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
@@ -153,6 +199,32 @@ pub(super) fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn address_lists_as_people_type_them() {
+        let list = parse_mailboxes(
+            r#"Ann Example <ann@example.org>, bob@example.org, "Lee, Pat" <pat@example.net>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            list,
+            vec![
+                Mailbox::new(Some("Ann Example"), "ann@example.org"),
+                Mailbox::new(None, "bob@example.org"),
+                Mailbox::new(Some("Lee, Pat"), "pat@example.net"),
+            ]
+        );
+        assert_eq!(parse_mailboxes("  ").unwrap(), vec![]);
+        assert_eq!(
+            parse_mailboxes("Team: a@example.org, b@example.org;")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(parse_mailboxes("not an address").is_err());
+        assert!(parse_mailboxes("a@example.org\r\nBcc: x@evil.example").is_err());
+        assert!(parse_mailboxes("Ann <ann>").is_err());
+    }
 
     #[test]
     fn good_addresses_pass() {

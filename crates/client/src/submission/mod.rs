@@ -125,7 +125,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         options: &SubmitOptions,
         credentials: &Credentials,
     ) -> Result<Self, SubmitError> {
-        if options.security == Security::None
+        Self::start(stream, options, Some(credentials)).await
+    }
+
+    /// Checks that a submission server answers at `options` — greeting, EHLO, TLS (465)
+    /// or STARTTLS (587) with its certificate verified — then says QUIT; no sign-in.
+    /// What a settings form runs before the user's first message.
+    pub async fn check(stream: S, options: &SubmitOptions) -> Result<(), SubmitError> {
+        let submission = Self::start(stream, options, None).await?;
+        submission.quit().await;
+        Ok(())
+    }
+
+    async fn start(
+        stream: S,
+        options: &SubmitOptions,
+        credentials: Option<&Credentials>,
+    ) -> Result<Self, SubmitError> {
+        if credentials.is_some()
+            && options.security == Security::None
             && !options.allow_plaintext_password
             && !crate::client::is_loopback(&options.host)
         {
@@ -140,15 +158,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             Security::StartTls => SmtpSecurity::StartTls,
             Security::None => SmtpSecurity::Unencrypted,
         };
-        let credentials = match credentials {
-            Credentials::Password { username, password } => {
-                SmtpCredentials::password(username, password).with_scram_nonce(&client_nonce()?)
+        let mut session_options = Options::new(security);
+        match credentials {
+            Some(Credentials::Password { username, password }) => {
+                session_options = session_options.with_credentials(
+                    SmtpCredentials::password(username, password)
+                        .with_scram_nonce(&client_nonce()?),
+                );
             }
-            Credentials::OAuth2 { username, token } => {
-                SmtpCredentials::oauth(username, token, &options.host, options.port)
+            Some(Credentials::OAuth2 { username, token }) => {
+                session_options = session_options.with_credentials(SmtpCredentials::oauth(
+                    username,
+                    token,
+                    &options.host,
+                    options.port,
+                ));
             }
-        };
-        let session = SubmissionSession::new(Options::new(security).with_credentials(credentials));
+            None => {}
+        }
+        let session = SubmissionSession::new(session_options);
         let stream = match options.security {
             Security::Tls => {
                 let tls = tls::handshake(stream, &options.host, tls_config.clone())

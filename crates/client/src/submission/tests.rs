@@ -178,3 +178,19 @@ fn a_refusal_stays_a_refusal_when_the_connection_drops_after_it() {
     assert_eq!(error.problem(), Some(Problem::TooBig));
     assert!(!error.is_transient());
 }
+
+#[test]
+fn a_check_greets_and_quits_without_signing_in() {
+    let server = Scripted::new(vec![
+        Step::Send("220 test.example ESMTP\r\n"),
+        Step::Expect("EHLO"),
+        Step::Send(EHLO),
+        Step::Expect("QUIT"),
+        Step::Send("221 2.0.0 Bye\r\n"),
+        Step::Close,
+    ]);
+    let options = SubmitOptions::new("localhost", 587, Security::None);
+    block_on(Submission::check(server.clone(), &options)).expect("checked");
+    assert!(server.finished());
+    assert!(!server.received().iter().any(|l| l.starts_with("AUTH")));
+}
