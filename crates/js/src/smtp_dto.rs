@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use webimap_client::submission::{OnRefused, SendReport};
-use webimap_smtp::{Reply, reply::ReplyReader, session::RefusedRecipient};
+use webimap_smtp::{Reply, session::RefusedRecipient};
 
 /// `SmtpClient.connect` options: the same fields as `ImapClient.connect`'s.
 pub type SmtpConnectOptions = crate::dto::ConnectOptions;
@@ -42,7 +42,7 @@ impl From<OnRefusedInput> for OnRefused {
 pub struct RefusedDto {
     /// The address.
     pub address: String,
-    /// The reply code (550, 450, …); 0 when the reply could not be read back.
+    /// The reply code (550, 450, …).
     pub code: u16,
     /// The enhanced status code (`"5.1.1"`), when the server gave one.
     pub enhanced_code: Option<String>,
@@ -54,22 +54,6 @@ impl RefusedDto {
     /// From the session's structured refusal.
     pub fn from_recipient(refused: &RefusedRecipient) -> Self {
         Self::from_reply(refused.address.to_string(), &refused.reply)
-    }
-
-    /// From an address and a reply the engine gives as text (`"550 5.1.1 No such user"`):
-    /// read back with the protocol crate's reply reader.
-    pub fn from_words(address: &str, reply: &str) -> Self {
-        let line = format!("{reply}\r\n");
-        let mut input = line.as_bytes();
-        match ReplyReader::new().read(&mut input) {
-            Ok(Some(parsed)) => Self::from_reply(address.to_string(), &parsed),
-            _ => Self {
-                address: address.to_string(),
-                code: 0,
-                enhanced_code: None,
-                message: reply.to_string(),
-            },
-        }
     }
 
     fn from_reply(address: String, reply: &Reply) -> Self {
@@ -103,7 +87,7 @@ impl SendResultDto {
             refused: report
                 .refused
                 .iter()
-                .map(|(address, reply)| RefusedDto::from_words(address, reply))
+                .map(RefusedDto::from_recipient)
                 .collect(),
         }
     }
@@ -163,19 +147,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refusals_in_words_are_read_back() {
-        let refused = RefusedDto::from_words(
-            "nobody@webimap.test",
-            "550 5.1.1 <nobody@webimap.test> User doesn't exist",
-        );
+    fn refusals_carry_the_reply_as_data() {
+        let reply = webimap_smtp::Reply {
+            code: 550,
+            enhanced: Some(webimap_smtp::EnhancedCode {
+                class: 5,
+                subject: 1,
+                detail: 1,
+            }),
+            text: "<nobody@webimap.test> User doesn't exist".into(),
+        };
+        let refused = RefusedDto::from_reply("nobody@webimap.test".into(), &reply);
         assert_eq!(refused.code, 550);
         assert_eq!(refused.enhanced_code.as_deref(), Some("5.1.1"));
         assert_eq!(refused.message, "<nobody@webimap.test> User doesn't exist");
-        let plain = RefusedDto::from_words("a@b", "450 mailbox busy");
-        assert_eq!((plain.code, plain.enhanced_code), (450, None));
-        let garbage = RefusedDto::from_words("a@b", "not a reply");
-        assert_eq!(garbage.code, 0);
-        assert_eq!(garbage.message, "not a reply");
     }
 
     #[test]

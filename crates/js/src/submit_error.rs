@@ -78,10 +78,9 @@ fn transaction_code(e: &SubmitError, transaction: &TransactionError) -> &'static
 /// The recipients a failure names, with the server's replies.
 pub fn refused_recipients(e: &SubmitError) -> Vec<RefusedDto> {
     match e {
-        SubmitError::RecipientsRefused(refused) => refused
-            .iter()
-            .map(|(address, reply)| RefusedDto::from_words(address, reply))
-            .collect(),
+        SubmitError::RecipientsRefused(refused) => {
+            refused.iter().map(RefusedDto::from_recipient).collect()
+        }
         SubmitError::Transaction(TransactionError::AllRecipientsRefused { refused }) => {
             refused.iter().map(RefusedDto::from_recipient).collect()
         }
@@ -188,16 +187,17 @@ mod tests {
 
     #[test]
     fn refused_recipients_are_listed() {
-        let some = SubmitError::RecipientsRefused(vec![(
-            "nobody@webimap.test".into(),
-            "550 5.1.1 <nobody@webimap.test> User doesn't exist".into(),
-        )]);
+        let refused = |address: &str| RefusedRecipient {
+            address: webimap_smtp::Address::parse(address).unwrap_or_else(|e| panic!("{e}")),
+            reply: reply(550, Some((5, 1, 1))),
+        };
+        let some = SubmitError::RecipientsRefused(vec![refused("nobody@webimap.test")]);
         assert_eq!(code(some), "RECIPIENTS_REFUSED");
-        let some = SubmitError::RecipientsRefused(vec![("x@y".into(), "550 5.1.1 no".into())]);
+        let some = SubmitError::RecipientsRefused(vec![refused("x@y.example")]);
         let listed = refused_recipients(&some);
-        assert_eq!(listed[0].address, "x@y");
+        assert_eq!(listed[0].address, "x@y.example");
         assert_eq!(listed[0].enhanced_code.as_deref(), Some("5.1.1"));
-        assert!(submit_error_message(&some, Step::Sending, "h:1").contains("x@y"));
+        assert!(submit_error_message(&some, Step::Sending, "h:1").contains("x@y.example"));
 
         let all = |code: u16, enhanced| {
             SubmitError::Transaction(TransactionError::AllRecipientsRefused {

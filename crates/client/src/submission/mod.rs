@@ -20,6 +20,7 @@ use rustls::ClientConfig;
 use webimap_smtp::{
     Address, AddressError, Credentials as SmtpCredentials, Envelope, Event, Options,
     Security as SmtpSecurity, SubmissionSession, session::RecipientReport,
+    session::RefusedRecipient,
 };
 
 pub use self::error::SubmitError;
@@ -81,8 +82,8 @@ impl SubmitOptions {
 pub struct SendReport {
     /// Recipients the server accepted.
     pub accepted: Vec<String>,
-    /// Recipients the server refused, with its words (the message went to the others).
-    pub refused: Vec<(String, String)>,
+    /// Recipients the server refused, with its reply (the message went to the others).
+    pub refused: Vec<RefusedRecipient>,
     /// The server's final reply (often with a queue ID).
     pub reply: String,
 }
@@ -254,7 +255,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                         .abort_transaction()
                         .map_err(SubmitError::Refused)?;
                     self.until(|e| matches!(e, Event::Ready)).await?;
-                    return Err(SubmitError::RecipientsRefused(words(&report).1));
+                    return Err(SubmitError::RecipientsRefused(report.refused));
                 }
             }
             .map_err(SubmitError::Refused)?;
@@ -269,11 +270,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             }
             Err(e) => return Err(e),
         };
-        self.until(|e| matches!(e, Event::Ready)).await?;
-        let (accepted, refused) = words(&report);
+        // The message is sent: a connection that fails from here on must not turn that
+        // into an error (the user would send it again).
+        let _ = self.until(|e| matches!(e, Event::Ready)).await;
         Ok(SendReport {
-            accepted,
-            refused,
+            accepted: accepted(&report),
+            refused: report.refused,
             reply: reply.to_string(),
         })
     }
@@ -461,15 +463,9 @@ fn envelope_address(text: &str) -> Result<Address, SubmitError> {
     .map_err(|e| bad(e.to_string()))
 }
 
-/// The report's addresses and the refusals in words.
-fn words(report: &RecipientReport) -> (Vec<String>, Vec<(String, String)>) {
-    let accepted = report.accepted.iter().map(|a| a.to_string()).collect();
-    let refused = report
-        .refused
-        .iter()
-        .map(|r| (r.address.to_string(), r.reply.to_string()))
-        .collect();
-    (accepted, refused)
+/// The addresses the server accepted.
+fn accepted(report: &RecipientReport) -> Vec<String> {
+    report.accepted.iter().map(|a| a.to_string()).collect()
 }
 
 /// 24 random bytes, base64: the SCRAM client nonce.

@@ -180,6 +180,20 @@ fn a_refusal_stays_a_refusal_when_the_connection_drops_after_it() {
 }
 
 #[test]
+fn a_connection_lost_after_the_final_reply_is_still_sent() {
+    let mut steps = until_data();
+    steps.extend([
+        Step::Expect("END-OF-BODY"),
+        Step::Send("250 2.0.0 Ok: queued as 99\r\n"),
+        Step::Close,
+    ]);
+    let (session, _server) = session_then(steps);
+    let mut session = session.expect("signed in");
+    let report = send(&mut session, &message(1)).expect("the 250 arrived: sent");
+    assert!(report.reply.contains("queued as 99"));
+}
+
+#[test]
 fn a_check_greets_and_quits_without_signing_in() {
     let server = Scripted::new(vec![
         Step::Send("220 test.example ESMTP\r\n"),
