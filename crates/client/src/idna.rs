@@ -30,10 +30,24 @@ pub fn to_ascii(domain: &str) -> Result<String, InvalidDomain> {
         return Err(invalid());
     }
     let ascii = convert(domain).ok_or_else(invalid)?;
-    if ascii.is_empty() || !ascii.is_ascii() {
+    if !is_host_name(&ascii) {
         return Err(invalid());
     }
     Ok(ascii)
+}
+
+/// Letters, digits and hyphens in dot-separated labels of 1 to 63 octets, 253 at most in
+/// all: what the conversion must give on every platform (the URL parser maps some
+/// full-width punctuation to ASCII punctuation, which no domain may hold).
+fn is_host_name(ascii: &str) -> bool {
+    !ascii.is_empty()
+        && ascii.len() <= 253
+        && ascii.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 /// The browser's URL parser.
@@ -57,9 +71,7 @@ fn convert(domain: &str) -> Option<String> {
             }
         })
         .collect();
-    let ascii = labels?.join(".");
-    // RFC 1035: 63 octets a label, 253 a name.
-    (ascii.len() <= 253 && ascii.split('.').all(|l| l.len() <= 63)).then_some(ascii)
+    Some(labels?.join("."))
 }
 
 /// RFC 3492 section 6.3, the encoder (bootstring with Punycode's parameters).
@@ -177,7 +189,17 @@ mod tests {
 
     #[test]
     fn garbage_is_refused() {
-        for bad in ["bü cher.example", "bü/cher", "", "a@ü.de", "ü\u{0}.de"] {
+        for bad in [
+            "bü cher.example",
+            "bü/cher",
+            "",
+            "a@ü.de",
+            "ü\u{0}.de",
+            "ü..de",
+            "ü.d;e",
+            "ü.(de)",
+            "ü,de",
+        ] {
             assert!(to_ascii(bad).is_err(), "{bad:?}");
         }
         let long = format!("{}.de", "ü".repeat(80));

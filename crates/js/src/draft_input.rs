@@ -8,7 +8,7 @@ use crate::address_input::{AddressInput, AddressListInput, InvalidAddress};
 
 /// A message to send or keep.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MessageInput {
     /// The sender.
     pub from: AddressInput,
@@ -46,7 +46,7 @@ pub struct MessageInput {
 
 /// An attached file.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AttachmentInput {
     /// The file name.
     pub filename: String,
@@ -59,7 +59,7 @@ pub struct AttachmentInput {
 
 /// An image inside the HTML.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InlineImageInput {
     /// The Content-ID the HTML names as `cid:…` (without angle brackets).
     pub content_id: String,
@@ -229,6 +229,19 @@ mod tests {
         };
         assert!(html.contains("cid:logo"));
         assert_eq!(inline_images[0].content_id, "logo");
+    }
+
+    #[test]
+    fn a_misspelt_field_is_refused_not_ignored() {
+        for wrong in [
+            json!({ "from": "ann@example.org", "to": "bob@example.org", "Cc": "c@example.org" }),
+            json!({ "from": "ann@example.org", "to": "bob@example.org",
+                    "attachements": [] }),
+            json!({ "from": "ann@example.org", "to": "bob@example.org",
+                    "attachments": [{ "fileName": "a.txt", "data": [1] }] }),
+        ] {
+            assert!(serde_json::from_value::<MessageInput>(wrong).is_err());
+        }
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub fn error_code(e: &ClientError) -> &'static str {
         ClientError::Connect { .. } => "CONNECT",
         ClientError::LimitExceeded(_) => "LIMIT",
         ClientError::Timeout => "TIMEOUT",
+        ClientError::DraftKept => "DRAFT_KEPT",
+        ClientError::NotADraft => "NOT_A_DRAFT",
         _ => "UNKNOWN",
     }
 }

@@ -205,9 +205,23 @@ impl SmtpClient {
                 "sign in (login) before sending",
             ));
         };
-        let report = self
-            .submit(&credentials, &draft.from.address, &built, options)
-            .await?;
+        let from = draft.from.address.clone();
+        // The message is held twice from here (to send, to keep); not three times.
+        drop(draft);
+        let report = match self.submit(&credentials, &from, &built, options).await {
+            Ok(report) => report,
+            Err(error) => {
+                // What the caller needs after a failure, above all OUTCOME_UNKNOWN: the
+                // Message-ID to look for, and the copy to keep (in Drafts or Sent).
+                let _ = set(&error, "messageId", &JsValue::from_str(&built.message_id));
+                let _ = set(
+                    &error,
+                    "forKeeping",
+                    &Uint8Array::from(built.for_keeping.as_slice()),
+                );
+                return Err(error);
+            }
+        };
         let result = to_js(&SendResultDto::new(built.message_id.clone(), &report))?;
         set(
             &result,

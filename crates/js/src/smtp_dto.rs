@@ -9,7 +9,7 @@ pub type SmtpConnectOptions = crate::dto::ConnectOptions;
 
 /// `send` options.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct SendOptions {
     /// What to do when the server refuses some recipients.
     pub on_refused: OnRefusedInput,
@@ -139,6 +139,11 @@ export interface SmtpError extends Error {
   refused?: RefusedRecipient[];
   /** With INVALID_ADDRESS: the address as given. */
   address?: string;
+  /** From `send`, once the message was built (above all with OUTCOME_UNKNOWN: look for
+   *  this Message-ID before sending again). */
+  messageId?: string;
+  /** From `send`, once the message was built: the copy to keep (with Bcc). */
+  forKeeping?: Uint8Array;
 }
 "#;
 
@@ -165,7 +170,8 @@ mod tests {
 
     #[test]
     fn on_refused_defaults_to_abort() {
-        let options: SendOptions = serde_json::from_str("{}").unwrap_or_default();
+        let options: SendOptions =
+            serde_json::from_str("{}").expect("an empty object is valid options");
         assert_eq!(options.on_refused, OnRefusedInput::Abort);
         let options: Result<SendOptions, _> =
             serde_json::from_str(r#"{"onRefused":"sendToAccepted"}"#);

@@ -53,6 +53,9 @@ pub fn submit_error_code(e: &SubmitError, step: Step) -> &'static str {
 
 fn session_code(e: &SubmitError, session: &SessionError) -> &'static str {
     match (e.problem(), session) {
+        // A 4xx (454 4.7.0 "try again later" to AUTH among them) is no verdict on the
+        // password.
+        _ if e.is_transient() => "TRY_AGAIN_LATER",
         (Some(Problem::WrongCredentials), _)
         | (_, SessionError::AuthFailed { .. } | SessionError::Sasl(_)) => "AUTH_FAILED",
         (_, SessionError::AuthUnavailable { .. }) => "UNSUPPORTED",
@@ -116,6 +119,9 @@ mod js {
             "code",
             &JsValue::from_str(submit_error_code(e, step)),
         );
+        if let SubmitError::BadAddress { address, .. } = e {
+            set(&error, "address", &JsValue::from_str(address));
+        }
         let refused = refused_recipients(e);
         if !refused.is_empty()
             && let Ok(list) = refused.serialize(&serde_wasm_bindgen::Serializer::json_compatible())

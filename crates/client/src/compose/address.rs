@@ -30,6 +30,10 @@ pub enum AddressError {
     /// A display name holds a line break or control character.
     #[error("the name “{0}” contains a line break or control character")]
     BadName(String),
+    /// Text that could be read as addresses in more than one way (an address followed by
+    /// a colon reads as a group's name; two addresses need a comma between them).
+    #[error("“{0}” is unclear: separate addresses with commas")]
+    Ambiguous(String),
     /// The domain is not a valid (internationalised) domain name.
     #[error("the address “{0}” does not end in a valid domain name")]
     BadDomain(String),
@@ -58,7 +62,13 @@ impl Mailbox {
             return Err(AddressError::BadCharacter(printable(address)));
         }
         match address.rsplit_once('@') {
-            Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {}
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {
+                // One `@`, unless the local part is quoted ("a@b"@example.org).
+                let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+                if !quoted && local.contains('@') {
+                    return Err(AddressError::Ambiguous(printable(address)));
+                }
+            }
             _ => return Err(AddressError::NoDomain(address.to_string())),
         }
         if let Some(name) = &self.name
@@ -142,13 +152,14 @@ pub(crate) fn from_parsed(address: Option<&mail_parser::Address<'_>>) -> Vec<Mai
         .unwrap_or_default()
 }
 
-/// `text` with control characters shown as `?` (an error message never carries a raw
-/// line break).
 /// The mailboxes of an address list as people type or paste it (`Ann <ann@example.org>,
 /// bob@example.org`, quoted names, groups flattened), each checked with
-/// [`Mailbox::validate`]. A blank text names none. The RFC 5322 grammar is mail-parser's.
+/// [`Mailbox::validate`]. A blank text names none. The RFC 5322 grammar is mail-parser's;
+/// what it would read in a way the writer hardly meant is refused rather than guessed
+/// (an address taken for a group's name, two addresses without a comma between them), so
+/// no recipient is ever dropped without a word.
 pub fn parse_mailboxes(text: &str) -> Result<Vec<Mailbox>, AddressError> {
-    if text.contains(['\r', '\n', '\0']) {
+    if text.chars().any(char::is_control) {
         return Err(AddressError::BadCharacter(printable(text)));
     }
     if text.trim().is_empty() {
@@ -162,6 +173,13 @@ pub fn parse_mailboxes(text: &str) -> Result<Vec<Mailbox>, AddressError> {
             list.iter().collect()
         }
         mail_parser::HeaderValue::Address(mail_parser::Address::Group(groups)) => {
+            if let Some(name) = groups
+                .iter()
+                .filter_map(|g| g.name.as_deref())
+                .find(|name| name.contains('@'))
+            {
+                return Err(AddressError::Ambiguous(printable(name)));
+            }
             groups.iter().flat_map(|g| g.addresses.iter()).collect()
         }
         _ => Vec::new(),
@@ -190,6 +208,8 @@ pub fn parse_mailboxes(text: &str) -> Result<Vec<Mailbox>, AddressError> {
         .collect()
 }
 
+/// `text` with control characters shown as `?` (an error message never carries a raw
+/// line break).
 pub(super) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_control() { '?' } else { c })
@@ -224,6 +244,14 @@ mod tests {
         assert!(parse_mailboxes("not an address").is_err());
         assert!(parse_mailboxes("a@example.org\r\nBcc: x@evil.example").is_err());
         assert!(parse_mailboxes("Ann <ann>").is_err());
+        // Read otherwise than meant: refused, never a recipient dropped.
+        for unclear in [
+            "ann@example.org: bob@example.org",
+            "a@b.org\u{85}Bcc: c@d.org",
+            "Ann <ann@example.org> Bob <bob@example.org>",
+        ] {
+            assert!(parse_mailboxes(unclear).is_err(), "{unclear}");
+        }
     }
 
     #[test]

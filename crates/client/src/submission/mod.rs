@@ -36,6 +36,8 @@ const READ_CHUNK: usize = 16 * 1024;
 /// How much of the message is handed to the session at a time: the connection takes it
 /// before the next piece is read, so a large message is never held twice.
 const BODY_PIECE: usize = 64 * 1024;
+/// How long one write may take: RFC 5321 section 4.5.3.2.5's data block timeout.
+const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
 
 /// Where and how to submit.
 #[derive(Clone)]
@@ -254,7 +256,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                     self.session
                         .abort_transaction()
                         .map_err(SubmitError::Refused)?;
-                    self.until(|e| matches!(e, Event::Ready)).await?;
+                    // The refusal is known; a connection lost during the reset does not
+                    // change it.
+                    let _ = self.until(|e| matches!(e, Event::Ready)).await;
                     return Err(SubmitError::RecipientsRefused(report.refused));
                 }
             }
@@ -304,7 +308,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                 self.session
                     .finish_body_with(piece)
                     .map_err(SubmitError::Refused)?;
-                self.flush().await?;
+                self.flush().await.map_err(after_the_end)?;
                 progress(Progress { sent, total });
                 return Ok(());
             }
@@ -322,7 +326,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             progress(Progress { sent, total });
         }
         self.session.finish_body().map_err(SubmitError::Refused)?;
-        self.flush().await?;
+        self.flush().await.map_err(after_the_end)?;
         progress(Progress { sent, total });
         Ok(())
     }
@@ -370,17 +374,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         }
     }
 
-    /// Writes what the session has to send.
+    /// Writes what the session has to send, each piece within [`WRITE_TIMEOUT`] (a server
+    /// or relay that stops reading must not hold a send for ever).
     async fn flush(&mut self) -> Result<(), SubmitError> {
         while let Some(bytes) = self.session.poll_output() {
             let written = async {
                 self.stream.write_all(&bytes).await?;
                 self.stream.flush().await
-            }
-            .await;
-            if let Err(e) = written {
+            };
+            let outcome =
+                match select(Box::pin(written), Box::pin(time::sleep(WRITE_TIMEOUT))).await {
+                    Either::Left((result, _)) => result.map_err(SubmitError::Io),
+                    Either::Right(((), _)) => Err(SubmitError::Timeout),
+                };
+            if let Err(e) = outcome {
                 self.session.connection_closed();
-                return Err(SubmitError::Io(e));
+                return Err(e);
             }
         }
         Ok(())
@@ -426,6 +435,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                 Err(SubmitError::from_client(e))
             }
         }
+    }
+}
+
+/// A failure while the end of the message was being written: part of it, or all, may have
+/// reached the server, so the outcome is unknown (never resent by itself).
+fn after_the_end(e: SubmitError) -> SubmitError {
+    match e {
+        SubmitError::Io(_) | SubmitError::Closed | SubmitError::Timeout => {
+            SubmitError::OutcomeUnknown
+        }
+        other => other,
     }
 }
 
