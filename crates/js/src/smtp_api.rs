@@ -18,30 +18,13 @@ use webimap_client::{
 
 use crate::{
     draft_input::MessageInput,
-    error::{invalid, to_js_error},
+    error::{coded_error, invalid, set, to_js, to_js_error},
     smtp_dto::{SendOptions, SendResultDto, SmtpConnectOptions},
     submit_error::{Step, invalid_address, submit_to_js_error},
 };
 
 /// How long `connect` waits for its check of the server.
 const GREETING_WAIT: Duration = Duration::from_secs(30);
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid(&e.to_string()))
-}
-
-fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
-    js_sys::Reflect::set(object, &JsValue::from_str(key), value).map(|_| ())
-}
-
-/// A JS `Error` with `code`.
-fn coded_error(code: &str, message: &str) -> JsValue {
-    let error: JsValue = js_sys::Error::new(message).into();
-    let _ = set(&error, "code", &JsValue::from_str(code));
-    error
-}
 
 #[wasm_bindgen]
 extern "C" {

@@ -101,42 +101,37 @@ pub fn submit_error_message(e: &SubmitError, step: Step, target: &str) -> String
 
 #[cfg(target_arch = "wasm32")]
 mod js {
-    use serde::Serialize;
     use wasm_bindgen::JsValue;
 
     use super::*;
-    use crate::address_input::InvalidAddress;
-
-    fn set(error: &js_sys::Error, key: &str, value: &JsValue) {
-        let _ = js_sys::Reflect::set(error, &JsValue::from_str(key), value);
-    }
+    use crate::{
+        address_input::InvalidAddress,
+        error::{coded_error, set, to_js},
+    };
 
     /// A JS `Error` with `code`, and `refused` where recipients were refused.
     pub fn submit_to_js_error(e: &SubmitError, step: Step, target: &str) -> JsValue {
-        let error = js_sys::Error::new(&submit_error_message(e, step, target));
-        set(
-            &error,
-            "code",
-            &JsValue::from_str(submit_error_code(e, step)),
+        let error = coded_error(
+            submit_error_code(e, step),
+            &submit_error_message(e, step, target),
         );
         if let SubmitError::BadAddress { address, .. } = e {
-            set(&error, "address", &JsValue::from_str(address));
+            let _ = set(&error, "address", &JsValue::from_str(address));
         }
         let refused = refused_recipients(e);
         if !refused.is_empty()
-            && let Ok(list) = refused.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            && let Ok(list) = to_js(&refused)
         {
-            set(&error, "refused", &list);
+            let _ = set(&error, "refused", &list);
         }
-        error.into()
+        error
     }
 
     /// A JS `Error` for an address that cannot be used: `code` INVALID_ADDRESS, `address`.
     pub fn invalid_address(e: &InvalidAddress) -> JsValue {
-        let error = js_sys::Error::new(&e.to_string());
-        set(&error, "code", &JsValue::from_str("INVALID_ADDRESS"));
-        set(&error, "address", &JsValue::from_str(&e.input));
-        error.into()
+        let error = coded_error("INVALID_ADDRESS", &e.to_string());
+        let _ = set(&error, "address", &JsValue::from_str(&e.input));
+        error
     }
 }
 
