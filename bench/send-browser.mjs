@@ -16,7 +16,7 @@ await page.goto(url);
 await page.waitForFunction(() => window.benchReady === true);
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const result = {};
-for (const [mode, port] of [['tls', subs], ['starttls', sub]]) {
+for (const [mode, port] of [['tls', subs], ['starttls', sub], ['none', sub]]) {
   const options = { port: Number(port), security: mode, caPem };
   await page.evaluate((o) => window.runBench(o), options); // warm-up
   const times = [];
@@ -28,5 +28,8 @@ for (const [mode, port] of [['tls', subs], ['starttls', sub]]) {
   }
   result[mode] = { ms: median(times), bytes };
 }
+const builds = [];
+for (let i = 0; i < Number(runs); i++) builds.push(await page.evaluate(() => window.buildOnly()));
+result.build = { ms: median(builds) };
 await browser.close();
 console.log(JSON.stringify(result));

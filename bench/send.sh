@@ -4,7 +4,9 @@
 # smtplib sending the same attachment natively, both to the SAME private Dovecot submission
 # service, over implicit TLS (465) and STARTTLS (587), in the same run. Times include
 # building the message, connecting, TLS, AUTH, the upload and the server's final reply
-# (delivery through LMTP happens before that reply, so it is in both times alike).
+# (delivery through LMTP happens before that reply, so it is in both times alike). A third
+# row without TLS (to loopback, where the password may go in the clear) shows what TLS in
+# the page costs.
 #   bench/send.sh [MEGABYTES]        (after `cargo xtask test` or `cargo xtask demo`; RUNS=3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,7 +49,8 @@ import json, sys
 browser, native, mb = json.loads(sys.argv[1]), json.loads(sys.argv[2]), sys.argv[3]
 print(f"{mb} MB attachment, median of runs; ratio = webimap in Chromium / Python smtplib")
 print(f"{'security':<10} {'webimap (browser)':>18} {'smtplib (native)':>17} {'ratio':>7} {'MB/s (browser)':>15} {'message bytes':>14}")
-for mode in ("tls", "starttls"):
+for mode in ("tls", "starttls", "none"):
     b, n = browser[mode], native[mode]
     print(f"{mode:<10} {b['ms']/1000:>16.2f} s {n['ms']/1000:>15.2f} s {b['ms']/n['ms']:>6.2f}x {b['bytes']/b['ms']/1000:>15.1f} {b['bytes']:>14}")
+print(f"of which building the message in the page (MIME, base64, both copies): {browser['build']['ms']/1000:.2f} s")
 PY

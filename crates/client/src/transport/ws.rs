@@ -10,6 +10,10 @@
 //! enough that a background tab, whose timers the browser slows to about one a second,
 //! still moves a megabyte per look. A socket that is closing or closed is an error at once
 //! (the browser silently drops what is sent to it).
+//!
+//! Reading goes through gloo-net's stream; writing calls the socket's `send` with a view
+//! of the bytes (the browser copies them at once), not gloo's `Blob` per write, which
+//! takes every TLS record through the browser's blob store.
 
 use std::{
     io,
@@ -36,7 +40,10 @@ pub const DRAIN_CHECK: Duration = Duration::from_millis(4);
 
 /// A WebSocket to the relay as a futures-io stream that honours the browser's send queue.
 pub struct WsTransport {
+    /// Reading, and the socket's state.
     socket: WebSocket,
+    /// The same socket, for sending.
+    raw: web_sys::WebSocket,
     /// The pending look at the queue, while a write or flush waits.
     drain_check: Option<TimeoutFuture>,
 }
@@ -44,7 +51,7 @@ pub struct WsTransport {
 impl std::fmt::Debug for WsTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WsTransport")
-            .field("buffered", &self.socket.buffered_amount())
+            .field("queued", &self.socket.buffered_amount())
             .finish_non_exhaustive()
     }
 }
@@ -53,12 +60,15 @@ impl std::fmt::Debug for WsTransport {
 /// (`wss://example.org/relay`).
 pub fn connect(relay: &str, host: &str, port: u16) -> Result<WsTransport, ClientError> {
     let url = super::relay_url(relay, host, port);
-    let socket = WebSocket::open(&url).map_err(|_| ClientError::Connect {
+    let refused = || ClientError::Connect {
         target: relay.to_string(),
         failure: ConnectFailure::InvalidAddress,
-    })?;
+    };
+    let raw = web_sys::WebSocket::new(&url).map_err(|_| refused())?;
+    let socket = WebSocket::try_from(raw.clone()).map_err(|_| refused())?;
     Ok(WsTransport {
         socket,
+        raw,
         drain_check: None,
     })
 }
@@ -69,21 +79,24 @@ impl WsTransport {
         self.socket.buffered_amount()
     }
 
-    /// Ready once at most `limit` bytes are queued; until then it arranges to be woken
-    /// for another look. A socket closing or closed never drains: that is an error, not
-    /// a wait.
+    /// Ready once the socket is open and at most `limit` bytes are queued; until then it
+    /// arranges to be woken for another look. A socket that is closing or closed never
+    /// drains: that is an error, not a wait.
     fn poll_queue_below(&mut self, cx: &mut Context<'_>, limit: u32) -> Poll<io::Result<()>> {
         loop {
-            if matches!(self.socket.state(), State::Closing | State::Closed) {
-                self.drain_check = None;
-                return Poll::Ready(Err(io::Error::new(
-                    io::ErrorKind::BrokenPipe,
-                    "the connection to the relay closed",
-                )));
-            }
-            if self.socket.buffered_amount() <= limit {
-                self.drain_check = None;
-                return Poll::Ready(Ok(()));
+            match self.socket.state() {
+                State::Closing | State::Closed => {
+                    self.drain_check = None;
+                    return Poll::Ready(Err(io::Error::new(
+                        io::ErrorKind::BrokenPipe,
+                        "the connection to the relay closed",
+                    )));
+                }
+                State::Open if self.socket.buffered_amount() <= limit => {
+                    self.drain_check = None;
+                    return Poll::Ready(Ok(()));
+                }
+                State::Connecting | State::Open => {}
             }
             let check = self
                 .drain_check
@@ -116,7 +129,13 @@ impl AsyncWrite for WsTransport {
         if let Err(e) = ready!(this.poll_queue_below(cx, HIGH_WATER)) {
             return Poll::Ready(Err(e));
         }
-        Pin::new(&mut this.socket).poll_write(cx, buf)
+        Poll::Ready(match this.raw.send_with_u8_array(buf) {
+            Ok(()) => Ok(buf.len()),
+            Err(_) => Err(io::Error::new(
+                io::ErrorKind::BrokenPipe,
+                "the browser refused to send on the connection to the relay",
+            )),
+        })
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -124,10 +143,12 @@ impl AsyncWrite for WsTransport {
         if let Err(e) = ready!(this.poll_queue_below(cx, LOW_WATER)) {
             return Poll::Ready(Err(e));
         }
-        Pin::new(&mut this.socket).poll_flush(cx)
+        Poll::Ready(Ok(()))
     }
 
-    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().socket).poll_close(cx)
+    fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        // Closing is the relay's and the server's (the protocols end their sessions);
+        // the socket closes when the transport is dropped.
+        Poll::Ready(Ok(()))
     }
 }
