@@ -152,7 +152,10 @@ mod tests {
         let after: Vec<_> = provider.cipher_suites.iter().map(|s| s.suite()).collect();
         assert_eq!(after.len(), before.len());
         assert!(before.iter().all(|s| after.contains(s)));
-        assert_eq!(after[0], rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256);
+        assert_eq!(
+            after[0],
+            rustls::CipherSuite::TLS13_CHACHA20_POLY1305_SHA256
+        );
         let first_aes = after
             .iter()
             .position(|s| format!("{s:?}").contains("AES"))

@@ -239,6 +239,25 @@ fn starttls_discards_bytes_injected_before_the_handshake() {
     let _ = noop;
 }
 
+/// Hardening (#16, item 11): an `* ENABLED` a man in the middle writes before the STARTTLS
+/// OK must not make a later ENABLE look done.
+#[test]
+fn nothing_enabled_before_starttls_survives_it() {
+    let mut s = greeted();
+    let h = s.enqueue_command(Command::StartTls);
+    let _ = drain(&mut s);
+    s.enqueue_input(b"* ENABLED QRESYNC UTF8=ACCEPT\r\nW1 OK begin TLS\r\n");
+    let (events, _) = drain(&mut s);
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Completed { handle, result: Ok(_) } if *handle == h)),
+        "{events:?}"
+    );
+    assert!(!s.is_enabled("QRESYNC"));
+    assert!(!s.is_enabled("UTF8=ACCEPT"));
+}
+
 #[test]
 fn preauth_is_refused_when_starttls_is_required() {
     let mut options = Options::default();

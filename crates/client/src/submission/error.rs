@@ -1,7 +1,10 @@
 //! Why sending failed, with the cause as data; the words for people come from `Display`.
 
 use thiserror::Error;
-use webimap_smtp::{CallError, Problem, SessionError, TransactionError, session::RefusedRecipient};
+use webimap_smtp::{
+    CallError, Problem, SessionError, TransactionError,
+    session::{RefusedRecipient, refused_in_words},
+};
 
 use crate::error::{ClientError, TlsError};
 
@@ -40,7 +43,7 @@ pub enum SubmitError {
     Transaction(TransactionError),
     /// Some recipients were refused, so nothing was sent (the user decides). Each with
     /// the server's words.
-    #[error("the server refused {}", refused_list(.0))]
+    #[error("the server refused {}", refused_in_words(.0))]
     RecipientsRefused(Vec<RefusedRecipient>),
     /// The message cannot be sent as it is (too big for the server's SIZE, needs 8BITMIME
     /// or SMTPUTF8 the server lacks), or a call came at the wrong time.
@@ -58,14 +61,6 @@ pub enum SubmitError {
     /// The platform gave no randomness (SCRAM needs a nonce).
     #[error("no randomness was available")]
     NoRandomness,
-}
-
-fn refused_list(refused: &[RefusedRecipient]) -> String {
-    refused
-        .iter()
-        .map(|r| format!("{} ({})", r.address, r.reply))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl SubmitError {

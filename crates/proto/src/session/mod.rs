@@ -579,8 +579,12 @@ impl Session {
             }
             CommandKind::Logout if ok => self.state = State::Logout,
             CommandKind::StartTls if ok => {
+                // Nothing learnt before TLS survives it: a man in the middle could have
+                // written any of it (RFC 9051 section 6.2.1).
                 let discarded = self.framer.clear();
                 self.capabilities = Capabilities::default();
+                self.enabled.clear();
+                self.selected = None;
                 self.events.push_back(Event::StartTls { discarded });
             }
             _ => {

@@ -136,7 +136,7 @@ pub enum TransactionError {
         reply: Reply,
     },
     /// Every RCPT TO was refused.
-    #[error("the server refused every recipient")]
+    #[error("the server refused every recipient: {}", refused_in_words(.refused))]
     AllRecipientsRefused {
         /// Each recipient with its reply.
         refused: Vec<RefusedRecipient>,
@@ -329,4 +329,13 @@ pub enum CallError {
     /// wait for [`Event::BodyWanted`].
     #[error("the previous chunk has not been acknowledged yet")]
     BodyNotWritable,
+}
+
+/// Refused recipients in words: each address with the server's reply.
+pub fn refused_in_words(refused: &[RefusedRecipient]) -> String {
+    refused
+        .iter()
+        .map(|r| format!("{} ({})", r.address, r.reply))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -41,6 +41,7 @@ use std::{collections::VecDeque, time::Duration};
 pub use auth::Credentials;
 pub use event::{
     CallError, Event, RecipientReport, RefusedRecipient, SessionError, Stage, TransactionError,
+    refused_in_words,
 };
 pub use options::{Options, Security};
 pub use transaction::Envelope;
