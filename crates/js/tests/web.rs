@@ -369,9 +369,10 @@ async fn sending_failures_have_stable_codes() {
         .await
         .unwrap_err();
     assert_eq!(code_of(&invalid), "INVALID_ADDRESS");
+    // The entry as given (what a form highlights); the words name the address itself.
     assert_eq!(
         field(&invalid, "address").as_string().as_deref(),
-        Some("someone")
+        Some("Someone <someone>")
     );
     assert!(message_of(&invalid).contains("someone"));
 
