@@ -59,6 +59,10 @@ pub enum ClientError {
     /// connection's state is unknown afterwards: drop it.
     #[error("the server did not answer in time")]
     Timeout,
+    /// A step was left out on purpose so that nothing is lost: the draft of a sent message
+    /// is kept while no copy of the message is in the Sent folder.
+    #[error("the draft was kept because the sent message is not saved in the Sent folder yet")]
+    DraftKept,
     /// The transport could not be opened (WebSocket refused by the relay, TCP refused).
     #[error("could not connect to {target}: {failure}")]
     Connect {
@@ -119,6 +123,10 @@ pub enum Unexpected {
     /// The platform gave no randomness (SCRAM needs a nonce).
     #[error("no randomness was available")]
     NoRandomness,
+    /// A message just appended was not found in its folder (the server gave no APPENDUID,
+    /// and a search by its Message-ID found nothing).
+    #[error("the message just saved was not found in its folder")]
+    AppendedNotFound,
 }
 
 /// Why a connection could not be opened.

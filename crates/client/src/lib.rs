@@ -20,7 +20,10 @@
 //! Beside the layers, [`compose`] writes mail: drafts built into MIME messages (one for
 //! sending, one for Sent/Drafts), replies, forwards and reopened drafts — pure logic
 //! whose clock and randomness come from its caller; [`submission`] sends it over SMTP
-//! (`webimap-smtp`) on the same transports and TLS as IMAP.
+//! (`webimap-smtp`) on the same transports and TLS as IMAP; [`outgoing`] does the IMAP
+//! side of writing on the shared [`Account`]: drafts saved and replaced, the original of a
+//! reply read, and the copy in Sent, the mark on the original and the draft's removal
+//! after a send.
 #![forbid(unsafe_code)]
 
 pub mod account;
@@ -33,6 +36,7 @@ pub mod error;
 mod html_text;
 pub mod mime;
 pub mod model;
+pub mod outgoing;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod scripted;
 mod stream;

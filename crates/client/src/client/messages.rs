@@ -5,7 +5,7 @@ use webimap_proto::{
     ValidationError,
     types::{
         command::{Command, FetchAttribute, Partial, Section, SectionKind},
-        core::Flag,
+        core::{Flag, Vec1},
         fetch::{BodyStructure, FetchItem},
         mailbox::MailboxName,
         response::Data,
@@ -37,6 +37,15 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// The selected folder's name (the session's own record of it).
     pub fn selected_name(&self) -> Option<&MailboxName> {
         self.conn.session().selected().map(|m| &m.name)
+    }
+
+    /// The flags the selected folder keeps for good (PERMANENTFLAGS; `\*` in it means new
+    /// keywords may be made). Empty if the server sent none, or nothing is selected.
+    pub fn permanent_flags(&self) -> &[Flag] {
+        self.conn
+            .session()
+            .selected()
+            .map_or(&[], |m| m.permanent_flags.as_slice())
     }
 
     /// What is known of the selected folder (counts, UIDVALIDITY, read-only).
@@ -164,14 +173,49 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
     /// Opens a message for reading: its headers, its text decoded for display, and its
     /// attachments. Downloads only the text part, not the attachments. Does not set `\Seen`.
     pub async fn fetch_message(&mut self, uid: u32) -> Result<MessageContent, ClientError> {
+        self.fetch_message_and_fields(uid, None)
+            .await
+            .map(|(content, _)| content)
+    }
+
+    /// Opens a message as [`Client::fetch_message`] does, with some of its header fields
+    /// in the same round trip (`BODY.PEEK[HEADER.FIELDS (…)]`: the raw `Name: value`
+    /// lines, ending in a blank line): for what the envelope leaves out (References,
+    /// Mail-Followup-To, Delivered-To). Does not set `\Seen`.
+    pub async fn fetch_message_with_fields(
+        &mut self,
+        uid: u32,
+        fields: Vec1<String>,
+    ) -> Result<(MessageContent, Vec<u8>), ClientError> {
+        let section = Section::with_kind(Vec::new(), SectionKind::HeaderFields(fields))?;
+        let (content, fields) = self.fetch_message_and_fields(uid, Some(section)).await?;
+        Ok((content, fields.unwrap_or_default()))
+    }
+
+    async fn fetch_message_and_fields(
+        &mut self,
+        uid: u32,
+        fields: Option<Section>,
+    ) -> Result<(MessageContent, Option<Vec<u8>>), ClientError> {
+        let mut attributes = summary_attributes();
+        if let Some(section) = &fields {
+            attributes.push(FetchAttribute::BodySection {
+                section: section.clone(),
+                partial: None,
+                peek: true,
+            });
+        }
         let summaries = self
             .conn
             .execute(Command::fetch(
                 SequenceSet::range(uid, uid)?,
-                summary_attributes(),
+                attributes,
                 true,
             )?)
             .await?;
+        let header_fields = fields
+            .as_ref()
+            .and_then(|section| find_section(&summaries, uid, section));
         let (summary, structure) = summaries
             .data
             .into_iter()
@@ -204,7 +248,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
         };
         let text = text_pair.and_then(|(h, b)| mime::decode_text_part(&h, &b));
         let html = html_pair.and_then(|(h, b)| mime::decode_html_part(&h, &b));
-        Ok(MessageContent {
+        let content = MessageContent {
             summary,
             text,
             text_section,
@@ -212,7 +256,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
             html_section,
             inline_parts: mime::inline_parts(&structure),
             attachments: mime::attachments(&structure),
-        })
+        };
+        Ok((content, header_fields))
     }
 
     /// Fetches the structure of a message (BODYSTRUCTURE).
