@@ -106,8 +106,10 @@ struct Work {
     dispatcher: UseReducerDispatcher<Composes>,
     /// The composes as last rendered (timers read them).
     latest: Rc<RefCell<Rc<Composes>>>,
-    /// The folders as last rendered.
+    /// The mailbox view (for its dialogs and the open message).
     mailbox: MailboxHandle,
+    /// The folders as last rendered (timers read them).
+    folders: Rc<RefCell<Vec<webimap_client::model::Folder>>>,
     /// Composes with a draft save under way.
     saving: Rc<RefCell<HashSet<u32>>>,
     /// Composes sent (a save finishing after its send removes its draft).
@@ -182,14 +184,14 @@ impl Work {
         };
         let account = self.account.key();
         compose_store::keep_local_copy(&account, &compose.key, &built.for_keeping);
-        let folders = self.mailbox.state.folders.list().to_vec();
-        let Some(drafts) = special_folders(&folders).drafts else {
+        let Some(drafts) = special_folders(&self.folders.borrow()).drafts else {
             return;
         };
         let saved = services::outgoing::save_draft(
             &self.conn,
             &drafts,
             built.for_keeping,
+            &built.message_id,
             compose.draft.as_ref(),
         )
         .await;
@@ -288,8 +290,7 @@ impl Work {
         self.dispatcher.dispatch(ComposeAction::Sent(id));
         compose_store::drop_local_copy(&compose.key);
         self.toast("Message sent".into(), false);
-        let folders = self.mailbox.state.folders.list().to_vec();
-        let specials = special_folders(&folders);
+        let specials = special_folders(&self.folders.borrow());
         let problems = services::outgoing::after_send(
             &self.conn,
             &built,
@@ -368,6 +369,11 @@ pub(crate) fn use_compose(
     let state = use_reducer(Composes::default);
     let latest = use_mut_ref(|| Rc::new(Composes::default()));
     *latest.borrow_mut() = Rc::new((*state).clone());
+    let folders = use_mut_ref(Vec::new);
+    let folders_listed = !mailbox.state.folders.list().is_empty();
+    if folders_listed {
+        *folders.borrow_mut() = mailbox.state.folders.list().to_vec();
+    }
     let saving = use_mut_ref(HashSet::new);
     let sent = use_mut_ref(HashSet::new);
     let waiting = use_mut_ref(HashMap::new);
@@ -399,6 +405,7 @@ pub(crate) fn use_compose(
         dispatcher: state.dispatcher(),
         latest: latest.clone(),
         mailbox: mailbox.clone(),
+        folders,
         saving,
         sent,
         waiting: waiting.clone(),
@@ -426,14 +433,15 @@ pub(crate) fn use_compose(
     // Autosave: each change starts a timer; when it fires with no change since (or the
     // oldest unsaved change is a minute old) the draft is saved.
     {
-        // A compose back to editing (a send undone or failed) counts as a change too.
+        // A compose back to editing (a send undone or failed) counts as a change too, and
+        // so does the folder list arriving (the Drafts folder is known then).
         let revisions: Vec<(u32, u64, bool)> = state
             .list
             .iter()
             .map(|c| (c.id, c.revision, c.stage == Stage::Editing))
             .collect();
         let work = work.clone();
-        use_effect_with(revisions, move |revisions| {
+        use_effect_with((revisions, folders_listed), move |(revisions, _)| {
             for &(id, revision, _) in revisions {
                 let Some(compose) = work.compose(id) else {
                     continue;
@@ -559,9 +567,10 @@ fn open(work: &Work, identities: &[Identity], what: Open) {
             }
             return;
         }
-        let (original, at) = match services::outgoing::fetch_original(&work.conn, &folder, uid)
-            .await
-        {
+        let with_attachments = what == Open::Forward;
+        let fetched =
+            services::outgoing::fetch_original(&work.conn, &folder, uid, with_attachments).await;
+        let (original, at) = match fetched {
             Ok(found) => found,
             Err(e) => return work.toast(format!("The message could not be fetched: {e}"), true),
         };

@@ -4,33 +4,11 @@
 
 use std::{fmt, rc::Rc};
 
-use webimap_client::{
-    compose::{Attachment, Body, Draft, Mailbox},
-    proto::types::mailbox::MailboxName,
-};
+use webimap_client::compose::{Attachment, Body, Draft, Mailbox};
+pub(crate) use webimap_client::outgoing::{Answering, MessageRef};
 use yew::Reducible;
 
 use super::request::Ticket;
-
-/// A message on the server, by folder, UIDVALIDITY and UID.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MessageRef {
-    /// Its folder.
-    pub(crate) folder: MailboxName,
-    /// The folder's UIDVALIDITY.
-    pub(crate) uid_validity: u32,
-    /// Its UID.
-    pub(crate) uid: u32,
-}
-
-/// What a compose answers, to be marked once sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Answering {
-    /// A reply (the original gets `\Answered`).
-    Reply(MessageRef),
-    /// A forward (the original gets `$Forwarded`).
-    Forward(MessageRef),
-}
 
 /// A recipient field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -532,6 +510,8 @@ pub(crate) fn due_for_save(compose: &Compose, quiet: bool, now: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use webimap_client::proto::types::mailbox::MailboxName;
+
     use super::*;
 
     fn run(actions: Vec<ComposeAction>) -> Rc<Composes> {
