@@ -14,7 +14,7 @@ use crate::{
     compose_html,
     format::size,
     state::{
-        address_book::AddressBook,
+        address_book::{AddressBook, parse_recipients},
         compose::{Compose, Edit, Field, Stage},
         identity::Identity,
     },
@@ -133,7 +133,10 @@ pub(crate) fn ComposePane(props: &ComposePaneProps) -> Html {
                 .filter_map(|(field, input)| {
                     let el = input.cast::<HtmlInputElement>()?;
                     let text = el.value();
-                    el.set_value("");
+                    // Addresses become chips; anything else stays to be corrected.
+                    if parse_recipients(&text).is_ok() {
+                        el.set_value("");
+                    }
                     (!text.trim().is_empty()).then_some((field, text))
                 })
                 .collect();

@@ -174,6 +174,14 @@ impl Work {
         spawn_local(async move {
             work.save_now(&compose).await;
             work.saving.borrow_mut().remove(&id);
+            // Typed on while this save ran: save again (that typing's timers found this
+            // one under way).
+            if let Some(now) = work.compose(id)
+                && now.revision > compose.revision
+                && due_for_save(&now, true, compose_store::now_ms())
+            {
+                work.save(now);
+            }
         });
     }
 

@@ -440,9 +440,8 @@ impl Composes {
             } => {
                 compose.saved = compose.saved.max(revision);
                 compose.draft = Some(draft);
-                if !compose.is_unsaved() {
-                    compose.unsaved_since = None;
-                }
+                // The minute until the next forced save starts at the next change.
+                compose.unsaved_since = None;
             }
             ComposeAction::Touched { now, .. } => {
                 if compose.unsaved_since.is_some() {
@@ -675,6 +674,12 @@ mod tests {
         let c = s.get(0).unwrap();
         assert!(c.is_unsaved());
         assert_eq!(c.draft.as_ref(), Some(&draft));
+        assert_eq!(
+            c.unsaved_since, None,
+            "the next change starts the next minute"
+        );
+        let s = s.reduce(ComposeAction::Touched { id: 0, now: 62_000 });
+        assert!(!due_for_save(s.get(0).unwrap(), false, 90_000));
         let s = s.reduce(ComposeAction::DraftSaved {
             id: 0,
             revision: 2,
