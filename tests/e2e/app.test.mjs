@@ -1463,9 +1463,28 @@ test('axe-core finds no serious or critical problems in the compose pane', async
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
   await fill({ to: [second.address], cc: [ownAddress], subject: 'Axe', text: 'Checked.' });
   await audit('the compose pane');
+  await page.screenshot({ path: path.join(screenshots, 'compose.png') });
   await composePane().getByLabel('Rich text').check();
   await composePane().getByRole('toolbar', { name: 'Formatting' }).waitFor();
   await audit('the rich-text editor');
+  // Pasted HTML is sanitised before it enters the editor (part of the app's own page).
+  const editor = composePane().getByRole('textbox', { name: 'Message' });
+  await editor.click();
+  await editor.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData('text/html', '<p>Pasted <b>bold</b> <a href="javascript:parent.__xss=1">js</a> <a href="https://example.org/">web</a></p><img src=x onerror="window.__xss=1"><script>window.__xss=1</script><p style="color:red" onclick="window.__xss=1">styled</p>');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await editor.getByText('styled').waitFor();
+  const pasted = await editor.evaluate((el) => el.innerHTML);
+  assert.match(pasted, /<b>bold<\/b>/);
+  assert.match(pasted, /href="https:\/\/example\.org\/"/);
+  assert.doesNotMatch(pasted, /<img|<script|onerror|onclick|javascript:|style=/i, pasted);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__xss), 0, 'no pasted script ran');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await page.screenshot({ path: path.join(screenshots, 'compose-narrow.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
   await composePane().getByRole('button', { name: 'Minimise' }).click();
   await page.getByRole('button', { name: 'Restore Axe' }).waitFor();
   await audit('a minimised compose');
