@@ -16,7 +16,7 @@ mod support;
 use futures::future::join;
 use support::{logged_in, within};
 use webimap_client::{
-    Account, ClientError, Credentials, Security,
+    Account, Client, ClientError, ConnectOptions, Credentials, Security,
     account::{Change, Watched},
     compose::{
         Body, BuildInputs, Built, Draft, ForwardMode, Mailbox, OriginalMessage, ReplyMode, build,
@@ -33,7 +33,8 @@ use webimap_client::{
     transport::tcp::{self, TcpTransport},
 };
 use webimap_testkit::{
-    DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, SECOND_DEMO_USER, address_of, sample,
+    DEMO_PASSWORD, DEMO_USER, Dovecot, DovecotConfig, SECOND_DEMO_PASSWORD, SECOND_DEMO_USER,
+    address_of, sample,
 };
 
 fn dovecot() -> Dovecot {
@@ -46,6 +47,19 @@ fn dovecot() -> Dovecot {
 
 async fn account(dovecot: &Dovecot, disabled: &[&str]) -> Account<TcpTransport> {
     Account::new(logged_in(dovecot, disabled).await)
+}
+
+/// The second demo user, signed in.
+async fn recipient_account(dovecot: &Dovecot) -> Account<TcpTransport> {
+    let stream = tcp::connect("127.0.0.1", dovecot.imap_port())
+        .await
+        .unwrap();
+    let options = ConnectOptions::new("127.0.0.1", Security::None);
+    let mut client = within(Client::open(stream, &options)).await.unwrap();
+    within(client.login(SECOND_DEMO_USER, SECOND_DEMO_PASSWORD))
+        .await
+        .unwrap();
+    Account::new(client)
 }
 
 async fn folders(account: &Account<TcpTransport>) -> SpecialFolders {
@@ -393,6 +407,18 @@ async fn answer_send_and_file(security: Security, forwarding: bool) {
         assert_eq!(got.subject, "Re: Team lunch on Friday");
         assert_eq!(got.in_reply_to.as_deref(), Some(parent));
         assert_eq!(got.references, ["sample-06@webimap.test", parent]);
+        // The recipient reads the same over IMAP, Delivered-To included, to reply in turn.
+        let recipient = recipient_account(&dovecot).await;
+        let inbox = MailboxName::inbox();
+        let uids = search_in(&recipient, &inbox, vec![message_id_key(&built.message_id)]).await;
+        assert_eq!(uids.len(), 1);
+        let read = within(fetch_original(&recipient, &inbox, uids[0], false))
+            .await
+            .unwrap();
+        assert_eq!(read.delivered_to, [address_of(SECOND_DEMO_USER)]);
+        assert_eq!(read.in_reply_to.as_deref(), Some(parent));
+        assert_eq!(read.references, ["sample-06@webimap.test", parent]);
+        assert_eq!(read.message_id.as_deref(), Some(built.message_id.as_str()));
     }
     // The Sent copy keeps what was sent.
     let kept = within(account.run_in(&sent, async |c| c.fetch_raw_message(filed.uid).await))

@@ -88,7 +88,9 @@ async fn save<S: AsyncRead + AsyncWrite + Unpin>(
         }
         None => Vec::new(),
     };
-    let replaced_here = replaces.filter(|old| old.folder == *drafts);
+    // The draft replaced, if its UID still names it in Drafts.
+    let replaced_here =
+        replaces.filter(|old| old.folder == *drafts && old.uid_validity == validity);
     let saved = match appended {
         Some(appended) => MessageRef {
             folder: drafts.clone(),
@@ -118,7 +120,6 @@ async fn save<S: AsyncRead + AsyncWrite + Unpin>(
         .filter(|uid| *uid < saved.uid)
         .collect();
     if let Some(old) = replaced_here
-        && old.uid_validity == validity
         && old.uid != saved.uid
     {
         stale.push(old.uid);
