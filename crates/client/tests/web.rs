@@ -164,3 +164,144 @@ fn legacy_charsets_decode_with_the_browsers_text_decoder() {
     assert!(text.contains("charset=utf-8"), "{text}");
     assert!(!text.contains("shift_jis"), "{text}");
 }
+
+/// Submission from the browser: implicit TLS (465) and STARTTLS (587) through the relay,
+/// verified against the test CA; a 4 MB message uploads with progress that only counts
+/// bytes the WebSocket's send queue let go, and arrives in the recipient's INBOX.
+#[wasm_bindgen_test]
+async fn submission_in_the_browser_with_upload_progress() {
+    use webimap_client::{
+        Credentials,
+        submission::{OnRefused, Progress, SubmitOptions, send_once},
+    };
+    let relay = setting(
+        option_env!("WEBIMAP_TEST_RELAY_URL"),
+        "WEBIMAP_TEST_RELAY_URL",
+    );
+    let ca = setting(option_env!("WEBIMAP_TEST_CA_PEM"), "WEBIMAP_TEST_CA_PEM");
+    let user = setting(option_env!("WEBIMAP_TEST_USER"), "WEBIMAP_TEST_USER");
+    let password = setting(
+        option_env!("WEBIMAP_TEST_PASSWORD"),
+        "WEBIMAP_TEST_PASSWORD",
+    );
+    let from = setting(option_env!("WEBIMAP_TEST_ADDRESS"), "WEBIMAP_TEST_ADDRESS");
+    let to = setting(
+        option_env!("WEBIMAP_TEST_SECOND_ADDRESS"),
+        "WEBIMAP_TEST_SECOND_ADDRESS",
+    );
+    let second_user = setting(
+        option_env!("WEBIMAP_TEST_SECOND_USER"),
+        "WEBIMAP_TEST_SECOND_USER",
+    );
+    let second_password = setting(
+        option_env!("WEBIMAP_TEST_SECOND_PASSWORD"),
+        "WEBIMAP_TEST_SECOND_PASSWORD",
+    );
+    let port =
+        |value: Option<&'static str>, name: &str| -> u16 { setting(value, name).parse().unwrap() };
+    let submission = port(
+        option_env!("WEBIMAP_TEST_SUBMISSION_PORT"),
+        "WEBIMAP_TEST_SUBMISSION_PORT",
+    );
+    let submissions = port(
+        option_env!("WEBIMAP_TEST_SUBMISSIONS_PORT"),
+        "WEBIMAP_TEST_SUBMISSIONS_PORT",
+    );
+    let imap = port(
+        option_env!("WEBIMAP_TEST_IMAP_PORT"),
+        "WEBIMAP_TEST_IMAP_PORT",
+    );
+    let credentials = Credentials::Password {
+        username: user.into(),
+        password: password.into(),
+    };
+    let mut subjects = Vec::new();
+    for (port, security) in [
+        (submissions, Security::Tls),
+        (submission, Security::StartTls),
+    ] {
+        let subject = format!("browser submission over {port}");
+        let mut message = format!(
+            "From: <{from}>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <browser-{port}@webimap.test>\r\n\r\n"
+        )
+        .into_bytes();
+        // 4 MB of 76-column lines, one of them a lone "." to be stuffed.
+        let line = "x".repeat(76);
+        while message.len() < 4_000_000 {
+            message.extend_from_slice(line.as_bytes());
+            message.extend_from_slice(b"\r\n");
+        }
+        message.extend_from_slice(b".\r\nend\r\n");
+        let mut options = SubmitOptions::new("localhost", port, security);
+        options.tls = Some(tls::client_config(Some(ca)).expect("CA"));
+        let stream = ws::connect(relay, "127.0.0.1", port).expect("websocket");
+        let mut steps: Vec<Progress> = Vec::new();
+        let mut submission =
+            webimap_client::submission::Submission::open(stream, &options, &credentials)
+                .await
+                .expect("a TLS submission session in the browser");
+        assert!(submission.is_encrypted());
+        let report = submission
+            .send_with_progress(
+                from,
+                &[to.to_string()],
+                &message,
+                OnRefused::Abort,
+                &mut |p| steps.push(p),
+            )
+            .await
+            .expect("sent");
+        submission.quit().await;
+        assert_eq!(report.accepted, vec![to.to_string()]);
+        assert!(steps.len() > 10, "{} progress steps", steps.len());
+        assert!(steps.windows(2).all(|w| w[0].sent <= w[1].sent));
+        assert_eq!(
+            steps.last().map(|p| (p.sent, p.total)),
+            Some((message.len() as u64, message.len() as u64))
+        );
+        subjects.push(subject);
+    }
+    // An unknown recipient is refused by name; nothing is sent.
+    let stream = ws::connect(relay, "127.0.0.1", submissions).expect("websocket");
+    let mut options = SubmitOptions::new("localhost", submissions, Security::Tls);
+    options.tls = Some(tls::client_config(Some(ca)).expect("CA"));
+    let refused = send_once(
+        stream,
+        &options,
+        &credentials,
+        from,
+        &["nobody@webimap.test".to_string()],
+        b"Subject: never\r\n\r\nnever\r\n",
+        OnRefused::Abort,
+    )
+    .await
+    .expect_err("an unknown recipient is refused");
+    assert!(
+        refused.to_string().contains("nobody@webimap.test"),
+        "{refused}"
+    );
+
+    let stream = ws::connect(relay, "127.0.0.1", imap).expect("websocket");
+    let mut client = Client::connect(stream).await.expect("greeting");
+    client
+        .login(second_user, second_password)
+        .await
+        .expect("login as the recipient");
+    client.select(&MailboxName::inbox()).await.expect("select");
+    let summaries = client
+        .fetch_summaries(SequenceSet::all())
+        .await
+        .expect("fetch");
+    for subject in subjects {
+        let delivered = summaries
+            .iter()
+            .find(|s| s.subject == subject)
+            .unwrap_or_else(|| panic!("{subject} was delivered"));
+        assert!(
+            delivered.size.is_some_and(|s| s > 4_000_000),
+            "{:?}",
+            delivered.size
+        );
+    }
+    client.logout().await.expect("logout");
+}

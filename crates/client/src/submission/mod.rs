@@ -86,6 +86,15 @@ pub struct SendReport {
     pub reply: String,
 }
 
+/// How far the upload of a message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes of the message that have left.
+    pub sent: u64,
+    /// The message's size.
+    pub total: u64,
+}
+
 /// What to do when the server refuses some (not all) recipients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnRefused {
@@ -179,6 +188,21 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         message: &[u8],
         on_refused: OnRefused,
     ) -> Result<SendReport, SubmitError> {
+        self.send_with_progress(from, recipients, message, on_refused, &mut |_| {})
+            .await
+    }
+
+    /// [`Submission::send`], telling `progress` how much of the message has left as the
+    /// upload goes on (after each piece the connection took: with the browser transport,
+    /// bytes that left the browser's send queue, not bytes merely handed to it).
+    pub async fn send_with_progress(
+        &mut self,
+        from: &str,
+        recipients: &[String],
+        message: &[u8],
+        on_refused: OnRefused,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<SendReport, SubmitError> {
         let from = Address::parse(from).map_err(|e| SubmitError::BadAddress {
             address: from.to_string(),
             reason: e.to_string(),
@@ -214,7 +238,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             }
             .map_err(SubmitError::Refused)?;
         }
-        self.upload(message).await?;
+        self.upload(message, progress).await?;
         let reply = match self.transaction_event().await {
             Ok(Event::Sent { reply }) => reply,
             Ok(_) => return Err(SubmitError::Protocol),
@@ -241,15 +265,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
     }
 
     /// Hands the message to the session piece by piece as the server takes it.
-    async fn upload(&mut self, message: &[u8]) -> Result<(), SubmitError> {
+    async fn upload(
+        &mut self,
+        message: &[u8],
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), SubmitError> {
         self.until(|e| matches!(e, Event::BodyWanted)).await?;
+        let total = message.len() as u64;
+        let mut sent = 0u64;
+        progress(Progress { sent, total });
         let mut pieces = message.chunks(BODY_PIECE).peekable();
         while let Some(piece) = pieces.next() {
+            sent += piece.len() as u64;
             if pieces.peek().is_none() {
                 self.session
                     .finish_body_with(piece)
                     .map_err(SubmitError::Refused)?;
-                return self.flush().await;
+                self.flush().await?;
+                progress(Progress { sent, total });
+                return Ok(());
             }
             loop {
                 match self.session.write_body(piece) {
@@ -262,9 +296,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                 }
             }
             self.flush().await?;
+            progress(Progress { sent, total });
         }
         self.session.finish_body().map_err(SubmitError::Refused)?;
-        self.flush().await
+        self.flush().await?;
+        progress(Progress { sent, total });
+        Ok(())
     }
 
     /// The next event that ends a step of a transaction.

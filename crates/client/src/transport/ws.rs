@@ -1,18 +1,130 @@
-//! Browser WebSocket transport through webimap-relay (binary frames).
+//! Browser WebSocket transport through webimap-relay (binary frames), with backpressure.
+//!
+//! A browser WebSocket's `send` never blocks: it queues the bytes and counts them in
+//! `bufferedAmount`. Written naively, a 20 MB attachment is "sent" in a millisecond, sits
+//! in the browser's memory, and any progress shown is fiction. [`WsTransport`] therefore
+//! takes no more bytes while more than [`HIGH_WATER`] wait in the browser, and a flush
+//! completes only once at most [`LOW_WATER`] wait: what a flush reports as written has
+//! left for the network (the browser has no event for a shrinking queue, so the wait
+//! polls it every [`DRAIN_CHECK`]).
 
-use gloo_net::websocket::futures::WebSocket;
+use std::{
+    io,
+    pin::Pin,
+    task::{Context, Poll, ready},
+    time::Duration,
+};
+
+use futures_util::{
+    FutureExt,
+    io::{AsyncRead, AsyncWrite},
+};
+use gloo_net::websocket::{State, futures::WebSocket};
+use gloo_timers::future::TimeoutFuture;
 
 use crate::error::{ClientError, ConnectFailure};
 
-/// A WebSocket as a futures-io stream.
-pub type WsTransport = WebSocket;
+/// Above this many queued bytes, writes wait.
+pub const HIGH_WATER: u32 = 1024 * 1024;
+/// A flush waits until the queue is at most this long.
+pub const LOW_WATER: u32 = 64 * 1024;
+/// How often a waiting write looks at the queue again.
+pub const DRAIN_CHECK: Duration = Duration::from_millis(4);
+
+/// A WebSocket to the relay as a futures-io stream that honours the browser's send queue.
+pub struct WsTransport {
+    socket: WebSocket,
+    /// The pending look at the queue, while a write or flush waits.
+    drain_check: Option<TimeoutFuture>,
+}
+
+impl std::fmt::Debug for WsTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WsTransport")
+            .field("buffered", &self.socket.buffered_amount())
+            .finish_non_exhaustive()
+    }
+}
 
 /// Opens a WebSocket to the relay for `host:port`. `relay` is the relay's endpoint
 /// (`wss://example.org/relay`).
 pub fn connect(relay: &str, host: &str, port: u16) -> Result<WsTransport, ClientError> {
     let url = super::relay_url(relay, host, port);
-    WebSocket::open(&url).map_err(|_| ClientError::Connect {
+    let socket = WebSocket::open(&url).map_err(|_| ClientError::Connect {
         target: relay.to_string(),
         failure: ConnectFailure::InvalidAddress,
+    })?;
+    Ok(WsTransport {
+        socket,
+        drain_check: None,
     })
+}
+
+impl WsTransport {
+    /// Bytes handed to the browser and not yet sent.
+    pub fn queued(&self) -> u32 {
+        self.socket.buffered_amount()
+    }
+
+    /// Ready once at most `limit` bytes are queued; until then it arranges to be woken
+    /// for another look. A socket closing or closed never drains: that is an error, not
+    /// a wait.
+    fn poll_queue_below(&mut self, cx: &mut Context<'_>, limit: u32) -> Poll<io::Result<()>> {
+        loop {
+            if self.socket.buffered_amount() <= limit {
+                self.drain_check = None;
+                return Poll::Ready(Ok(()));
+            }
+            if matches!(self.socket.state(), State::Closing | State::Closed) {
+                self.drain_check = None;
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "the connection to the relay closed with data still to send",
+                )));
+            }
+            let check = self
+                .drain_check
+                .get_or_insert_with(|| TimeoutFuture::new(DRAIN_CHECK.as_millis() as u32));
+            match check.poll_unpin(cx) {
+                Poll::Ready(()) => self.drain_check = None,
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
+
+impl AsyncRead for WsTransport {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().socket).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WsTransport {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if let Err(e) = ready!(this.poll_queue_below(cx, HIGH_WATER)) {
+            return Poll::Ready(Err(e));
+        }
+        Pin::new(&mut this.socket).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if let Err(e) = ready!(this.poll_queue_below(cx, LOW_WATER)) {
+            return Poll::Ready(Err(e));
+        }
+        Pin::new(&mut this.socket).poll_flush(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().socket).poll_close(cx)
+    }
 }
