@@ -243,10 +243,18 @@ pub(crate) fn ComposePane(props: &ComposePaneProps) -> Html {
                     onclick={props.on_undo.reform(move |_: MouseEvent| id)}>{ "Undo" }</button>
             </>
         },
-        Stage::Sending => html! {
-            <p class="compose-status" role="status">
-                <span class="spinner" aria-hidden="true"></span>{ " Sending…" }
-            </p>
+        Stage::Sending { .. } => match c.stage.percent() {
+            Some(percent) => html! {
+                <>
+                    <label class="compose-status" for={field_id("progress")}>{ format!("Sending… {percent}%") }</label>
+                    <progress id={field_id("progress")} max="100" value={percent.to_string()} />
+                </>
+            },
+            None => html! {
+                <p class="compose-status" role="status">
+                    <span class="spinner" aria-hidden="true"></span>{ " Sending…" }
+                </p>
+            },
         },
     };
     let saved_note = if c.is_blank() {

@@ -284,11 +284,26 @@ impl Work {
             }
         };
         let out = &self.account.outgoing;
+        // Each whole percent of the upload shows.
+        let mut shown = None;
+        let dispatcher = self.dispatcher.clone();
+        let mut progress = move |p: webimap_client::submission::Progress| {
+            let percent = p.sent.min(p.total) * 100 / p.total.max(1);
+            if shown != Some(percent) {
+                shown = Some(percent);
+                dispatcher.dispatch(ComposeAction::Progressed {
+                    id,
+                    sent: p.sent,
+                    total: p.total,
+                });
+            }
+        };
         let sent = services::send::send(
             out,
             &self.account.smtp_password,
             &compose.from.address,
             &built,
+            &mut progress,
         )
         .await;
         if let Err(why) = sent {

@@ -8,7 +8,7 @@ use futures::FutureExt;
 use webimap_client::{
     client::{Credentials, Security as ClientSecurity},
     compose::Built,
-    submission::{OnRefused, Submission, SubmitError, SubmitOptions},
+    submission::{OnRefused, Progress, Submission, SubmitError, SubmitOptions},
     time,
 };
 
@@ -65,14 +65,15 @@ pub(crate) async fn size_limit(out: &Outgoing, password: &Password) -> Result<Op
     Ok(limit)
 }
 
-/// Sends `built` from `from`; on success the server has it. The error is in words (the
-/// compose stays open with it). A message bigger than the server's SIZE is refused here,
-/// before any of it is uploaded.
+/// Sends `built` from `from`, telling `progress` how much has left; on success the server
+/// has it. The error is in words (the compose stays open with it). A message bigger than
+/// the server's SIZE is refused here, before any of it is uploaded.
 pub(crate) async fn send(
     out: &Outgoing,
     password: &Password,
     from: &str,
     built: &Built,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<(), String> {
     let server = out.address();
     let mut submission = open(out, password)
@@ -83,11 +84,12 @@ pub(crate) async fn send(
         return Err(why);
     }
     let result = submission
-        .send(
+        .send_with_progress(
             from,
             &built.recipients,
             &built.for_sending,
             OnRefused::Abort,
+            progress,
         )
         .await;
     match result {

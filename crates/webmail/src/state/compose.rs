@@ -79,8 +79,24 @@ pub(crate) enum Stage {
         /// How long the wait is.
         seconds: u32,
     },
-    /// Handed to the outgoing server.
-    Sending,
+    /// Handed to the outgoing server: `sent` of `total` bytes have left (0 of 0 until
+    /// the upload starts).
+    Sending {
+        /// Bytes that have left.
+        sent: u64,
+        /// The message's size.
+        total: u64,
+    },
+}
+
+impl Stage {
+    /// How far the upload is, in whole percent, once it has started.
+    pub(crate) fn percent(&self) -> Option<u64> {
+        match self {
+            Stage::Sending { sent, total } if *total > 0 => Some(sent.min(total) * 100 / total),
+            _ => None,
+        }
+    }
 }
 
 /// One message being written.
@@ -320,6 +336,15 @@ pub(crate) enum ComposeAction {
         /// The timer's ticket.
         ticket: Ticket,
     },
+    /// The upload went on: `sent` of `total` bytes have left (only while sending).
+    Progressed {
+        /// Which.
+        id: u32,
+        /// Bytes that have left.
+        sent: u64,
+        /// The message's size.
+        total: u64,
+    },
     /// Sending (or preparing it) failed: back to editing with the reason.
     Failed(u32, String),
     /// Sent: the compose goes.
@@ -377,6 +402,7 @@ impl Composes {
             | ComposeAction::Sent(id)
             | ComposeAction::SendAsked { id, .. }
             | ComposeAction::SendStarted { id, .. }
+            | ComposeAction::Progressed { id, .. }
             | ComposeAction::DraftSaved { id, .. }
             | ComposeAction::Touched { id, .. } => *id,
             ComposeAction::Opened(_) => return false,
@@ -427,9 +453,17 @@ impl Composes {
                 compose.stage = Stage::Editing;
             }
             ComposeAction::SendStarted { ticket, .. } => match compose.stage {
-                Stage::Waiting { ticket: t, .. } if t == ticket => compose.stage = Stage::Sending,
+                Stage::Waiting { ticket: t, .. } if t == ticket => {
+                    compose.stage = Stage::Sending { sent: 0, total: 0 };
+                }
                 _ => return false,
             },
+            ComposeAction::Progressed { sent, total, .. } => {
+                if !matches!(compose.stage, Stage::Sending { .. }) {
+                    return false;
+                }
+                compose.stage = Stage::Sending { sent, total };
+            }
             ComposeAction::Failed(_, why) => {
                 compose.stage = Stage::Editing;
                 compose.error = Some(why);
@@ -605,7 +639,13 @@ mod tests {
         assert_eq!(undone.get(0).unwrap().stage, Stage::Editing);
         // Not undone: sending, then failing keeps the text and says why.
         let s = s.reduce(ComposeAction::SendStarted { id: 0, ticket });
-        assert_eq!(s.get(0).unwrap().stage, Stage::Sending);
+        assert_eq!(s.get(0).unwrap().stage.percent(), None, "not uploading yet");
+        let s = s.reduce(ComposeAction::Progressed {
+            id: 0,
+            sent: 512,
+            total: 2048,
+        });
+        assert_eq!(s.get(0).unwrap().stage.percent(), Some(25));
         let s = s.reduce(ComposeAction::Failed(0, "Wrong password".into()));
         let c = s.get(0).unwrap();
         assert_eq!(
