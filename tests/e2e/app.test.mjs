@@ -1438,7 +1438,8 @@ test('a wrong outgoing password and an unknown recipient are said in words; the 
   await fill({ to: [nobody], subject, text: 'Kept too.' });
   await composePane().getByRole('button', { name: 'Send', exact: true }).click();
   await composePane().getByRole('alert').waitFor({ timeout: 30_000 });
-  assert.ok((await composePane().getByRole('alert').innerText()).includes(nobody), 'the unknown recipient is named');
+  const refused = await composePane().getByRole('alert').innerText();
+  assert.ok(refused.includes(nobody), `the unknown recipient is named: ${refused}`);
   assert.equal(await composePane().getByLabel('Message', { exact: true }).inputValue(), 'Kept too.');
   await page.waitForTimeout(1000);
   assert.equal((await rawMessages('Sent', subject)).length, 0, 'nothing filed as sent');

@@ -20,6 +20,12 @@ use crate::{
     },
 };
 
+/// The files of a file list (from a picker or a drop), taken at once: the list empties
+/// when its input is cleared, and a drop's data is readable only during the event.
+fn files_of(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
 /// Props of [`ComposeDock`].
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub(crate) struct ComposeDockProps {
@@ -40,7 +46,7 @@ pub(crate) struct ComposeDockProps {
     /// Close.
     pub(crate) on_close: Callback<u32>,
     /// Files to attach.
-    pub(crate) on_attach: Callback<(u32, web_sys::FileList)>,
+    pub(crate) on_attach: Callback<(u32, Vec<web_sys::File>)>,
 }
 
 /// Every compose: the one in front, and bars for the minimised.
@@ -93,7 +99,7 @@ pub(crate) struct ComposePaneProps {
     /// See [`ComposeDockProps`].
     pub(crate) on_close: Callback<u32>,
     /// See [`ComposeDockProps`].
-    pub(crate) on_attach: Callback<(u32, web_sys::FileList)>,
+    pub(crate) on_attach: Callback<(u32, Vec<web_sys::File>)>,
 }
 
 /// One compose, in front.
@@ -182,7 +188,7 @@ pub(crate) fn ComposePane(props: &ComposePaneProps) -> Html {
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(files) = input.files() {
-                on_attach.emit((id, files));
+                on_attach.emit((id, files_of(&files)));
             }
             input.set_value("");
         })
@@ -202,7 +208,7 @@ pub(crate) fn ComposePane(props: &ComposePaneProps) -> Html {
             let files = e.data_transfer().and_then(|d| d.files());
             if let Some(files) = files.filter(|f| f.length() > 0) {
                 e.prevent_default();
-                on_attach.emit((id, files));
+                on_attach.emit((id, files_of(&files)));
             }
         })
     };

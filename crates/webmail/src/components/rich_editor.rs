@@ -75,39 +75,40 @@ pub(crate) fn RichEditor(props: &RichEditorProps) -> Html {
             }
         })
     };
-    let tool = |label: &'static str,
-                text: &'static str,
-                command: &'static str,
-                value: &'static str| {
-        let (editor, report) = (editor.clone(), report.clone());
-        // Mousedown would take the selection out of the editor.
-        let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
-        let onclick = Callback::from(move |_: MouseEvent| {
-            if let Some(el) = editor.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-            if command == "createLink" {
-                let url = web_sys::window()
-                    .and_then(|w| {
-                        w.prompt_with_message("Link address (https://…)")
-                            .ok()
-                            .flatten()
-                    })
-                    .unwrap_or_default();
-                if !compose_html::linkable(&url) {
-                    return;
+    let tool =
+        |label: &'static str, text: &'static str, command: &'static str, value: &'static str| {
+            let (editor, report) = (editor.clone(), report.clone());
+            // Mousedown would take the selection out of the editor.
+            let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
+            let onclick = Callback::from(move |_: MouseEvent| {
+                if let Some(el) = editor.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
                 }
-                exec(command, url.trim());
-            } else {
-                exec(command, value);
+                if command == "createLink" {
+                    let url = web_sys::window()
+                        .and_then(|w| {
+                            w.prompt_with_message("Link address (https://…)")
+                                .ok()
+                                .flatten()
+                        })
+                        .unwrap_or_default();
+                    if !compose_html::linkable(&url) {
+                        return;
+                    }
+                    exec(command, url.trim());
+                } else {
+                    exec(command, value);
+                }
+                report.emit(());
+            });
+            html! {
+                <button type="button" class="tool" title={label} disabled={props.disabled}
+                    {onmousedown} {onclick}>
+                    <span aria-hidden="true">{ text }</span>
+                    <span class="visually-hidden">{ label }</span>
+                </button>
             }
-            report.emit(());
-        });
-        html! {
-            <button type="button" class="tool" aria-label={label} title={label} disabled={props.disabled}
-                {onmousedown} {onclick}>{ text }</button>
-        }
-    };
+        };
     html! {
         <div class="field message-field rich">
             <span class="field-label" id={format!("{}-label", props.id)}>{ "Message" }</span>

@@ -82,7 +82,7 @@ pub(crate) struct ComposeHandle {
     /// Closes (an unsaved draft is saved first).
     pub(crate) close: Callback<u32>,
     /// Attaches files picked or dropped.
-    pub(crate) attach: Callback<(u32, web_sys::FileList)>,
+    pub(crate) attach: Callback<(u32, Vec<web_sys::File>)>,
     /// Replaces the identities.
     pub(crate) set_identities: Callback<Vec<Identity>>,
 }
@@ -329,7 +329,7 @@ impl Work {
     }
 
     /// Reads `files` and attaches those that fit the outgoing server's size limit.
-    fn attach(&self, id: u32, files: web_sys::FileList) {
+    fn attach(&self, id: u32, files: Vec<web_sys::File>) {
         let work = self.clone();
         spawn_local(async move {
             let read = compose_store::read_files(files).await;

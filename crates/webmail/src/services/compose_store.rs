@@ -172,11 +172,10 @@ pub(crate) struct ReadFile {
     pub(crate) data: Vec<u8>,
 }
 
-/// The files of a file list (from a picker or a drop), read one by one.
-pub(crate) async fn read_files(files: web_sys::FileList) -> Vec<ReadFile> {
+/// The files (from a picker or a drop), read one by one.
+pub(crate) async fn read_files(files: Vec<web_sys::File>) -> Vec<ReadFile> {
     let mut out = Vec::new();
-    for i in 0..files.length() {
-        let Some(file) = files.get(i) else { continue };
+    for file in files {
         let Ok(buffer) = JsFuture::from(file.array_buffer()).await else {
             continue;
         };

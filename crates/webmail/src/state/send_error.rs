@@ -3,7 +3,7 @@
 //! TLS failure), and the size check made before anything is uploaded.
 
 use webimap_client::submission::SubmitError;
-use webimap_smtp::Problem;
+use webimap_smtp::{Problem, TransactionError};
 
 use crate::format::size as size_text;
 
@@ -12,14 +12,15 @@ use crate::format::size as size_text;
 pub(crate) fn describe(error: &SubmitError, server: &str) -> String {
     match error {
         SubmitError::RecipientsRefused(refused) => {
-            let names = refused
+            let names: Vec<&str> = refused
                 .iter()
                 .map(|(address, _)| address.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!(
-                "The outgoing server does not know {names}. Check the address; nothing was sent."
-            )
+                .collect();
+            refused_text(&names)
+        }
+        SubmitError::Transaction(TransactionError::AllRecipientsRefused { refused }) => {
+            let names: Vec<&str> = refused.iter().map(|r| r.address.as_str()).collect();
+            refused_text(&names)
         }
         SubmitError::Tls(reason) => format!(
             "The secure connection to the outgoing server {server} failed: {reason}. Nothing was sent."
@@ -46,6 +47,14 @@ pub(crate) fn describe(error: &SubmitError, server: &str) -> String {
             None => format!("The outgoing server refused the message: {other}."),
         },
     }
+}
+
+/// The words for recipients the server refused, named.
+fn refused_text(names: &[&str]) -> String {
+    format!(
+        "The outgoing server refused {}. Check the address; nothing was sent.",
+        names.join(", ")
+    )
 }
 
 /// The words for a problem the server's reply names.
@@ -110,6 +119,22 @@ mod tests {
         )]);
         let text = describe(&refused, server);
         assert!(text.contains("nobody@example.com"), "{text}");
+        // Every recipient refused: a transaction error, and still named.
+        let all = SubmitError::Transaction(TransactionError::AllRecipientsRefused {
+            refused: vec![webimap_smtp::session::RefusedRecipient {
+                address: webimap_smtp::Address::parse("ghost@example.com").unwrap(),
+                reply: webimap_smtp::Reply {
+                    code: 550,
+                    enhanced: Some(webimap_smtp::EnhancedCode {
+                        class: 5,
+                        subject: 1,
+                        detail: 1,
+                    }),
+                    text: "unknown".into(),
+                },
+            }],
+        });
+        assert!(describe(&all, server).contains("ghost@example.com"));
         assert!(describe(&SubmitError::Closed, server).contains(server));
         assert!(describe(&SubmitError::OutcomeUnknown, server).contains("may or may not"));
         assert!(describe(&SubmitError::Insecure, server).contains("TLS"));
