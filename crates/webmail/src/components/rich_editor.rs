@@ -32,6 +32,38 @@ fn exec(command: &str, value: &str) {
     }
 }
 
+/// Puts `html` (already sanitised) where the selection is, replacing it, as parsed nodes
+/// (not `insertHTML`, which copies the computed style of the pasted text into `style`
+/// attributes), and moves the caret after it.
+fn insert_at_selection(html: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(range) = window
+        .get_selection()
+        .ok()
+        .flatten()
+        .filter(|s| s.range_count() > 0)
+        .and_then(|s| s.get_range_at(0).ok())
+    else {
+        return;
+    };
+    let Ok(fragment) = range.create_contextual_fragment(html) else {
+        return;
+    };
+    let _ = range.delete_contents();
+    let last = fragment.last_child();
+    let _ = range.insert_node(&fragment);
+    if let Some(last) = last {
+        let _ = range.set_start_after(&last);
+        range.collapse_with_to_start(true);
+        if let Some(selection) = window.get_selection().ok().flatten() {
+            let _ = selection.remove_all_ranges();
+            let _ = selection.add_range(&range);
+        }
+    }
+}
+
 /// The editor and its toolbar.
 #[function_component]
 pub(crate) fn RichEditor(props: &RichEditorProps) -> Html {
@@ -70,7 +102,7 @@ pub(crate) fn RichEditor(props: &RichEditorProps) -> Html {
                 .filter(|h| !h.trim().is_empty());
             if let Some(html) = html {
                 e.prevent_default();
-                exec("insertHTML", &compose_html::for_editor(&html));
+                insert_at_selection(&compose_html::for_editor(&html));
                 report.emit(());
             }
         })
