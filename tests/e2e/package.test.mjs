@@ -17,6 +17,11 @@ const tarball = setting('WEBIMAP_PKG_TARBALL');
 const imapsPort = setting('WEBIMAP_E2E_IMAPS_PORT');
 const caPem = fs.readFileSync(setting('WEBIMAP_E2E_CA_PEM_PATH'), 'utf8');
 const user = setting('WEBIMAP_E2E_USER');
+const address = setting('WEBIMAP_E2E_ADDRESS');
+const submissionsPort = setting('WEBIMAP_E2E_SUBMISSIONS_PORT');
+const secondUser = setting('WEBIMAP_E2E_SECOND_USER');
+const secondPassword = setting('WEBIMAP_E2E_SECOND_PASSWORD');
+const secondAddress = setting('WEBIMAP_E2E_SECOND_ADDRESS');
 const password = setting('WEBIMAP_E2E_PASSWORD');
 const sample = JSON.parse(fs.readFileSync(setting('WEBIMAP_E2E_SAMPLE'), 'utf8'));
 const inbox = sample.filter((m) => m.folder === 'INBOX');
@@ -38,10 +43,10 @@ async function connectedPage() {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
-  await page.getByLabel('Port').fill(imapsPort);
+  await page.getByLabel('Port', { exact: true }).fill(imapsPort);
   await page.getByLabel('Extra CA certificate (PEM)').fill(caPem);
-  await page.getByLabel('Username').fill(user);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Username', { exact: true }).fill(user);
+  await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.waitForFunction((n) => document.querySelectorAll('#messages li').length === n, inbox.length);
   return { page, errors };
@@ -75,4 +80,45 @@ test('the example page lists folders and INBOX, and hears new mail through IDLE'
     [...document.querySelectorAll('#messages li')].some((li) => li.textContent.includes('Delivered while idling')));
   assert.match(await page.locator('#log').innerText(), /"kind":"newMessages"/);
   assert.deepEqual([...errors, ...second.errors], []);
+});
+
+test('the example page sends a message (TLS in the page) and shows its Message-ID', async () => {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(20_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.getByLabel('Extra CA certificate (PEM)').fill(caPem);
+  await page.getByLabel('Username', { exact: true }).fill(user);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('SMTP port').fill(submissionsPort);
+  await page.getByLabel('SMTP security').selectOption('tls');
+  await page.getByLabel('From', { exact: true }).fill(`Demo <${address}>`);
+  await page.getByLabel('To', { exact: true }).fill(secondAddress);
+  const subject = `From the example page ${Date.now()}`;
+  await page.getByLabel('Subject', { exact: true }).fill(subject);
+  await page.getByLabel('Message', { exact: true }).fill('Hello from the webimap-js example page.');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const status = page.getByRole('status');
+  await page.waitForFunction(() => /^(Sent|Not sent)/.test(document.getElementById('sent').textContent));
+  const shown = await status.innerText();
+  assert.match(shown, /^Sent: Message-ID <[0-9a-f]{32}@webimap\.test> to /, shown);
+  assert.ok(shown.includes(secondAddress), shown);
+  const messageId = shown.match(/<([^>]+)>/)[1];
+
+  // The recipient has it: the page's own ImapClient, signed in as the second user.
+  const found = await page.evaluate(async ({ imapsPort, caPem, secondUser, secondPassword, subject }) => {
+    const { ImapClient } = await import('./webimap.js');
+    const relayUrl = `ws://${location.host}/relay`;
+    const client = await ImapClient.connect({ relayUrl, host: 'localhost', port: Number(imapsPort), security: 'tls', caPem });
+    await client.login(secondUser, secondPassword);
+    await client.select('INBOX');
+    const uids = await client.search({ subject });
+    const summaries = uids.length ? await client.fetchSummaries(uids) : [];
+    await client.logout();
+    return summaries.map((m) => m.messageId);
+  }, { imapsPort, caPem, secondUser, secondPassword, subject });
+  assert.equal(found.length, 1, `the second user has the message once: ${found}`);
+  assert.ok(found[0].includes(messageId), `${found[0]} is ${messageId}`);
+  assert.deepEqual(errors, []);
 });

@@ -63,6 +63,11 @@ pub enum ClientError {
     /// is kept while no copy of the message is in the Sent folder.
     #[error("the draft was kept because the sent message is not saved in the Sent folder yet")]
     DraftKept,
+    /// A message named as a draft to remove is not marked `\Draft` (nor in the folder
+    /// named as Drafts): it was left in place, since a wrong reference must never delete
+    /// mail.
+    #[error("the message named as the draft is not marked as a draft, so it was left in place")]
+    NotADraft,
     /// The transport could not be opened (WebSocket refused by the relay, TCP refused).
     #[error("could not connect to {target}: {failure}")]
     Connect {

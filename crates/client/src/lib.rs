@@ -34,6 +34,7 @@ mod compress;
 pub mod driver;
 pub mod error;
 mod html_text;
+pub mod idna;
 pub mod mime;
 pub mod model;
 pub mod outgoing;

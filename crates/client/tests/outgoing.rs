@@ -276,6 +276,54 @@ async fn sample_in_inbox(
     (reference, message)
 }
 
+/// A wrong reference from a front end (mail in INBOX named as the draft) never deletes
+/// mail, and the folder selected before is selected again afterwards.
+#[tokio::test(flavor = "current_thread")]
+async fn mail_named_as_a_draft_by_mistake_is_left_in_place() {
+    let dovecot = dovecot();
+    let account = account(&dovecot, &[]).await;
+    let drafts = folders(&account).await.drafts.unwrap();
+    let subject = sample::messages()
+        .into_iter()
+        .find(|m| m.folder == "INBOX")
+        .unwrap()
+        .subject;
+    let (in_inbox, _) = sample_in_inbox(&account, &subject).await;
+    let discarded = within(discard_draft(&account, &in_inbox)).await;
+    assert!(
+        matches!(discarded, Err(ClientError::NotADraft)),
+        "{discarded:?}"
+    );
+    // Saving "over" it elsewhere leaves it too (the new draft is saved; the error says why).
+    let replaced = within(save_draft(
+        &account,
+        &drafts,
+        written("replacing inbox mail", 7).for_keeping,
+        &written("replacing inbox mail", 7).message_id,
+        Some(&in_inbox),
+    ))
+    .await;
+    assert!(
+        matches!(replaced, Err(ClientError::NotADraft)),
+        "{replaced:?}"
+    );
+    let still = search_in(&account, &MailboxName::inbox(), vec![uid_key(in_inbox.uid)]).await;
+    assert_eq!(still, vec![in_inbox.uid]);
+    // INBOX was selected before the last call (search_in selected it): it still is.
+    within(discard_draft(&account, &in_inbox))
+        .await
+        .unwrap_err();
+    let selected = within(account.run(async |c| Ok(c.selected_name().cloned())))
+        .await
+        .unwrap();
+    assert_eq!(selected, Some(MailboxName::inbox()));
+    save(&account, &drafts, &written("another draft", 8), None).await;
+    let selected = within(account.run(async |c| Ok(c.selected_name().cloned())))
+        .await
+        .unwrap();
+    assert_eq!(selected, Some(MailboxName::inbox()));
+}
+
 /// Sends `built` as the demo user on the submission port for `security`.
 async fn send(dovecot: &Dovecot, security: Security, built: &Built) {
     let port = match security {

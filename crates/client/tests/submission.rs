@@ -203,7 +203,8 @@ async fn an_unknown_recipient_is_named_and_nothing_is_sent() {
     match &err {
         SubmitError::RecipientsRefused(refused) => {
             assert_eq!(refused.len(), 1);
-            assert_eq!(refused[0].0, unknown);
+            assert_eq!(refused[0].address.to_string(), unknown);
+            assert_eq!(refused[0].reply.code, 550);
         }
         other => panic!("{other:?}"),
     }

@@ -234,7 +234,11 @@ async fn submission_in_the_browser_with_upload_progress() {
         message.extend_from_slice(b".\r\nend\r\n");
         let mut options = SubmitOptions::new("localhost", port, security);
         options.tls = Some(tls::client_config(Some(ca)).expect("CA"));
-        let stream = ws::connect(relay, "127.0.0.1", port).expect("websocket");
+        let worst_after_flush = std::rc::Rc::new(std::cell::Cell::new(0u32));
+        let stream = QueueWatch {
+            inner: ws::connect(relay, "127.0.0.1", port).expect("websocket"),
+            worst_after_flush: worst_after_flush.clone(),
+        };
         let mut steps: Vec<Progress> = Vec::new();
         let mut submission =
             webimap_client::submission::Submission::open(stream, &options, &credentials)
@@ -253,6 +257,13 @@ async fn submission_in_the_browser_with_upload_progress() {
             .expect("sent");
         submission.quit().await;
         assert_eq!(report.accepted, vec![to.to_string()]);
+        // Backpressure: no flush (after which progress is reported) left more than the
+        // low-water mark in the browser's send queue.
+        assert!(
+            worst_after_flush.get() <= ws::LOW_WATER,
+            "{} bytes still queued after a flush",
+            worst_after_flush.get()
+        );
         assert!(steps.len() > 10, "{} progress steps", steps.len());
         assert!(steps.windows(2).all(|w| w[0].sent <= w[1].sent));
         assert_eq!(
@@ -304,4 +315,52 @@ async fn submission_in_the_browser_with_upload_progress() {
         );
     }
     client.logout().await.expect("logout");
+}
+
+/// The browser transport, noting the longest send queue left behind by a flush.
+struct QueueWatch {
+    inner: ws::WsTransport,
+    worst_after_flush: std::rc::Rc<std::cell::Cell<u32>>,
+}
+
+impl futures_util::io::AsyncRead for QueueWatch {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut [u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl futures_util::io::AsyncWrite for QueueWatch {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        let flushed = std::pin::Pin::new(&mut this.inner).poll_flush(cx);
+        if let std::task::Poll::Ready(Ok(())) = flushed {
+            let queued = this.inner.queued();
+            if queued > this.worst_after_flush.get() {
+                this.worst_after_flush.set(queued);
+            }
+        }
+        flushed
+    }
+
+    fn poll_close(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_close(cx)
+    }
 }

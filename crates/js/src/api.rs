@@ -3,7 +3,6 @@
 use std::{cell::Cell, rc::Rc};
 
 use js_sys::{Function, Uint8Array};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use webimap_client::{
     Account, AuthMechanism, Client, ClientError, ConnectOptions as ClientOptions, Credentials,
@@ -20,14 +19,8 @@ use webimap_client::{
 
 use crate::{
     dto::{ConnectOptions, FolderDto, SearchQuery},
-    error::{invalid, to_js_error},
+    error::{invalid, to_js, to_js_error},
 };
-
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| invalid(&e.to_string()))
-}
 
 fn mailbox(name: &str) -> Result<MailboxName, JsValue> {
     MailboxName::from_wire(name.as_bytes().to_vec())

@@ -23,30 +23,41 @@ pub fn error_code(e: &ClientError) -> &'static str {
         ClientError::Connect { .. } => "CONNECT",
         ClientError::LimitExceeded(_) => "LIMIT",
         ClientError::Timeout => "TIMEOUT",
+        ClientError::DraftKept => "DRAFT_KEPT",
+        ClientError::NotADraft => "NOT_A_DRAFT",
         _ => "UNKNOWN",
     }
 }
 
-/// A JS `Error` with the message and a `code` property.
+/// Sets `object[key] = value` (on a fresh object or `Error` this cannot fail in practice;
+/// a failure is reported to the caller, who may ignore it on an error path).
+pub fn set(object: &JsValue, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    js_sys::Reflect::set(object, &JsValue::from_str(key), value).map(|_| ())
+}
+
+/// A JS `Error` with the message and a stable `code` property: the one way this crate
+/// makes its errors.
+pub fn coded_error(code: &str, message: &str) -> JsValue {
+    let error: JsValue = js_sys::Error::new(message).into();
+    let _ = set(&error, "code", &JsValue::from_str(code));
+    error
+}
+
+/// A JS `Error` for a client error, with its `code`.
 pub fn to_js_error(e: &ClientError) -> JsValue {
-    let error = js_sys::Error::new(&e.to_string());
-    let _ = js_sys::Reflect::set(
-        &error,
-        &JsValue::from_str("code"),
-        &JsValue::from_str(error_code(e)),
-    );
-    error.into()
+    coded_error(error_code(e), &e.to_string())
 }
 
 /// A JS `Error` for bad arguments from JavaScript.
 pub fn invalid(message: &str) -> JsValue {
-    let error = js_sys::Error::new(message);
-    let _ = js_sys::Reflect::set(
-        &error,
-        &JsValue::from_str("code"),
-        &JsValue::from_str("INVALID"),
-    );
-    error.into()
+    coded_error("INVALID", message)
+}
+
+/// A Rust value as a plain JS object (JSON-compatible: maps as objects, no `Map`s).
+pub fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| invalid(&e.to_string()))
 }
 
 #[cfg(test)]

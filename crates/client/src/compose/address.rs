@@ -30,6 +30,13 @@ pub enum AddressError {
     /// A display name holds a line break or control character.
     #[error("the name “{0}” contains a line break or control character")]
     BadName(String),
+    /// Text that could be read as addresses in more than one way (an address followed by
+    /// a colon reads as a group's name; two addresses need a comma between them).
+    #[error("“{0}” is unclear: separate addresses with commas")]
+    Ambiguous(String),
+    /// The domain is not a valid (internationalised) domain name.
+    #[error("the address “{0}” does not end in a valid domain name")]
+    BadDomain(String),
 }
 
 impl Mailbox {
@@ -55,7 +62,13 @@ impl Mailbox {
             return Err(AddressError::BadCharacter(printable(address)));
         }
         match address.rsplit_once('@') {
-            Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {}
+            Some((local, domain)) if !local.is_empty() && !domain.is_empty() => {
+                // One `@`, unless the local part is quoted ("a@b"@example.org).
+                let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+                if !quoted && local.contains('@') {
+                    return Err(AddressError::Ambiguous(printable(address)));
+                }
+            }
             _ => return Err(AddressError::NoDomain(address.to_string())),
         }
         if let Some(name) = &self.name
@@ -64,6 +77,24 @@ impl Mailbox {
             return Err(AddressError::BadName(printable(name)));
         }
         Ok(())
+    }
+
+    /// The same mailbox with its domain in ASCII form (`bücher.example` →
+    /// `xn--bcher-kva.example`): what headers and SMTP envelopes carry. Call after
+    /// [`Mailbox::validate`].
+    pub fn with_ascii_domain(&self) -> Result<Mailbox, AddressError> {
+        match self.address.rsplit_once('@') {
+            Some((_, domain)) if domain.is_ascii() => Ok(self.clone()),
+            Some((local, domain)) => {
+                let ascii = crate::idna::to_ascii(domain)
+                    .map_err(|_| AddressError::BadDomain(printable(&self.address)))?;
+                Ok(Mailbox {
+                    name: self.name.clone(),
+                    address: format!("{local}@{ascii}"),
+                })
+            }
+            None => Err(AddressError::NoDomain(self.address.clone())),
+        }
     }
 
     /// The part after the last `@`, lower-cased (empty if none).
@@ -121,6 +152,62 @@ pub(crate) fn from_parsed(address: Option<&mail_parser::Address<'_>>) -> Vec<Mai
         .unwrap_or_default()
 }
 
+/// The mailboxes of an address list as people type or paste it (`Ann <ann@example.org>,
+/// bob@example.org`, quoted names, groups flattened), each checked with
+/// [`Mailbox::validate`]. A blank text names none. The RFC 5322 grammar is mail-parser's;
+/// what it would read in a way the writer hardly meant is refused rather than guessed
+/// (an address taken for a group's name, two addresses without a comma between them), so
+/// no recipient is ever dropped without a word.
+pub fn parse_mailboxes(text: &str) -> Result<Vec<Mailbox>, AddressError> {
+    if text.chars().any(char::is_control) {
+        return Err(AddressError::BadCharacter(printable(text)));
+    }
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    // The header parser reads a field value up to its line end.
+    let line = format!("{text}\n");
+    let parsed = mail_parser::parsers::MessageStream::new(line.as_bytes()).parse_address();
+    let found: Vec<_> = match &parsed {
+        mail_parser::HeaderValue::Address(mail_parser::Address::List(list)) => {
+            list.iter().collect()
+        }
+        mail_parser::HeaderValue::Address(mail_parser::Address::Group(groups)) => {
+            if let Some(name) = groups
+                .iter()
+                .filter_map(|g| g.name.as_deref())
+                .find(|name| name.contains('@'))
+            {
+                return Err(AddressError::Ambiguous(printable(name)));
+            }
+            groups.iter().flat_map(|g| g.addresses.iter()).collect()
+        }
+        _ => Vec::new(),
+    };
+    if found.is_empty() {
+        return Err(AddressError::NoDomain(printable(text.trim())));
+    }
+    found
+        .into_iter()
+        .map(|addr| {
+            let address = addr.address.as_deref().map(str::trim).unwrap_or_default();
+            if address.is_empty() {
+                return Err(AddressError::NoDomain(printable(
+                    addr.name.as_deref().unwrap_or(text).trim(),
+                )));
+            }
+            let name = addr
+                .name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty());
+            let mailbox = Mailbox::new(name, address);
+            mailbox.validate()?;
+            Ok(mailbox)
+        })
+        .collect()
+}
+
 /// `text` with control characters shown as `?` (an error message never carries a raw
 /// line break).
 pub(super) fn printable(text: &str) -> String {
@@ -132,6 +219,40 @@ pub(super) fn printable(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn address_lists_as_people_type_them() {
+        let list = parse_mailboxes(
+            r#"Ann Example <ann@example.org>, bob@example.org, "Lee, Pat" <pat@example.net>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            list,
+            vec![
+                Mailbox::new(Some("Ann Example"), "ann@example.org"),
+                Mailbox::new(None, "bob@example.org"),
+                Mailbox::new(Some("Lee, Pat"), "pat@example.net"),
+            ]
+        );
+        assert_eq!(parse_mailboxes("  ").unwrap(), vec![]);
+        assert_eq!(
+            parse_mailboxes("Team: a@example.org, b@example.org;")
+                .unwrap()
+                .len(),
+            2
+        );
+        assert!(parse_mailboxes("not an address").is_err());
+        assert!(parse_mailboxes("a@example.org\r\nBcc: x@evil.example").is_err());
+        assert!(parse_mailboxes("Ann <ann>").is_err());
+        // Read otherwise than meant: refused, never a recipient dropped.
+        for unclear in [
+            "ann@example.org: bob@example.org",
+            "a@b.org\u{85}Bcc: c@d.org",
+            "Ann <ann@example.org> Bob <bob@example.org>",
+        ] {
+            assert!(parse_mailboxes(unclear).is_err(), "{unclear}");
+        }
+    }
 
     #[test]
     fn good_addresses_pass() {

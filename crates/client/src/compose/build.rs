@@ -52,6 +52,7 @@ const FALLBACK_DOMAIN: &str = "webimap.invalid";
 /// Builds `draft` at `inputs`' time with their random part.
 pub fn build(draft: &Draft, inputs: &BuildInputs) -> Result<Built, ComposeError> {
     check(draft)?;
+    let draft = &with_ascii_domains(draft)?;
     let unique = hex(&inputs.random);
     let message_id = format!("{unique}@{}", message_id_domain(&draft.from));
     let body = mime_tree(draft, &unique);
@@ -69,6 +70,31 @@ pub fn build(draft: &Draft, inputs: &BuildInputs) -> Result<Built, ComposeError>
         recipients: recipients(draft),
         message_id,
     })
+}
+
+/// The draft with every address's domain in ASCII form (headers and the envelope carry
+/// no raw non-ASCII domain); borrowed when all are ASCII already.
+fn with_ascii_domains(draft: &Draft) -> Result<Cow<'_, Draft>, ComposeError> {
+    let all_ascii = std::iter::once(&draft.from)
+        .chain(&draft.to)
+        .chain(&draft.cc)
+        .chain(&draft.bcc)
+        .all(|m| m.address.is_ascii());
+    if all_ascii {
+        return Ok(Cow::Borrowed(draft));
+    }
+    let convert = |list: &[Mailbox]| -> Result<Vec<Mailbox>, ComposeError> {
+        list.iter()
+            .map(|m| m.with_ascii_domain().map_err(ComposeError::from))
+            .collect()
+    };
+    Ok(Cow::Owned(Draft {
+        from: draft.from.with_ascii_domain()?,
+        to: convert(&draft.to)?,
+        cc: convert(&draft.cc)?,
+        bcc: convert(&draft.bcc)?,
+        ..draft.clone()
+    }))
 }
 
 /// Every check a draft must pass before it turns into header syntax.

@@ -319,9 +319,43 @@ fn bad_drafts_are_refused_in_words() {
 }
 
 #[test]
-fn message_id_domain_falls_back_when_unusable() {
+fn message_id_domain_is_the_ascii_form_or_falls_back() {
     let mut draft = sample();
     draft.from.address = "ann@bücher.de".into();
     let built = build(&draft, &inputs()).expect("builds");
-    assert!(built.message_id.ends_with("@webimap.invalid"));
+    assert!(
+        built.message_id.ends_with("@xn--bcher-kva.de"),
+        "{}",
+        built.message_id
+    );
+    draft.from.address = "ann@[192.0.2.1]".into();
+    let built = build(&draft, &inputs()).expect("builds");
+    assert!(
+        built.message_id.ends_with("@webimap.invalid"),
+        "{}",
+        built.message_id
+    );
+}
+
+#[test]
+fn internationalised_domains_travel_in_ascii_form() {
+    let mut draft = sample();
+    draft.to = vec![Mailbox::new(Some("Jörg"), "joerg@bücher.example")];
+    draft.bcc = vec![Mailbox::new(None, "x@münchen.de")];
+    let built = build(&draft, &inputs()).unwrap();
+    let header = String::from_utf8_lossy(&built.for_sending);
+    assert!(header.contains("joerg@xn--bcher-kva.example"), "{header}");
+    assert!(!header.contains("bücher"), "{header}");
+    assert!(
+        built
+            .recipients
+            .contains(&"joerg@xn--bcher-kva.example".to_string())
+    );
+    assert!(
+        built
+            .recipients
+            .contains(&"x@xn--mnchen-3ya.de".to_string())
+    );
+    draft.to = vec![Mailbox::new(None, "joerg@bü cher.example")];
+    assert!(build(&draft, &inputs()).is_err());
 }

@@ -18,7 +18,7 @@ mod reply;
 mod size;
 mod subject;
 
-pub use address::{AddressError, Mailbox};
+pub use address::{AddressError, Mailbox, parse_mailboxes};
 pub use build::{BuildInputs, Built, build};
 pub use date::{civil_from_days, rfc5322_date};
 pub use draft_parse::parse_draft;

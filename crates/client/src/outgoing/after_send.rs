@@ -12,9 +12,9 @@ use webimap_proto::types::{
 
 use super::{
     MessageRef,
-    draft::marked_only,
+    draft::removal_result,
     message_id_key,
-    remove::{Removed, enter, remove},
+    remove::{keeping_selection, remove_draft, select_for_uids},
 };
 use crate::{account::Account, client::Client, compose::Built, error::ClientError};
 
@@ -92,7 +92,9 @@ pub async fn after_send<S: AsyncRead + AsyncWrite + Unpin>(
     after: AfterSend<'_>,
 ) -> AfterSendReport {
     let steps = account
-        .run(async |client| Ok(run_steps(client, &after).await))
+        .run(async |client| {
+            Ok(keeping_selection(client, async |client| run_steps(client, &after).await).await)
+        })
         .await;
     steps.unwrap_or_else(|error| AfterSendReport {
         filed: Err(error),
@@ -112,12 +114,11 @@ async fn run_steps<S: AsyncRead + AsyncWrite + Unpin>(
         None => None,
     };
     let draft_removed = match after.draft {
-        Some(_) if filed.is_err() => Some(Err(ClientError::DraftKept)),
-        Some(draft) => Some(match remove(client, draft).await {
-            Ok(Removed::Gone) => Ok(()),
-            Ok(Removed::Marked) => Err(marked_only()),
-            Err(e) => Err(e),
-        }),
+        // Without a copy in Sent, the draft is the user's only copy of what was sent.
+        Some(_) if filed.is_err() || matches!(filed, Ok(Filed::NoSentFolder)) => {
+            Some(Err(ClientError::DraftKept))
+        }
+        Some(draft) => Some(removal_result(remove_draft(client, draft, false).await)),
         None => None,
     };
     AfterSendReport {
@@ -143,8 +144,10 @@ async fn file<S: AsyncRead + AsyncWrite + Unpin>(
     }
     let key = message_id_key(&after.built.message_id);
     if let Some(key) = &key {
+        // Not a draft: where Sent and Drafts are one folder, the draft carries the same
+        // Message-ID and is not the sent copy.
         let found = client
-            .search(vec![key.clone(), SearchKey::Undeleted])
+            .search(vec![key.clone(), SearchKey::Undeleted, SearchKey::Undraft])
             .await?;
         if !found.is_empty() {
             return Ok(Filed::AlreadyThere);
@@ -170,7 +173,7 @@ async fn file<S: AsyncRead + AsyncWrite + Unpin>(
     let validity = client.selected_info()?.uid_validity;
     let newest = match (&key, validity) {
         (Some(key), Some(_)) => client
-            .search(vec![key.clone(), SearchKey::Undeleted])
+            .search(vec![key.clone(), SearchKey::Undeleted, SearchKey::Undraft])
             .await?
             .into_iter()
             .max(),
@@ -194,7 +197,7 @@ async fn mark<S: AsyncRead + AsyncWrite + Unpin>(
         Answering::Reply(original) => (original, Flag::Answered),
         Answering::Forward(original) => (original, Flag::Keyword("$Forwarded".into())),
     };
-    if enter(client, &original.folder).await? != Some(original.uid_validity) {
+    if select_for_uids(client, &original.folder).await? != Some(original.uid_validity) {
         return Ok(());
     }
     if !may_keep(client.permanent_flags(), &flag) {

@@ -7,7 +7,7 @@ use webimap_proto::types::{command::SearchKey, core::Flag, mailbox::MailboxName}
 
 use super::{
     MessageRef, message_id_key,
-    remove::{Removed, enter, remove, remove_selected},
+    remove::{Removed, keeping_selection, remove_draft, remove_selected, select_for_uids},
 };
 use crate::{
     account::Account,
@@ -35,7 +35,12 @@ pub async fn save_draft<S: AsyncRead + AsyncWrite + Unpin>(
     replaces: Option<&MessageRef>,
 ) -> Result<MessageRef, ClientError> {
     account
-        .run(async |client| save(client, drafts, message, message_id, replaces).await)
+        .run(async |client| {
+            keeping_selection(client, async |client| {
+                save(client, drafts, message, message_id, replaces).await
+            })
+            .await
+        })
         .await
 }
 
@@ -48,11 +53,23 @@ pub async fn discard_draft<S: AsyncRead + AsyncWrite + Unpin>(
     draft: &MessageRef,
 ) -> Result<(), ClientError> {
     account
-        .run(async |client| match remove(client, draft).await? {
-            Removed::Gone => Ok(()),
-            Removed::Marked => Err(marked_only()),
+        .run(async |client| {
+            keeping_selection(client, async |client| {
+                removal_result(remove_draft(client, draft, false).await)
+            })
+            .await
         })
         .await
+}
+
+/// A draft removal as the caller sees it: gone is done; marked only, or left in place
+/// because it is not marked as a draft, is an error in words.
+pub(super) fn removal_result(removed: Result<Removed, ClientError>) -> Result<(), ClientError> {
+    match removed? {
+        Removed::Gone => Ok(()),
+        Removed::Marked => Err(marked_only()),
+        Removed::NotADraft => Err(ClientError::NotADraft),
+    }
 }
 
 /// The error of a draft only marked `\Deleted`.
@@ -76,7 +93,7 @@ async fn save<S: AsyncRead + AsyncWrite + Unpin>(
         .await?
         // A server whose UIDPLUS is turned off as a quirk is not trusted with APPENDUID.
         .filter(|_| client.supports("UIDPLUS"));
-    let validity = enter(client, drafts)
+    let validity = select_for_uids(client, drafts)
         .await?
         .ok_or(ClientError::Unexpected(Unexpected::AppendedNotFound))?;
     // Every version of this compose in Drafts (the one just saved among them).
@@ -128,7 +145,7 @@ async fn save<S: AsyncRead + AsyncWrite + Unpin>(
     stale.dedup();
     remove_selected(client, &stale).await?;
     if let Some(old) = replaces.filter(|old| old.folder != *drafts) {
-        remove(client, old).await?;
+        removal_result(remove_draft(client, old, false).await)?;
     }
     Ok(saved)
 }

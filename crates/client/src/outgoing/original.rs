@@ -5,6 +5,7 @@
 use futures_util::io::{AsyncRead, AsyncWrite};
 use webimap_proto::types::{core::Vec1, mailbox::MailboxName};
 
+use super::remove::keeping_selection;
 use crate::{account::Account, client::Client, compose::OriginalMessage, error::ClientError};
 
 /// The header fields read besides the envelope.
@@ -28,12 +29,18 @@ pub async fn fetch_original<S: AsyncRead + AsyncWrite + Unpin>(
     with_attachments: bool,
 ) -> Result<OriginalMessage, ClientError> {
     account
-        .run_in(folder, async |client| {
-            if with_attachments {
-                whole(client, uid).await
-            } else {
-                without_attachments(client, uid).await
-            }
+        .run(async |client| {
+            keeping_selection(client, async |client| {
+                if client.selected_name() != Some(folder) {
+                    client.select(folder).await?;
+                }
+                if with_attachments {
+                    whole(client, uid).await
+                } else {
+                    without_attachments(client, uid).await
+                }
+            })
+            .await
         })
         .await
 }

@@ -1,7 +1,7 @@
 //! Why sending failed, with the cause as data; the words for people come from `Display`.
 
 use thiserror::Error;
-use webimap_smtp::{CallError, Problem, SessionError, TransactionError};
+use webimap_smtp::{CallError, Problem, SessionError, TransactionError, session::RefusedRecipient};
 
 use crate::error::{ClientError, TlsError};
 
@@ -41,7 +41,7 @@ pub enum SubmitError {
     /// Some recipients were refused, so nothing was sent (the user decides). Each with
     /// the server's words.
     #[error("the server refused {}", refused_list(.0))]
-    RecipientsRefused(Vec<(String, String)>),
+    RecipientsRefused(Vec<RefusedRecipient>),
     /// The message cannot be sent as it is (too big for the server's SIZE, needs 8BITMIME
     /// or SMTPUTF8 the server lacks), or a call came at the wrong time.
     #[error(transparent)]
@@ -60,10 +60,10 @@ pub enum SubmitError {
     NoRandomness,
 }
 
-fn refused_list(refused: &[(String, String)]) -> String {
+fn refused_list(refused: &[RefusedRecipient]) -> String {
     refused
         .iter()
-        .map(|(address, reply)| format!("{address} ({reply})"))
+        .map(|r| format!("{} ({})", r.address, r.reply))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -103,6 +103,8 @@ impl SubmitError {
     pub fn is_transient(&self) -> bool {
         match self {
             SubmitError::Transaction(e) => e.is_transient(),
+            // 421 and other 4xx replies to the session (greeting, EHLO, AUTH, MAIL).
+            SubmitError::Session(e) => e.reply().is_some_and(|r| r.code / 100 == 4),
             SubmitError::Io(_) | SubmitError::Closed | SubmitError::Timeout => true,
             _ => false,
         }

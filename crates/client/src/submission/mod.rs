@@ -18,14 +18,16 @@ use futures_util::{
 };
 use rustls::ClientConfig;
 use webimap_smtp::{
-    Address, Credentials as SmtpCredentials, Envelope, Event, Options, Security as SmtpSecurity,
-    SubmissionSession, session::RecipientReport,
+    Address, AddressError, Credentials as SmtpCredentials, Envelope, Event, Options,
+    Security as SmtpSecurity, SubmissionSession, session::RecipientReport,
+    session::RefusedRecipient,
 };
 
 pub use self::error::SubmitError;
 use crate::{
     client::{Credentials, Security},
     error::TlsError,
+    idna,
     stream::MaybeTls,
     time, tls,
 };
@@ -34,6 +36,8 @@ const READ_CHUNK: usize = 16 * 1024;
 /// How much of the message is handed to the session at a time: the connection takes it
 /// before the next piece is read, so a large message is never held twice.
 const BODY_PIECE: usize = 64 * 1024;
+/// How long one write may take: RFC 5321 section 4.5.3.2.5's data block timeout.
+const WRITE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(180);
 
 /// Where and how to submit.
 #[derive(Clone)]
@@ -80,8 +84,8 @@ impl SubmitOptions {
 pub struct SendReport {
     /// Recipients the server accepted.
     pub accepted: Vec<String>,
-    /// Recipients the server refused, with its words (the message went to the others).
-    pub refused: Vec<(String, String)>,
+    /// Recipients the server refused, with its reply (the message went to the others).
+    pub refused: Vec<RefusedRecipient>,
     /// The server's final reply (often with a queue ID).
     pub reply: String,
 }
@@ -124,7 +128,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         options: &SubmitOptions,
         credentials: &Credentials,
     ) -> Result<Self, SubmitError> {
-        if options.security == Security::None
+        Self::start(stream, options, Some(credentials)).await
+    }
+
+    /// Checks that a submission server answers at `options` — greeting, EHLO, TLS (465)
+    /// or STARTTLS (587) with its certificate verified — then says QUIT; no sign-in.
+    /// What a settings form runs before the user's first message.
+    pub async fn check(stream: S, options: &SubmitOptions) -> Result<(), SubmitError> {
+        let submission = Self::start(stream, options, None).await?;
+        submission.quit().await;
+        Ok(())
+    }
+
+    async fn start(
+        stream: S,
+        options: &SubmitOptions,
+        credentials: Option<&Credentials>,
+    ) -> Result<Self, SubmitError> {
+        if credentials.is_some()
+            && options.security == Security::None
             && !options.allow_plaintext_password
             && !crate::client::is_loopback(&options.host)
         {
@@ -139,15 +161,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             Security::StartTls => SmtpSecurity::StartTls,
             Security::None => SmtpSecurity::Unencrypted,
         };
-        let credentials = match credentials {
-            Credentials::Password { username, password } => {
-                SmtpCredentials::password(username, password).with_scram_nonce(&client_nonce()?)
+        let mut session_options = Options::new(security);
+        match credentials {
+            Some(Credentials::Password { username, password }) => {
+                session_options = session_options.with_credentials(
+                    SmtpCredentials::password(username, password)
+                        .with_scram_nonce(&client_nonce()?),
+                );
             }
-            Credentials::OAuth2 { username, token } => {
-                SmtpCredentials::oauth(username, token, &options.host, options.port)
+            Some(Credentials::OAuth2 { username, token }) => {
+                session_options = session_options.with_credentials(SmtpCredentials::oauth(
+                    username,
+                    token,
+                    &options.host,
+                    options.port,
+                ));
             }
-        };
-        let session = SubmissionSession::new(Options::new(security).with_credentials(credentials));
+            None => {}
+        }
+        let session = SubmissionSession::new(session_options);
         let stream = match options.security {
             Security::Tls => {
                 let tls = tls::handshake(stream, &options.host, tls_config.clone())
@@ -203,18 +235,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         on_refused: OnRefused,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<SendReport, SubmitError> {
-        let from = Address::parse(from).map_err(|e| SubmitError::BadAddress {
-            address: from.to_string(),
-            reason: e.to_string(),
-        })?;
+        let from = envelope_address(from)?;
         let recipients = recipients
             .iter()
-            .map(|r| {
-                Address::parse(r).map_err(|e| SubmitError::BadAddress {
-                    address: r.clone(),
-                    reason: e.to_string(),
-                })
-            })
+            .map(|r| envelope_address(r))
             .collect::<Result<Vec<_>, _>>()?;
         let eight_bit = message.iter().any(|b| *b >= 0x80);
         let envelope = Envelope::new(from, recipients, message.len() as u64)
@@ -232,8 +256,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                     self.session
                         .abort_transaction()
                         .map_err(SubmitError::Refused)?;
-                    self.until(|e| matches!(e, Event::Ready)).await?;
-                    return Err(SubmitError::RecipientsRefused(words(&report).1));
+                    // The refusal is known; a connection lost during the reset does not
+                    // change it.
+                    let _ = self.until(|e| matches!(e, Event::Ready)).await;
+                    return Err(SubmitError::RecipientsRefused(report.refused));
                 }
             }
             .map_err(SubmitError::Refused)?;
@@ -248,11 +274,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             }
             Err(e) => return Err(e),
         };
-        self.until(|e| matches!(e, Event::Ready)).await?;
-        let (accepted, refused) = words(&report);
+        // The message is sent: a connection that fails from here on must not turn that
+        // into an error (the user would send it again).
+        let _ = self.until(|e| matches!(e, Event::Ready)).await;
         Ok(SendReport {
-            accepted,
-            refused,
+            accepted: accepted(&report),
+            refused: report.refused,
             reply: reply.to_string(),
         })
     }
@@ -281,7 +308,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
                 self.session
                     .finish_body_with(piece)
                     .map_err(SubmitError::Refused)?;
-                self.flush().await?;
+                self.flush().await.map_err(after_the_end)?;
                 progress(Progress { sent, total });
                 return Ok(());
             }
@@ -299,7 +326,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             progress(Progress { sent, total });
         }
         self.session.finish_body().map_err(SubmitError::Refused)?;
-        self.flush().await?;
+        self.flush().await.map_err(after_the_end)?;
         progress(Progress { sent, total });
         Ok(())
     }
@@ -316,7 +343,9 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
             .await?;
         match event {
             Event::TransactionFailed(e) => {
-                self.until(|e| matches!(e, Event::Ready)).await?;
+                // The server's answer is known; a connection that fails while the
+                // session resets afterwards does not change it (nor make it unknown).
+                let _ = self.until(|e| matches!(e, Event::Ready)).await;
                 Err(SubmitError::Transaction(e))
             }
             other => Ok(other),
@@ -327,7 +356,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
     /// carried out on the way; a session failure is an error.
     async fn until(&mut self, wanted: impl Fn(&Event) -> bool) -> Result<Event, SubmitError> {
         loop {
-            self.flush().await?;
+            // Events first: a reply already read (a refusal) counts even if writing
+            // what the session wants next (RSET) then fails.
             while let Some(event) = self.session.poll_event() {
                 match event {
                     event if wanted(&event) => return Ok(event),
@@ -344,17 +374,22 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
         }
     }
 
-    /// Writes what the session has to send.
+    /// Writes what the session has to send, each piece within [`WRITE_TIMEOUT`] (a server
+    /// or relay that stops reading must not hold a send for ever).
     async fn flush(&mut self) -> Result<(), SubmitError> {
         while let Some(bytes) = self.session.poll_output() {
             let written = async {
                 self.stream.write_all(&bytes).await?;
                 self.stream.flush().await
-            }
-            .await;
-            if let Err(e) = written {
+            };
+            let outcome =
+                match select(Box::pin(written), Box::pin(time::sleep(WRITE_TIMEOUT))).await {
+                    Either::Left((result, _)) => result.map_err(SubmitError::Io),
+                    Either::Right(((), _)) => Err(SubmitError::Timeout),
+                };
+            if let Err(e) = outcome {
                 self.session.connection_closed();
-                return Err(SubmitError::Io(e));
+                return Err(e);
             }
         }
         Ok(())
@@ -403,6 +438,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Submission<S> {
     }
 }
 
+/// A failure while the end of the message was being written: part of it, or all, may have
+/// reached the server, so the outcome is unknown (never resent by itself).
+fn after_the_end(e: SubmitError) -> SubmitError {
+    match e {
+        SubmitError::Io(_) | SubmitError::Closed | SubmitError::Timeout => {
+            SubmitError::OutcomeUnknown
+        }
+        other => other,
+    }
+}
+
 /// Opens a session, sends one message, and closes: what sending from a mail app does.
 pub async fn send_once<S: AsyncRead + AsyncWrite + Unpin>(
     stream: S,
@@ -421,15 +467,25 @@ pub async fn send_once<S: AsyncRead + AsyncWrite + Unpin>(
     Ok(report)
 }
 
-/// The report's addresses and the refusals in words.
-fn words(report: &RecipientReport) -> (Vec<String>, Vec<(String, String)>) {
-    let accepted = report.accepted.iter().map(|a| a.to_string()).collect();
-    let refused = report
-        .refused
-        .iter()
-        .map(|r| (r.address.to_string(), r.reply.to_string()))
-        .collect();
-    (accepted, refused)
+/// An address for MAIL FROM or RCPT TO, its domain converted to ASCII form if need be.
+fn envelope_address(text: &str) -> Result<Address, SubmitError> {
+    let bad = |reason: String| SubmitError::BadAddress {
+        address: text.to_string(),
+        reason,
+    };
+    match Address::parse(text) {
+        Err(AddressError::DomainNeedsConversion { local, domain }) => {
+            let ascii = idna::to_ascii(&domain).map_err(|e| bad(e.to_string()))?;
+            Address::with_domain(&local, &ascii)
+        }
+        parsed => parsed,
+    }
+    .map_err(|e| bad(e.to_string()))
+}
+
+/// The addresses the server accepted.
+fn accepted(report: &RecipientReport) -> Vec<String> {
+    report.accepted.iter().map(|a| a.to_string()).collect()
 }
 
 /// 24 random bytes, base64: the SCRAM client nonce.
@@ -438,3 +494,6 @@ fn client_nonce() -> Result<String, SubmitError> {
     getrandom::getrandom(&mut bytes).map_err(|_| SubmitError::NoRandomness)?;
     Ok(STANDARD_NO_PAD.encode(bytes))
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;

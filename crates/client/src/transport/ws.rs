@@ -5,8 +5,11 @@
 //! in the browser's memory, and any progress shown is fiction. [`WsTransport`] therefore
 //! takes no more bytes while more than [`HIGH_WATER`] wait in the browser, and a flush
 //! completes only once at most [`LOW_WATER`] wait: what a flush reports as written has
-//! left for the network (the browser has no event for a shrinking queue, so the wait
-//! polls it every [`DRAIN_CHECK`]).
+//! left for the network, but for at most [`LOW_WATER`] bytes. The browser has no event for
+//! a shrinking queue, so a wait looks again every [`DRAIN_CHECK`]; the queue is kept long
+//! enough that a background tab, whose timers the browser slows to about one a second,
+//! still moves a megabyte per look. A socket that is closing or closed is an error at once
+//! (the browser silently drops what is sent to it).
 
 use std::{
     io,
@@ -25,9 +28,9 @@ use gloo_timers::future::TimeoutFuture;
 use crate::error::{ClientError, ConnectFailure};
 
 /// Above this many queued bytes, writes wait.
-pub const HIGH_WATER: u32 = 1024 * 1024;
+pub const HIGH_WATER: u32 = 2 * 1024 * 1024;
 /// A flush waits until the queue is at most this long.
-pub const LOW_WATER: u32 = 64 * 1024;
+pub const LOW_WATER: u32 = 1024 * 1024;
 /// How often a waiting write looks at the queue again.
 pub const DRAIN_CHECK: Duration = Duration::from_millis(4);
 
@@ -71,16 +74,16 @@ impl WsTransport {
     /// a wait.
     fn poll_queue_below(&mut self, cx: &mut Context<'_>, limit: u32) -> Poll<io::Result<()>> {
         loop {
-            if self.socket.buffered_amount() <= limit {
-                self.drain_check = None;
-                return Poll::Ready(Ok(()));
-            }
             if matches!(self.socket.state(), State::Closing | State::Closed) {
                 self.drain_check = None;
                 return Poll::Ready(Err(io::Error::new(
                     io::ErrorKind::BrokenPipe,
-                    "the connection to the relay closed with data still to send",
+                    "the connection to the relay closed",
                 )));
+            }
+            if self.socket.buffered_amount() <= limit {
+                self.drain_check = None;
+                return Poll::Ready(Ok(()));
             }
             let check = self
                 .drain_check

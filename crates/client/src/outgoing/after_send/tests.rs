@@ -103,6 +103,11 @@ fn a_changed_uidvalidity_marks_nothing_and_the_provider_files_sent_mail() {
         Step::Send("* 9 EXISTS\r\n* OK [UIDVALIDITY 8] ok\r\n{tag} OK [READ-WRITE] done\r\n"),
         Step::Expect("SELECT Drafts"),
         Step::Send("* 1 EXISTS\r\n* OK [UIDVALIDITY 1] ok\r\n{tag} OK [READ-WRITE] done\r\n"),
+        // Only a message marked \Draft is removed: it is there, and it is a draft.
+        Step::Expect(" UID 2"),
+        Step::Send("* ESEARCH (TAG \"{tag}\") UID ALL 2\r\n{tag} OK done\r\n"),
+        Step::Expect("DRAFT"),
+        Step::Send("* ESEARCH (TAG \"{tag}\") UID ALL 2\r\n{tag} OK done\r\n"),
         Step::Expect("UID STORE 2 +FLAGS.SILENT (\\Deleted)"),
         Step::Send("{tag} OK done\r\n"),
         Step::Expect("UID EXPUNGE 2"),
