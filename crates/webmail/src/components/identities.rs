@@ -51,9 +51,12 @@ pub(crate) fn IdentitiesEditor(props: &IdentitiesEditorProps) -> Html {
                 .collect();
             let bad = kept
                 .iter()
-                .find(|i| !matches!(parse_recipients(i.address.trim()).as_deref(), Ok([_])));
-            if let Some(bad) = bad {
-                let text = format!("“{}” is not an email address.", bad.address.trim());
+                .find_map(|i| match parse_recipients(i.address.trim()) {
+                    Ok(found) if found.len() == 1 => None,
+                    Ok(_) => Some(format!("“{}” is not one email address.", i.address.trim())),
+                    Err(why) => Some(why),
+                });
+            if let Some(text) = bad {
                 return note.set(Some((true, text)));
             }
             on_save.emit(kept);

@@ -94,14 +94,10 @@ pub(crate) fn RecipientField(props: &RecipientFieldProps) -> Html {
         );
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            if value.ends_with(',') || value.ends_with(';') {
+            if value.ends_with(',') {
                 return commit.emit(());
             }
-            let last = value
-                .rsplit([',', ';'])
-                .next()
-                .unwrap_or_default()
-                .to_string();
+            let last = value.rsplit(',').next().unwrap_or_default().to_string();
             suggestions.set(suggest.emit(last));
             active.set(None);
         })
@@ -207,7 +203,7 @@ pub(crate) fn RecipientField(props: &RecipientFieldProps) -> Html {
                 }) }
             </ul>
             if let Some(bad) = &*invalid {
-                <p class="field-error" id={error_id}>{ format!("“{bad}” is not an email address.") }</p>
+                <p class="field-error" id={error_id}>{ bad.clone() }</p>
             }
         </div>
     }

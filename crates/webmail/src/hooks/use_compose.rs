@@ -244,8 +244,8 @@ impl Work {
                         }
                     }
                 }
-                Err(bad) => {
-                    let why = format!("“{bad}” is not an email address. Correct it, then send.");
+                Err(why) => {
+                    let why = format!("{why} Correct it, then send.");
                     return self.dispatcher.dispatch(ComposeAction::Failed(id, why));
                 }
             }

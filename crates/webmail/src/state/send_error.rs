@@ -11,14 +11,8 @@ use crate::format::size as size_text;
 /// compose stays open whatever it says.
 pub(crate) fn describe(error: &SubmitError, server: &str) -> String {
     match error {
-        SubmitError::RecipientsRefused(refused) => {
-            let names: Vec<&str> = refused
-                .iter()
-                .map(|(address, _)| address.as_str())
-                .collect();
-            refused_text(&names)
-        }
-        SubmitError::Transaction(TransactionError::AllRecipientsRefused { refused }) => {
+        SubmitError::RecipientsRefused(refused)
+        | SubmitError::Transaction(TransactionError::AllRecipientsRefused { refused }) => {
             let names: Vec<&str> = refused.iter().map(|r| r.address.as_str()).collect();
             refused_text(&names)
         }
@@ -113,10 +107,15 @@ mod tests {
     #[test]
     fn each_failure_in_words() {
         let server = "smtp.example.com:587";
-        let refused = SubmitError::RecipientsRefused(vec![(
-            "nobody@example.com".into(),
-            "550 5.1.1 unknown".into(),
-        )]);
+        let refused =
+            SubmitError::RecipientsRefused(vec![webimap_smtp::session::RefusedRecipient {
+                address: webimap_smtp::Address::parse("nobody@example.com").unwrap(),
+                reply: webimap_smtp::Reply {
+                    code: 550,
+                    enhanced: None,
+                    text: "unknown".into(),
+                },
+            }]);
         let text = describe(&refused, server);
         assert!(text.contains("nobody@example.com"), "{text}");
         // Every recipient refused: a transaction error, and still named.
