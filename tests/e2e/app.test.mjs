@@ -1385,6 +1385,30 @@ test('a reply threads (In-Reply-To, References) and marks the original answered'
     10_000, 'the original marked \\Answered');
 });
 
+test('a forward (f) carries the original and its attachment, and marks the original $Forwarded', async () => {
+  const subject = unique('Report');
+  // Binary, so it travels as base64 both ways and its bytes can be compared.
+  const notes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31 + 7) % 256));
+  await imapSession(async (command) => {
+    await command('APPEND "INBOX"', { literal: crlf(`From: Second <${second.address}>\nTo: Demo <${ownAddress}>\nSubject: ${subject}\nDate: Mon, 7 Dec 2026 11:00:00 +0000\nMessage-ID: <${subject.replace(/\W+/g, '.')}@webimap.test>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nThe report is attached.\n--b\nContent-Type: application/octet-stream; name="numbers.bin"\nContent-Disposition: attachment; filename="numbers.bin"\nContent-Transfer-Encoding: base64\n\n${notes.toString('base64')}\n--b--\n`) });
+  });
+  await signInToSend();
+  await openFolder('INBOX');
+  await openMessage(subject);
+  await page.keyboard.press('f');
+  await composePane().waitFor();
+  assert.equal(await composePane().getByLabel('Subject', { exact: true }).inputValue(), `Fwd: ${subject}`);
+  await composePane().getByText('numbers.bin').waitFor();
+  await fill({ to: [second.address] });
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  await sentToast();
+  const [copy] = await delivered('INBOX', `Fwd: ${subject}`, second);
+  assert.match(copy.raw, /The report is attached\./);
+  assert.equal(sha256(attachmentOf(copy.raw, 'numbers.bin')), sha256(notes), 'the attachment arrives intact');
+  await eventually(async () => (await rawMessages('INBOX', subject)).some((m) => !/^Subject: Fwd/im.test(m.raw) && m.flags.includes('$Forwarded')),
+    10_000, 'the original marked $Forwarded');
+});
+
 test('a draft is autosaved, survives a reload, reopens from Drafts, and once sent leaves one in Sent and none in Drafts', async () => {
   await signInToSend();
   const subject = unique('Draft');
