@@ -1,14 +1,20 @@
 // The webimap app end to end: its release build served by the real relay, driven in
 // Debian's headless Chromium against a real Dovecot with the sample mail.
 // Run by `cargo xtask test`, which starts everything and sets the WEBIMAP_E2E_* variables.
-import { test, before, after } from 'node:test';
+import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
+
+// WEBIMAP_E2E_ONLY=<regular expression> runs only the tests whose names match (the others
+// are reported as skipped), for working on a few; unset, every test runs.
+const only = process.env.WEBIMAP_E2E_ONLY ? new RegExp(process.env.WEBIMAP_E2E_ONLY) : null;
+const test = (name, fn) => nodeTest(name, { skip: only && !only.test(name) ? 'not selected by WEBIMAP_E2E_ONLY' : false }, fn);
 
 function setting(name) {
   const value = process.env[name];
@@ -52,7 +58,7 @@ let remoteHost;
 
 // A minimal IMAP client over plain TCP (test code only): logs in and runs commands,
 // using non-synchronising literals (LITERAL+) for APPEND.
-async function imapSession(run) {
+async function imapSession(run, { login = user, pass = password } = {}) {
   const socket = net.connect({ host: imapHost, port: Number(imapPort) });
   let buffer = '';
   const waiters = [];
@@ -89,7 +95,7 @@ async function imapSession(run) {
     return m[1];
   };
   await waitFor(/^\* OK/m);
-  await command(`LOGIN "${user}" "${password}"`);
+  await command(`LOGIN "${login}" "${pass}"`);
   try {
     await run(command, () => buffer);
   } finally {
@@ -284,7 +290,12 @@ before(async () => {
   page.on('requestfailed', (r) => {
     if (/^csp$|BLOCKED_BY_CSP|blocked:csp/i.test(r.failure()?.errorText ?? '')) blockedByCsp.add(r.url());
   });
-  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss().catch(() => {}); });
+  // A page leaving with a message not yet saved asks first (beforeunload): leave.
+  page.on('dialog', (d) => {
+    if (d.type() === 'beforeunload') return void d.accept().catch(() => {});
+    dialogs.push(d.message());
+    d.dismiss().catch(() => {});
+  });
   page.on('console', (m) => {
     // The page's own CSP violations. Expected, so not counted: the mail frame's
     // (about:srcdoc), and Chromium's reports of hostile mail markup (inline event handlers,
@@ -1194,4 +1205,313 @@ test('without its sanitiser the app shows HTML mail as escaped source, never as 
     await context.close();
     page = main;
   }
+});
+
+// ---------------------------------------------------------------- writing mail
+
+// Real Dovecot submission through the real relay, TLS in the browser (STARTTLS on the
+// 587-style port, implicit TLS on the 465-style one), delivering through LMTP.
+const submissionPort = setting('WEBIMAP_E2E_SUBMISSION_PORT');
+const submissionsPort = setting('WEBIMAP_E2E_SUBMISSIONS_PORT');
+const ownAddress = setting('WEBIMAP_E2E_ADDRESS');
+const second = {
+  login: setting('WEBIMAP_E2E_SECOND_USER'),
+  pass: setting('WEBIMAP_E2E_SECOND_PASSWORD'),
+  address: setting('WEBIMAP_E2E_SECOND_ADDRESS'),
+};
+const unique = (what) => `${what} ${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+// Signs in (IMAP without TLS on loopback, the demo CA for the outgoing server's TLS) with
+// the outgoing server set, and sets the identity's address.
+async function signInToSend({ smtpSecurity = 'starttls', smtpPort = submissionPort, smtpPassword = '' } = {}) {
+  await page.goto(url);
+  await page.getByLabel('Server', { exact: true }).fill(imapHost);
+  await page.getByLabel('Security', { exact: true }).selectOption('none');
+  await page.getByLabel('Port', { exact: true }).fill(imapPort);
+  await page.getByText('Outgoing mail (SMTP)').click();
+  await page.getByLabel('Outgoing server', { exact: true }).fill('localhost');
+  await page.getByLabel('Outgoing security', { exact: true }).selectOption(smtpSecurity);
+  await page.getByLabel('Outgoing port', { exact: true }).fill(smtpPort);
+  await page.getByLabel('Outgoing password', { exact: true }).fill(smtpPassword);
+  await page.getByText('Advanced').click();
+  await page.getByLabel('Extra CA certificate (PEM)').fill(caPem);
+  await page.getByLabel('Username', { exact: true }).fill(user);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await folders().waitFor();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = page.getByRole('dialog', { name: 'Settings' });
+  await settings.getByLabel('Email address (identity 1)').fill(ownAddress);
+  await settings.getByLabel('Name (identity 1)').fill('Demo User');
+  await settings.getByRole('button', { name: 'Save identities' }).click();
+  await settings.getByText('Identities saved.').waitFor();
+  await page.keyboard.press('Escape');
+}
+
+const composePane = () => page.locator('section.compose');
+
+// Fills a compose: recipients (typed, then committed by leaving the field), subject, text.
+async function fill({ to = [], cc = [], bcc = [], subject, text }) {
+  const pane = composePane();
+  for (const [label, list] of [['To', to], ['Cc', cc], ['Bcc', bcc]]) {
+    if (!list.length) continue;
+    if (label !== 'To' && !(await pane.getByLabel('Cc', { exact: true }).isVisible())) {
+      await pane.getByRole('button', { name: 'Add Cc and Bcc' }).click();
+    }
+    await pane.getByLabel(label, { exact: true }).fill(list.join(', '));
+    await pane.getByLabel(label, { exact: true }).press('Enter');
+  }
+  if (subject !== undefined) await pane.getByLabel('Subject', { exact: true }).fill(subject);
+  if (text !== undefined) await pane.getByLabel('Message', { exact: true }).fill(text);
+}
+
+// The raw messages of `folder` whose subject contains `subject`, as `login` sees them.
+async function rawMessages(folder, subject, creds = {}) {
+  const found = [];
+  await imapSession(async (command, output) => {
+    await command(`EXAMINE "${folder}"`);
+    let from = output().length;
+    await command(`UID SEARCH SUBJECT "${subject}"`);
+    const uids = (output().slice(from).match(/^\* SEARCH([\d ]*)\r$/m)?.[1] ?? '').trim().split(' ').filter(Boolean);
+    for (const uid of uids) {
+      from = output().length;
+      await command(`UID FETCH ${uid} (FLAGS BODY.PEEK[])`);
+      const text = output().slice(from);
+      const m = text.match(/\{(\d+)\}\r\n/);
+      const start = m.index + m[0].length;
+      const raw = Buffer.from(text.slice(start), 'utf8').subarray(0, Number(m[1])).toString('utf8');
+      const flags = (text.match(/FLAGS \(([^)]*)\)/)?.[1] ?? '').split(' ').filter(Boolean);
+      found.push({ raw, flags });
+    }
+  }, creds);
+  return found;
+}
+
+// Waits until `folder` holds a message with `subject` (delivery is asynchronous).
+const delivered = (folder, subject, creds) => eventually(async () => {
+  const found = await rawMessages(folder, subject, creds);
+  return found.length ? found : null;
+}, 20_000, `${subject} in ${folder}`);
+
+const headersOf = (raw) => raw.split(/\r\n\r\n/)[0];
+
+// The decoded bytes of the attachment called `name` in a raw (base64) message.
+function attachmentOf(raw, name) {
+  const at = raw.indexOf(`filename="${name}"`);
+  assert.ok(at >= 0, `no attachment ${name}`);
+  const body = raw.slice(raw.indexOf('\r\n\r\n', at) + 4);
+  return Buffer.from(body.slice(0, body.indexOf('\r\n--')).replace(/\s+/g, ''), 'base64');
+}
+
+async function sentToast() {
+  await page.locator('.toast').filter({ hasText: 'Message sent' }).waitFor({ timeout: 30_000 });
+}
+
+test('a message with an attachment goes out over STARTTLS (587); Bcc is delivered and shows nowhere; undo holds it back', async () => {
+  await signInToSend();
+  const subject = unique('Compose 587');
+  const payload = Buffer.from(Array.from({ length: 150_000 }, (_, i) => (i * 7919 + 13) % 256));
+  // c opens a compose (keyboard), with the focus in To.
+  await page.keyboard.press('c');
+  await composePane().waitFor();
+  await fill({ to: [ownAddress], bcc: [second.address], subject, text: 'Hello from the app.\n.\n..\nEnd.' });
+  await composePane().locator('input[type=file]').setInputFiles({ name: 'payload.bin', mimeType: 'application/octet-stream', buffer: payload });
+  await composePane().getByText('payload.bin').waitFor();
+  // Send, then Undo: nothing leaves, everything stays.
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  await composePane().getByRole('button', { name: 'Undo' }).click();
+  assert.equal(await composePane().getByLabel('Subject', { exact: true }).inputValue(), subject);
+  await page.waitForTimeout(6000);
+  assert.equal((await rawMessages('INBOX', subject, second)).length, 0, 'an undone send is not sent');
+  // Ctrl+Enter sends (after the undo delay).
+  await composePane().getByLabel('Message', { exact: true }).press('Control+Enter');
+  await sentToast();
+  assert.equal(await composePane().count(), 0, 'the compose closes once sent');
+  const [bccCopy] = await delivered('INBOX', subject, second);
+  assert.equal(sha256(attachmentOf(bccCopy.raw, 'payload.bin')), sha256(payload), 'the attachment arrives intact');
+  const [toCopy] = await delivered('INBOX', subject);
+  assert.doesNotMatch(headersOf(toCopy.raw), /^Bcc:/im, 'no Bcc header is delivered');
+  assert.ok(!headersOf(toCopy.raw).includes(second.address), 'the Bcc address is in no delivered header');
+  assert.match(toCopy.raw, /\r\n\.\r\n\.\.\r\nEnd\./, 'lines of dots arrive as written');
+  // One copy in Sent (with the Bcc kept there), no draft left.
+  const sent = await eventually(async () => {
+    const found = await rawMessages('Sent', subject);
+    return found.length ? found : null;
+  }, 15_000, 'the Sent copy');
+  assert.equal(sent.length, 1, 'exactly one copy in Sent');
+  assert.ok(sent[0].flags.includes('\\Seen'));
+  assert.match(headersOf(sent[0].raw), new RegExp(`^Bcc:.*${escape(second.address)}`, 'im'), 'the kept copy keeps Bcc');
+  await page.waitForTimeout(1000);
+  assert.equal((await rawMessages('Drafts', subject)).length, 0, 'no draft left');
+});
+
+test('a message goes out over implicit TLS (465) from the Compose button', async () => {
+  await signInToSend({ smtpSecurity: 'tls', smtpPort: submissionsPort });
+  const subject = unique('Compose 465');
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await fill({ to: [second.address], subject, text: 'Over implicit TLS.' });
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  await sentToast();
+  const [copy] = await delivered('INBOX', subject, second);
+  assert.match(headersOf(copy.raw), /^From: "?Demo User"? <demo@/im);
+  assert.match(copy.raw, /Over implicit TLS\./);
+});
+
+test('a reply threads (In-Reply-To, References) and marks the original answered', async () => {
+  const subject = unique('Question');
+  const id = `${subject.replace(/\W+/g, '.')}@webimap.test`;
+  await imapSession(async (command) => {
+    await command('APPEND "INBOX"', { literal: crlf(`From: Second <${second.address}>\nTo: Demo <${ownAddress}>\nSubject: ${subject}\nDate: Mon, 7 Dec 2026 10:00:00 +0000\nMessage-ID: <${id}>\nContent-Type: text/plain\n\nCan you answer?\n`) });
+  });
+  await signInToSend();
+  await openFolder('INBOX');
+  await openMessage(subject);
+  // r replies (keyboard), to the sender, with the original quoted.
+  await page.keyboard.press('r');
+  await composePane().waitFor();
+  const pane = composePane();
+  await pane.getByText(second.address).first().waitFor();
+  assert.equal(await pane.getByLabel('Subject', { exact: true }).inputValue(), `Re: ${subject}`);
+  assert.match(await pane.getByLabel('Message', { exact: true }).inputValue(), /> Can you answer\?/);
+  await pane.getByLabel('Message', { exact: true }).press('Control+Home');
+  await pane.getByLabel('Message', { exact: true }).pressSequentially('Yes.');
+  await pane.getByRole('button', { name: 'Send', exact: true }).click();
+  await sentToast();
+  const [answer] = await delivered('INBOX', `Re: ${subject}`, second);
+  assert.match(headersOf(answer.raw), new RegExp(`^In-Reply-To: <${escape(id)}>`, 'im'));
+  assert.match(headersOf(answer.raw), new RegExp(`^References:[^\\r]*<${escape(id)}>`, 'im'));
+  await eventually(async () => (await rawMessages('INBOX', subject)).some((m) => !m.raw.includes('In-Reply-To') && m.flags.includes('\\Answered')),
+    10_000, 'the original marked \\Answered');
+});
+
+test('a forward (f) carries the original and its attachment, and marks the original $Forwarded', async () => {
+  const subject = unique('Report');
+  // Binary, so it travels as base64 both ways and its bytes can be compared.
+  const notes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31 + 7) % 256));
+  await imapSession(async (command) => {
+    await command('APPEND "INBOX"', { literal: crlf(`From: Second <${second.address}>\nTo: Demo <${ownAddress}>\nSubject: ${subject}\nDate: Mon, 7 Dec 2026 11:00:00 +0000\nMessage-ID: <${subject.replace(/\W+/g, '.')}@webimap.test>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nThe report is attached.\n--b\nContent-Type: application/octet-stream; name="numbers.bin"\nContent-Disposition: attachment; filename="numbers.bin"\nContent-Transfer-Encoding: base64\n\n${notes.toString('base64')}\n--b--\n`) });
+  });
+  await signInToSend();
+  await openFolder('INBOX');
+  await openMessage(subject);
+  await page.keyboard.press('f');
+  await composePane().waitFor();
+  assert.equal(await composePane().getByLabel('Subject', { exact: true }).inputValue(), `Fwd: ${subject}`);
+  await composePane().getByText('numbers.bin').waitFor();
+  await fill({ to: [second.address] });
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  await sentToast();
+  const [copy] = await delivered('INBOX', `Fwd: ${subject}`, second);
+  assert.match(copy.raw, /The report is attached\./);
+  assert.equal(sha256(attachmentOf(copy.raw, 'numbers.bin')), sha256(notes), 'the attachment arrives intact');
+  await eventually(async () => (await rawMessages('INBOX', subject)).some((m) => !/^Subject: Fwd/im.test(m.raw) && m.flags.includes('$Forwarded')),
+    10_000, 'the original marked $Forwarded');
+});
+
+test('a draft is autosaved, survives a reload, reopens from Drafts, and once sent leaves one in Sent and none in Drafts', async () => {
+  await signInToSend();
+  const subject = unique('Draft');
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await fill({ to: [second.address], subject, text: 'First version.' });
+  await composePane().getByText('Draft saved').waitFor({ timeout: 15_000 });
+  const drafts = await rawMessages('Drafts', subject);
+  assert.equal(drafts.length, 1, 'one draft on the server');
+  assert.ok(drafts[0].flags.includes('\\Draft'));
+  // More typing replaces the draft (one per compose).
+  await composePane().getByLabel('Message', { exact: true }).fill('Second version.');
+  await eventually(async () => {
+    const now = await rawMessages('Drafts', subject);
+    return now.length === 1 && now[0].raw.includes('Second version.');
+  }, 15_000, 'the draft replaced');
+  await page.reload();
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await openFolder('Drafts');
+  await openMessage(subject);
+  await page.getByRole('button', { name: 'Edit draft' }).click();
+  await composePane().waitFor();
+  const text = composePane().getByLabel('Message', { exact: true });
+  assert.match(await text.inputValue(), /Second version\./);
+  await text.fill('Final version.');
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  await sentToast();
+  const [copy] = await delivered('INBOX', subject, second);
+  assert.match(copy.raw, /Final version\./);
+  await eventually(async () => (await rawMessages('Sent', subject)).length === 1, 15_000, 'one copy in Sent');
+  await eventually(async () => (await rawMessages('Drafts', subject)).length === 0, 15_000, 'no draft left');
+});
+
+test('a wrong outgoing password and an unknown recipient are said in words; the compose keeps everything', async () => {
+  await signInToSend({ smtpPassword: 'not-the-password' });
+  const subject = unique('Refused');
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await fill({ to: [second.address], subject, text: 'Kept.' });
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  const alert = composePane().getByRole('alert');
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.innerText(), /password/i);
+  assert.equal(await composePane().getByLabel('Subject', { exact: true }).inputValue(), subject);
+  assert.equal(await composePane().getByLabel('Message', { exact: true }).inputValue(), 'Kept.');
+  const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+  assert.ok(!stored.includes('not-the-password'), 'the outgoing password is not stored');
+
+  await signInToSend();
+  const nobody = 'nobody-here@webimap.test';
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await fill({ to: [nobody], subject, text: 'Kept too.' });
+  await composePane().getByRole('button', { name: 'Send', exact: true }).click();
+  await composePane().getByRole('alert').waitFor({ timeout: 30_000 });
+  const refused = await composePane().getByRole('alert').innerText();
+  assert.ok(refused.includes(nobody), `the unknown recipient is named: ${refused}`);
+  assert.equal(await composePane().getByLabel('Message', { exact: true }).inputValue(), 'Kept too.');
+  await page.waitForTimeout(1000);
+  assert.equal((await rawMessages('Sent', subject)).length, 0, 'nothing filed as sent');
+});
+
+test('an attachment too big for the server is refused before any upload', async () => {
+  await signInToSend();
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await fill({ to: [second.address], subject: unique('Too big') });
+  // 32 MiB grows past the server's 40 MiB SIZE once base64-encoded.
+  const big = Buffer.alloc(32 * 1024 * 1024, 7);
+  await composePane().locator('input[type=file]').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: big });
+  const alert = composePane().getByRole('alert');
+  await alert.waitFor({ timeout: 60_000 });
+  assert.match(await alert.innerText(), /huge\.bin.*not attached.*Too big/s);
+  assert.equal(await composePane().getByRole('list', { name: 'Attachments' }).count(), 0);
+  await composePane().getByRole('button', { name: 'Close' }).click();
+});
+
+test('axe-core finds no serious or critical problems in the compose pane', async () => {
+  await signInToSend();
+  await page.getByRole('button', { name: 'Compose', exact: true }).click();
+  await fill({ to: [second.address], cc: [ownAddress], subject: 'Axe', text: 'Checked.' });
+  await audit('the compose pane');
+  await page.screenshot({ path: path.join(screenshots, 'compose.png') });
+  await composePane().getByLabel('Rich text').check();
+  await composePane().getByRole('toolbar', { name: 'Formatting' }).waitFor();
+  await audit('the rich-text editor');
+  // Pasted HTML is sanitised before it enters the editor (part of the app's own page).
+  const editor = composePane().getByRole('textbox', { name: 'Message' });
+  await editor.click();
+  await editor.evaluate((el) => {
+    const data = new DataTransfer();
+    data.setData('text/html', '<p>Pasted <b>bold</b> <a href="javascript:parent.__xss=1">js</a> <a href="https://example.org/">web</a></p><img src=x onerror="window.__xss=1"><script>window.__xss=1</script><p style="color:red" onclick="window.__xss=1">styled</p>');
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await editor.getByText('styled').waitFor();
+  const pasted = await editor.evaluate((el) => el.innerHTML);
+  assert.match(pasted, /<b>bold<\/b>/, 'formatting is kept, as markup without styles');
+  assert.match(pasted, /href="https:\/\/example\.org\/"/);
+  assert.doesNotMatch(pasted, /<img|<script|onerror|onclick|javascript:|color: ?red/i, pasted);
+  await page.waitForTimeout(200);
+  assert.equal(await page.evaluate(() => window.__xss), 0, 'no pasted script ran');
+  await page.setViewportSize({ width: 390, height: 780 });
+  await page.screenshot({ path: path.join(screenshots, 'compose-narrow.png') });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await composePane().getByRole('button', { name: 'Minimise' }).click();
+  await page.getByRole('button', { name: 'Restore Axe' }).waitFor();
+  await audit('a minimised compose');
+  assert.deepEqual(pageErrors, [], 'no uncaught errors in the page');
 });

@@ -21,6 +21,7 @@ mod app;
 mod clock;
 #[cfg(target_arch = "wasm32")]
 mod components;
+mod compose_html;
 mod format;
 #[cfg(target_arch = "wasm32")]
 mod hooks;

@@ -4,6 +4,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::state::{
+    outgoing::derived_host,
     presets::{self, PRESETS},
     settings::{Security, Settings},
 };
@@ -20,8 +21,8 @@ pub(crate) struct LoginFormProps {
     /// Why the last attempt failed.
     #[prop_or_default]
     pub(crate) error: Option<AttrValue>,
-    /// The settings and the password, on submit.
-    pub(crate) on_submit: Callback<(Settings, String)>,
+    /// The settings, the password and the outgoing password (when another), on submit.
+    pub(crate) on_submit: Callback<(Settings, String, Option<String>)>,
 }
 
 /// Server, port, security, user name and password; the relay URL under "Advanced".
@@ -29,6 +30,7 @@ pub(crate) struct LoginFormProps {
 pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
     let form = use_state(|| props.settings.clone());
     let password = use_state(String::new);
+    let smtp_password = use_state(String::new);
     let relay = use_state(|| props.settings.relay_or(&props.default_relay).to_string());
 
     let text_input = |update: fn(&mut Settings, String)| {
@@ -43,6 +45,28 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
         })
     };
     let on_server = text_input(|s, v| s.server = v);
+    let on_smtp_server = text_input(|s, v| s.smtp_server = v);
+    let on_smtp_port = text_input(|s, v| s.smtp_port = v);
+    let on_smtp_security = {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(security) = Security::from_value(&value) {
+                let mut next = (*form).clone();
+                if next.smtp_port.trim() == next.smtp_security.submission_port().to_string() {
+                    next.smtp_port = security.submission_port().to_string();
+                }
+                next.smtp_security = security;
+                form.set(next);
+            }
+        })
+    };
+    let on_smtp_password = {
+        let smtp_password = smtp_password.clone();
+        Callback::from(move |e: InputEvent| {
+            smtp_password.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
     let on_port = text_input(|s, v| s.port = v);
     let on_username = text_input(|s, v| s.username = v);
     let on_ca = {
@@ -93,17 +117,21 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
     };
     let onsubmit = {
         let (form, password, relay) = (form.clone(), password.clone(), relay.clone());
+        let smtp_password = smtp_password.clone();
         let on_submit = props.on_submit.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let mut settings = (*form).clone();
             settings.relay_url = Some((*relay).clone());
-            on_submit.emit((settings, (*password).clone()));
+            let other = (!smtp_password.is_empty()).then(|| (*smtp_password).clone());
+            on_submit.emit((settings, (*password).clone(), other));
         })
     };
 
     let security = form.security;
     let preset = presets::matching(&form);
+    let smtp_security = form.smtp_security;
+    let derived_smtp = derived_host(&form.server);
     html! {
         <form class="login-form" {onsubmit} novalidate=true aria-busy={props.busy.to_string()}>
             <fieldset disabled={props.busy}>
@@ -163,6 +191,40 @@ pub(crate) fn LoginForm(props: &LoginFormProps) -> Html {
                     <input id="password" name="password" type="password" autocomplete="current-password"
                         required=true value={(*password).clone()} oninput={on_password} />
                 </div>
+                <details class="advanced outgoing">
+                    <summary>{ "Outgoing mail (SMTP)" }</summary>
+                    <div class="field">
+                        <label for="smtp-server">{ "Outgoing server" }</label>
+                        <input id="smtp-server" name="smtp-server" type="text" autocomplete="off" spellcheck="false"
+                            autocapitalize="off" placeholder={derived_smtp}
+                            value={form.smtp_server.clone()} oninput={on_smtp_server} />
+                    </div>
+                    <div class="field-row">
+                        <div class="field field-port">
+                            <label for="smtp-port">{ "Outgoing port" }</label>
+                            <input id="smtp-port" name="smtp-port" type="text" inputmode="numeric" pattern="[0-9]*"
+                                autocomplete="off" placeholder={smtp_security.submission_port().to_string()}
+                                value={form.smtp_port.clone()} oninput={on_smtp_port} />
+                        </div>
+                        <div class="field field-security">
+                            <label for="smtp-security">{ "Outgoing security" }</label>
+                            <select id="smtp-security" name="smtp-security" onchange={on_smtp_security}>
+                                { for Security::ALL.into_iter().map(|s| html! {
+                                    <option value={s.value()} selected={s == smtp_security}>
+                                        { s.label() }
+                                    </option>
+                                }) }
+                            </select>
+                        </div>
+                    </div>
+                    <div class="field">
+                        <label for="smtp-password">{ "Outgoing password" }</label>
+                        <input id="smtp-password" name="smtp-password" type="password" autocomplete="off"
+                            aria-describedby="smtp-password-hint"
+                            value={(*smtp_password).clone()} oninput={on_smtp_password} />
+                        <p class="hint" id="smtp-password-hint">{ "Leave empty to use the same password. Kept in memory only." }</p>
+                    </div>
+                </details>
                 <details class="advanced">
                     <summary>{ "Advanced" }</summary>
                     <div class="field">

@@ -39,6 +39,24 @@ pub(crate) struct MessageViewProps {
     pub(crate) on_view_source: Callback<()>,
     /// "Back" (narrow screens).
     pub(crate) on_back: Callback<()>,
+    /// "Reply", "Reply all", "Forward", "Edit draft".
+    pub(crate) on_answer: Callback<Answer>,
+    /// The open message is a draft (in the Drafts folder): it can be edited.
+    #[prop_or_default]
+    pub(crate) is_draft: bool,
+}
+
+/// What the answer buttons ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Answer {
+    /// Reply to the sender.
+    Reply,
+    /// Reply to all.
+    ReplyAll,
+    /// Forward.
+    Forward,
+    /// Edit this draft.
+    EditDraft,
 }
 
 /// The reading pane.
@@ -120,6 +138,19 @@ fn article(message: &MessageContent, props: &MessageViewProps) -> Html {
                     if let Some(date) = date { { header("Date", date) } }
                     { header("Subject", subject) }
                 </dl>
+                <div class="message-answer" role="group" aria-label="Answer">
+                    if props.is_draft {
+                        <button type="button" class="button primary" onclick={props.on_answer.reform(|_: MouseEvent| Answer::EditDraft)}>
+                            { "Edit draft" }
+                        </button>
+                    }
+                    <button type="button" class="button secondary" title="Reply (r)"
+                        onclick={props.on_answer.reform(|_: MouseEvent| Answer::Reply)}>{ "Reply" }</button>
+                    <button type="button" class="button secondary" title="Reply all (a)"
+                        onclick={props.on_answer.reform(|_: MouseEvent| Answer::ReplyAll)}>{ "Reply all" }</button>
+                    <button type="button" class="button secondary" title="Forward (f)"
+                        onclick={props.on_answer.reform(|_: MouseEvent| Answer::Forward)}>{ "Forward" }</button>
+                </div>
                 <div class="message-tools" role="group" aria-label="Message view">
                     if message.html.is_some() {
                         { view_button(BodyView::Html, "HTML") }

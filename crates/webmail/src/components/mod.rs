@@ -2,13 +2,17 @@
 //! `Callback`s. No I/O, no hooks beyond local UI state.
 
 pub(crate) mod action_bar;
+pub(crate) mod compose;
 pub(crate) mod dialog;
 pub(crate) mod folder_list;
 pub(crate) mod folder_manager;
 pub(crate) mod html_frame;
+pub(crate) mod identities;
 pub(crate) mod login_form;
 pub(crate) mod message_list;
 pub(crate) mod message_view;
+pub(crate) mod recipients;
+pub(crate) mod rich_editor;
 pub(crate) mod separator;
 pub(crate) mod status;
 pub(crate) mod toast;

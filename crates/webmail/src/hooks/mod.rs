@@ -3,6 +3,7 @@
 //! `state`.
 
 pub(crate) mod tasks;
+pub(crate) mod use_compose;
 pub(crate) mod use_keydown;
 pub(crate) mod use_mailbox;
 pub(crate) mod use_place;

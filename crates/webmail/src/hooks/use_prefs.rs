@@ -39,6 +39,9 @@ pub(crate) fn use_prefs() -> PrefsHandle {
     use_effect_with(state.mark_read_on_open, |on| {
         browser::save_mark_read_on_open(*on);
     });
+    use_effect_with(state.undo_send_seconds, |seconds| {
+        browser::save_undo_send(*seconds);
+    });
     use_effect_with(state.trusted_senders.clone(), |senders: &Rc<_>| {
         browser::save_trusted_senders(senders);
     });

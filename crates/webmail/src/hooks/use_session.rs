@@ -18,13 +18,15 @@ use crate::{
 /// The session state with the app's connection type.
 pub(crate) type SessionState = Session<Connection>;
 
-/// What a sign-in asks for: the form's settings and the password (which is never stored).
+/// What a sign-in asks for: the form's settings and the passwords (never stored).
 #[derive(Clone, PartialEq)]
 pub(crate) struct SignInRequest {
     /// The form's fields.
     pub(crate) settings: Settings,
     /// The password.
     pub(crate) password: String,
+    /// The outgoing server's password, when not the same.
+    pub(crate) smtp_password: Option<String>,
 }
 
 impl std::fmt::Debug for SignInRequest {
@@ -32,6 +34,7 @@ impl std::fmt::Debug for SignInRequest {
         f.debug_struct("SignInRequest")
             .field("settings", &self.settings)
             .field("password", &"<redacted>")
+            .field("smtp_password", &"<redacted>")
             .finish()
     }
 }
@@ -78,6 +81,7 @@ pub(crate) fn use_session() -> SessionHandle {
             let SignInRequest {
                 settings: form,
                 password,
+                smtp_password,
             } = request;
             let mut remembered = form.clone();
             if remembered.relay_url.as_deref().map(str::trim) == Some(default_relay.as_str()) {
@@ -85,14 +89,25 @@ pub(crate) fn use_session() -> SessionHandle {
             }
             services::browser::save_settings(&remembered);
             settings.set(remembered);
-            let target = match form.validate(&password, &default_relay) {
-                Ok(target) => target,
+            let checked = form.validate(&password, &default_relay).and_then(|target| {
+                let outgoing = crate::state::outgoing::outgoing_for(&form, &target)?;
+                Ok((target, outgoing))
+            });
+            let (target, outgoing) = match checked {
+                Ok(checked) => checked,
                 Err(error) => return dispatcher.dispatch(SessionAction::SignInFailed(error)),
             };
+            let smtp_password = crate::state::outgoing::Password::new(
+                smtp_password
+                    .as_deref()
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or(&password),
+            );
             dispatcher.dispatch(SessionAction::SignInStarted);
             let dispatcher = dispatcher.clone();
             spawn_local(async move {
-                match services::session::sign_in(&target, &password).await {
+                match services::session::sign_in(&target, &password, outgoing, smtp_password).await
+                {
                     Ok((account, conn)) => {
                         dispatcher.dispatch(SessionAction::SignInSucceeded { account, conn })
                     }

@@ -2,10 +2,10 @@
 //! (read from the page here), which command the key means (`state::keys`), and what that
 //! command does.
 
-use webimap_client::proto::types::mailbox::MailboxName;
+use webimap_client::{compose::ReplyMode, proto::types::mailbox::MailboxName};
 use yew::prelude::*;
 
-use super::{use_keydown::use_keydown, use_mailbox::MailboxHandle};
+use super::{use_compose::Open, use_keydown::use_keydown, use_mailbox::MailboxHandle};
 use crate::{
     components::message_list::{LIST_ID, SEARCH_ID},
     services::browser,
@@ -19,11 +19,12 @@ use crate::{
     },
 };
 
-/// Listens for shortcuts for as long as the mailbox is shown.
+/// Listens for shortcuts for as long as the mailbox is shown; `compose` opens a compose.
 #[hook]
-pub(crate) fn use_shortcuts(mailbox: &MailboxHandle) {
+pub(crate) fn use_shortcuts(mailbox: &MailboxHandle, compose: &Callback<Open>) {
     let g_pending = use_mut_ref(|| false);
     let mailbox = mailbox.clone();
+    let compose = compose.clone();
     let onkey = Callback::from(move |e: KeyboardEvent| {
         let focused = browser::focused();
         let tag = focused.tag.as_str();
@@ -44,7 +45,16 @@ pub(crate) fn use_shortcuts(mailbox: &MailboxHandle) {
             return;
         }
         e.prevent_default();
-        perform(&mailbox, command);
+        let open = |what| compose.emit(what);
+        let reading = mailbox.state.reader.open.is_some();
+        match command {
+            Command::Compose => open(Open::New),
+            Command::Reply if reading => open(Open::Reply(ReplyMode::Sender)),
+            Command::ReplyAll if reading => open(Open::Reply(ReplyMode::All)),
+            Command::Forward if reading => open(Open::Forward),
+            Command::Reply | Command::ReplyAll | Command::Forward => {}
+            command => perform(&mailbox, command),
+        }
     });
     use_keydown(onkey);
 }
@@ -111,5 +121,7 @@ fn perform(mailbox: &MailboxHandle, command: Command) {
                 overlay(OverlayAction::Shown(Overlay::PickFolder { copy: false }));
             }
         }
+        // Writing mail is the compose hook's (see `use_shortcuts`).
+        Command::Compose | Command::Reply | Command::ReplyAll | Command::Forward => {}
     }
 }

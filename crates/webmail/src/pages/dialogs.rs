@@ -4,25 +4,30 @@
 use yew::prelude::*;
 
 use crate::{
+    components::identities::IdentitiesEditor,
     components::{
         dialog::Dialog,
         folder_manager::FolderManager,
         html_frame::HtmlFrame,
         status::{Loading, PaneError},
     },
-    hooks::{MailboxHandle, PrefsHandle},
+    hooks::{MailboxHandle, PrefsHandle, use_compose::ComposeHandle},
     mail_html,
     state::{
         actions::MessageCommand,
         loadable::Loadable,
         message::AttachedMessage,
         overlay::{Overlay, OverlayAction},
-        prefs::PrefsAction,
+        prefs::{PrefsAction, UNDO_SEND_CHOICES},
     },
 };
 
 /// The open dialog, if any.
-pub(crate) fn dialog(mailbox: &MailboxHandle, prefs: &PrefsHandle) -> Html {
+pub(crate) fn dialog(
+    mailbox: &MailboxHandle,
+    prefs: &PrefsHandle,
+    compose: &ComposeHandle,
+) -> Html {
     let state = &mailbox.state;
     let on_close = mailbox.overlay.reform(|()| OverlayAction::Closed);
     match mailbox.overlays.dialog.as_ref() {
@@ -32,12 +37,31 @@ pub(crate) fn dialog(mailbox: &MailboxHandle, prefs: &PrefsHandle) -> Html {
             let onchange = prefs
                 .change
                 .reform(move |_: Event| PrefsAction::MarkReadOnOpenSet(!on));
+            let undo = prefs.state.undo_send_seconds;
+            let on_undo = prefs.change.reform(|e: Event| {
+                let value = e
+                    .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                    .value();
+                PrefsAction::UndoSendSet(value.parse().unwrap_or(0))
+            });
             html! {
-                <Dialog title="Settings" {on_close}>
+                <Dialog title="Settings" wide=true {on_close}>
                     <label class="check">
                         <input type="checkbox" checked={on} {onchange} />
                         { " Mark messages read when opened" }
                     </label>
+                    <div class="field">
+                        <label for="undo-send">{ "Undo send" }</label>
+                        <select id="undo-send" onchange={on_undo}>
+                            { for UNDO_SEND_CHOICES.into_iter().map(|s| html! {
+                                <option value={s.to_string()} selected={s == undo}>
+                                    { if s == 0 { "Off".to_string() } else { format!("{s} seconds") } }
+                                </option>
+                            }) }
+                        </select>
+                    </div>
+                    <IdentitiesEditor identities={compose.identities.clone()}
+                        on_save={compose.set_identities.clone()} />
                 </Dialog>
             }
         }
@@ -113,6 +137,10 @@ pub(crate) fn dialog(mailbox: &MailboxHandle, prefs: &PrefsHandle) -> Html {
                         ("#", "Delete (in Trash: for good)"),
                         ("!", "Mark as junk"),
                         ("v", "Move to a folder"),
+                        ("c", "Write a new message"),
+                        ("r / a", "Reply / reply all"),
+                        ("f", "Forward"),
+                        ("Ctrl+Enter", "Send (in a message being written)"),
                         ("?", "This list"),
                         ("Escape", "Close a dialog"),
                     ].into_iter().map(|(k, what)| html! { <><dt><kbd>{ k }</kbd></dt><dd>{ what }</dd></> }) }

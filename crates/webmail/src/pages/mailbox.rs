@@ -3,16 +3,28 @@
 //! out what the hooks give it: keyboard shortcuts, preferences and the panes' widths are
 //! hooks' business.
 
-use webimap_client::proto::types::mailbox::MailboxName;
+use webimap_client::{
+    compose::ReplyMode,
+    proto::types::mailbox::{MailboxName, SpecialUse},
+};
 use yew::prelude::*;
 
 use super::dialogs::dialog;
 use crate::{
     components::{
-        action_bar::ActionBar, folder_list::FolderList, message_list::MessageList,
-        message_view::MessageView, separator::Separator, toast::ToastView,
+        action_bar::ActionBar,
+        compose::ComposeDock,
+        folder_list::FolderList,
+        message_list::MessageList,
+        message_view::{Answer, MessageView},
+        separator::Separator,
+        toast::ToastView,
     },
-    hooks::{Fetch, PrefsContext, SessionContext, use_mailbox, use_pane_widths, use_shortcuts},
+    hooks::{
+        Fetch, PrefsContext, SessionContext,
+        use_compose::{Open, use_compose},
+        use_mailbox, use_pane_widths, use_shortcuts,
+    },
     services::Connection,
     state::{
         actions::MessageCommand,
@@ -44,7 +56,13 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
         .map(|s| s.connection_lost.clone())
         .unwrap_or_default();
     let mailbox = use_mailbox(&props.conn, connection_lost);
-    use_shortcuts(&mailbox);
+    let undo_seconds = prefs
+        .as_ref()
+        .map_or(crate::state::prefs::UNDO_SEND_DEFAULT, |p| {
+            p.state.undo_send_seconds
+        });
+    let compose = use_compose(&props.conn, &props.account, &mailbox, undo_seconds);
+    use_shortcuts(&mailbox, &compose.open);
     let panes = use_node_ref();
     let widths = prefs
         .as_ref()
@@ -118,6 +136,17 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
     });
     let show =
         |dialog: Overlay| overlay.reform(move |_: MouseEvent| OverlayAction::Shown(dialog.clone()));
+    let on_compose = compose.open.reform(|_: MouseEvent| Open::New);
+    let on_answer = compose.open.reform(|answer| match answer {
+        Answer::Reply => Open::Reply(ReplyMode::Sender),
+        Answer::ReplyAll => Open::Reply(ReplyMode::All),
+        Answer::Forward => Open::Forward,
+        Answer::EditDraft => Open::Draft,
+    });
+    let is_draft = state.selected_folder().is_some_and(|f| {
+        f.special_use == Some(SpecialUse::Drafts)
+            || (f.special_use.is_none() && f.path.eq_ignore_ascii_case("Drafts"))
+    });
 
     html! {
         <div class="mail-app">
@@ -126,6 +155,8 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     <img src="/icons/icon.svg" alt="" width="24" height="24" />
                     <span>{ "webimap" }</span>
                 </div>
+                <button type="button" class="button primary compose-button" onclick={on_compose}
+                    title="Write a new message (c)">{ "Compose" }</button>
                 <div class="account">
                     <span class="account-name" title={props.account.server.clone()}>
                         { format!("{} on {}", props.account.username, props.account.server) }
@@ -179,9 +210,16 @@ pub(crate) fn MailboxPage(props: &MailboxPageProps) -> Html {
                     on_view_attached={mailbox.fetch.reform(Fetch::Attached)}
                     on_view_source={mailbox.fetch.reform(|()| Fetch::Source)}
                     {on_back}
+                    {on_answer}
+                    {is_draft}
                 />
             </main>
-            { dialog(&mailbox, &prefs) }
+            { dialog(&mailbox, &prefs, &compose) }
+            <ComposeDock composes={compose.state.list.clone()} book={compose.book.clone()}
+                identities={compose.identities.clone()} on_edit={compose.edit.clone()}
+                on_send={compose.send.clone()} on_undo={compose.undo.clone()}
+                on_minimise={compose.minimise.clone()} on_close={compose.close.clone()}
+                on_attach={compose.attach.clone()} />
             <ToastView toast={mailbox.overlays.toast.clone()} on_undo={mailbox.undo.clone()}
                 on_dismiss={overlay.reform(OverlayAction::ToastExpired)} />
         </div>

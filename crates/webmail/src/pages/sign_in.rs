@@ -15,7 +15,11 @@ pub(crate) fn SignInPage() -> Html {
     };
     let on_submit = session
         .sign_in
-        .reform(|(settings, password)| SignInRequest { settings, password });
+        .reform(|(settings, password, smtp_password)| SignInRequest {
+            settings,
+            password,
+            smtp_password,
+        });
     html! {
         <main class="sign-in-page">
             <div class="sign-in-card">

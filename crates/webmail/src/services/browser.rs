@@ -29,7 +29,7 @@ pub(crate) fn default_relay_url() -> String {
     relay_url_for(&protocol, &host)
 }
 
-fn storage() -> Option<web_sys::Storage> {
+pub(crate) fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
@@ -54,13 +54,13 @@ pub(crate) fn save_settings(settings: &Settings) {
 
 /// The JSON value stored under `key` (parsed by the browser: the wasm carries no JSON
 /// parser of its own).
-fn stored_json(key: &str) -> Option<JsValue> {
+pub(crate) fn stored_json(key: &str) -> Option<JsValue> {
     let text = storage()?.get_item(key).ok()??;
     JSON::parse(&text).ok()
 }
 
 /// Stores `value` as JSON under `key`, best effort.
-fn store_json(key: &str, value: &JsValue) {
+pub(crate) fn store_json(key: &str, value: &JsValue) {
     if let (Some(storage), Ok(json)) = (storage(), JSON::stringify(value)) {
         let _ = storage.set_item(key, &String::from(json));
     }
@@ -77,6 +77,25 @@ pub(crate) fn load_prefs() -> Prefs {
         widths: load_layout().unwrap_or(defaults.widths),
         mark_read_on_open: load_mark_read_on_open(),
         trusted_senders: Rc::new(load_trusted_senders()),
+        undo_send_seconds: load_undo_send().unwrap_or(defaults.undo_send_seconds),
+    }
+}
+
+const UNDO_SEND_KEY: &str = "webimap.undoSendSeconds";
+
+/// The undo delay for sending, if the user chose one offered.
+fn load_undo_send() -> Option<u32> {
+    let value = storage()?.get_item(UNDO_SEND_KEY).ok()??;
+    value
+        .parse()
+        .ok()
+        .filter(|s| crate::state::prefs::UNDO_SEND_CHOICES.contains(s))
+}
+
+/// Remembers the undo delay for sending.
+pub(crate) fn save_undo_send(seconds: u32) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(UNDO_SEND_KEY, &seconds.to_string());
     }
 }
 
@@ -165,7 +184,7 @@ pub(crate) fn save_trusted_senders(senders: &std::collections::BTreeSet<String>)
     store_json(TRUSTED_SENDERS_KEY, &list);
 }
 
-fn document() -> Option<web_sys::Document> {
+pub(crate) fn document() -> Option<web_sys::Document> {
     web_sys::window()?.document()
 }
 

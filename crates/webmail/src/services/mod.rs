@@ -2,10 +2,13 @@
 //! that touches `webimap_client` I/O; hooks run these and dispatch what they return.
 
 pub(crate) mod browser;
+pub(crate) mod compose_store;
 pub(crate) mod error;
 pub(crate) mod folders;
 pub(crate) mod mailbox;
+pub(crate) mod outgoing;
 pub(crate) mod search;
+pub(crate) mod send;
 pub(crate) mod session;
 
 /// The byte stream to the server: the relay WebSocket in the browser (this module is

@@ -14,6 +14,7 @@ use super::{
 };
 use crate::state::{
     error::UiError,
+    outgoing::{Outgoing, Password},
     session::Account,
     settings::{Security, Target},
 };
@@ -23,10 +24,13 @@ const SIGN_IN_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long to wait for the server to acknowledge LOGOUT.
 const SIGN_OUT_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// Opens the relay WebSocket to `target`, reads the greeting and logs in.
+/// Opens the relay WebSocket to `target`, reads the greeting and logs in; mail goes out
+/// through `outgoing` with `smtp_password`.
 pub(crate) async fn sign_in(
     target: &Target,
     password: &str,
+    outgoing: Outgoing,
+    smtp_password: Password,
 ) -> Result<(Account, Connection), UiError> {
     let address = target.address();
     let deadline = Box::pin(time::sleep(SIGN_IN_TIMEOUT)).shared();
@@ -52,6 +56,9 @@ pub(crate) async fn sign_in(
     let account = Account {
         username: target.username.clone(),
         server: target.address(),
+        host: target.host.clone(),
+        outgoing,
+        smtp_password,
     };
     // The list shows new mail with its summary at once.
     let mut watch = WatchOptions::default();

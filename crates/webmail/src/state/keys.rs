@@ -35,6 +35,14 @@ pub(crate) enum Command {
     Junk,
     /// v: move to a folder.
     MoveTo,
+    /// c: write a new message.
+    Compose,
+    /// r: reply to the open message.
+    Reply,
+    /// a: reply to all.
+    ReplyAll,
+    /// f: forward the open message.
+    Forward,
 }
 
 /// A key press, as much of it as matters.
@@ -83,6 +91,10 @@ pub(crate) fn command_for(press: Press<'_>, g_pending: bool) -> (Option<Command>
         "e" => Command::Archive,
         "!" => Command::Junk,
         "v" => Command::MoveTo,
+        "c" => Command::Compose,
+        "r" => Command::Reply,
+        "a" => Command::ReplyAll,
+        "f" => Command::Forward,
         "/" => Command::Search,
         "?" => Command::Help,
         "g" => return (None, true),
@@ -127,6 +139,21 @@ mod tests {
             command_for(key("e"), false),
             (Some(Command::Archive), false)
         );
+        assert_eq!(command_for(key("c"), false).0, Some(Command::Compose));
+        assert_eq!(command_for(key("r"), false).0, Some(Command::Reply));
+        assert_eq!(command_for(key("a"), false).0, Some(Command::ReplyAll));
+        assert_eq!(command_for(key("f"), false).0, Some(Command::Forward));
+        // Ctrl+C copies; "c" typed in a field is text.
+        let copy = Press {
+            command: true,
+            ..key("c")
+        };
+        assert_eq!(command_for(copy, false).0, None);
+        let typed = Press {
+            typing: true,
+            ..key("c")
+        };
+        assert_eq!(command_for(typed, false).0, None);
     }
 
     #[test]

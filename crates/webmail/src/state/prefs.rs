@@ -58,7 +58,14 @@ pub(crate) struct Prefs {
     pub(crate) mark_read_on_open: bool,
     /// Senders (addresses, lower case) whose mail always loads remote content.
     pub(crate) trusted_senders: Rc<BTreeSet<String>>,
+    /// How long a sent message waits (and can be taken back) before it leaves.
+    pub(crate) undo_send_seconds: u32,
 }
+
+/// The undo delays offered for sending, in seconds (0: none).
+pub(crate) const UNDO_SEND_CHOICES: [u32; 5] = [0, 5, 10, 20, 30];
+/// The default undo delay.
+pub(crate) const UNDO_SEND_DEFAULT: u32 = 5;
 
 impl Default for Prefs {
     fn default() -> Self {
@@ -67,6 +74,7 @@ impl Default for Prefs {
             widths: (FOLDERS_WIDTH.1, LIST_WIDTH.1),
             mark_read_on_open: true,
             trusted_senders: Rc::default(),
+            undo_send_seconds: UNDO_SEND_DEFAULT,
         }
     }
 }
@@ -90,6 +98,8 @@ pub(crate) enum PrefsAction {
     MarkReadOnOpenSet(bool),
     /// Every message from this address may load remote content.
     SenderTrusted(String),
+    /// The undo delay for sending chosen (kept to the choices offered).
+    UndoSendSet(u32),
 }
 
 impl Reducible for Prefs {
@@ -108,6 +118,11 @@ impl Reducible for Prefs {
             PrefsAction::MarkReadOnOpenSet(on) => next.mark_read_on_open = on,
             PrefsAction::SenderTrusted(address) => {
                 Rc::make_mut(&mut next.trusted_senders).insert(address.to_lowercase());
+            }
+            PrefsAction::UndoSendSet(seconds) => {
+                if UNDO_SEND_CHOICES.contains(&seconds) {
+                    next.undo_send_seconds = seconds;
+                }
             }
         }
         if next == *self {
@@ -130,11 +145,15 @@ mod tests {
             .reduce(PrefsAction::Resized(Column::Folders, 10_000))
             .reduce(PrefsAction::Resized(Column::List, 300))
             .reduce(PrefsAction::SenderTrusted("News@Remote.test".into()))
-            .reduce(PrefsAction::MarkReadOnOpenSet(false));
+            .reduce(PrefsAction::MarkReadOnOpenSet(false))
+            .reduce(PrefsAction::UndoSendSet(7))
+            .reduce(PrefsAction::UndoSendSet(10));
+        assert_eq!(p.undo_send_seconds, 10, "7 is not offered, 10 is");
         assert!(!p.is_dark(true));
         assert_eq!(p.widths, (FOLDERS_WIDTH.2, 300));
         assert!(p.trusted_senders.contains("news@remote.test"));
         assert!(!p.mark_read_on_open);
+        assert_eq!(Prefs::default().undo_send_seconds, 5);
         for t in [Theme::Light, Theme::Dark] {
             assert_eq!(Theme::from_value(t.value()), Some(t));
         }

@@ -1,5 +1,5 @@
-//! Sign-in presets: the IMAP settings of common providers, filled into the form when
-//! picked. (The relay must allow the provider's server; most providers want an app
+//! Sign-in presets: the IMAP and outgoing (SMTP submission) settings of common
+//! providers, filled into the form when picked. (The relay must allow the provider's server; most providers want an app
 //! password for IMAP, which the note says.)
 
 use super::settings::{Security, Settings};
@@ -19,6 +19,15 @@ pub(crate) struct Preset {
     pub(crate) security: Security,
     /// What the user should know to sign in.
     pub(crate) note: &'static str,
+    /// The outgoing (submission) server.
+    pub(crate) smtp_server: &'static str,
+    /// Its port.
+    pub(crate) smtp_port: u16,
+    /// Its security.
+    pub(crate) smtp_security: Security,
+    /// Whether the provider files submitted mail in Sent itself (the app must not
+    /// append a second copy).
+    pub(crate) files_sent: bool,
 }
 
 const APP_PASSWORD: &str =
@@ -33,6 +42,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: APP_PASSWORD,
+        smtp_server: "smtp.aol.com",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: false,
     },
     Preset {
         id: "fastmail",
@@ -41,6 +54,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: APP_PASSWORD,
+        smtp_server: "smtp.fastmail.com",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: false,
     },
     Preset {
         id: "gmail",
@@ -49,6 +66,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: APP_PASSWORD,
+        smtp_server: "smtp.gmail.com",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: true,
     },
     Preset {
         id: "gmx",
@@ -57,6 +78,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: "Turn on IMAP access in GMX's mail settings first.",
+        smtp_server: "mail.gmx.net",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: false,
     },
     Preset {
         id: "icloud",
@@ -65,6 +90,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: APP_PASSWORD,
+        smtp_server: "smtp.mail.me.com",
+        smtp_port: 587,
+        smtp_security: Security::StartTls,
+        files_sent: true,
     },
     Preset {
         id: "mailbox-org",
@@ -73,6 +102,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: "Your mailbox.org password, or an app password if you use two-factor sign-in.",
+        smtp_server: "smtp.mailbox.org",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: false,
     },
     Preset {
         id: "outlook",
@@ -81,6 +114,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: "Microsoft allows password sign-in only where the account or its admin permits it.",
+        smtp_server: "smtp.office365.com",
+        smtp_port: 587,
+        smtp_security: Security::StartTls,
+        files_sent: true,
     },
     Preset {
         id: "yahoo",
@@ -89,6 +126,10 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: APP_PASSWORD,
+        smtp_server: "smtp.mail.yahoo.com",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: false,
     },
     Preset {
         id: "zoho",
@@ -97,12 +138,30 @@ pub(crate) const PRESETS: [Preset; 9] = [
         port: 993,
         security: Security::Tls,
         note: "Turn on IMAP access in Zoho Mail's settings; with two-factor sign-in, use an app password.",
+        smtp_server: "smtp.zoho.com",
+        smtp_port: 465,
+        smtp_security: Security::Tls,
+        files_sent: false,
     },
 ];
 
 /// The preset with form value `id`.
 pub(crate) fn by_id(id: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.id == id)
+}
+
+/// The preset whose outgoing server is `host`, if any.
+pub(crate) fn by_smtp_server(host: &str) -> Option<&'static Preset> {
+    PRESETS
+        .iter()
+        .find(|p| p.smtp_server.eq_ignore_ascii_case(host.trim()))
+}
+
+/// The preset whose IMAP server is `host`, if any.
+pub(crate) fn by_server(host: &str) -> Option<&'static Preset> {
+    PRESETS
+        .iter()
+        .find(|p| p.server.eq_ignore_ascii_case(host.trim()))
 }
 
 /// The preset the form's server, port and security match, if any.
@@ -115,11 +174,14 @@ pub(crate) fn matching(settings: &Settings) -> Option<&'static Preset> {
 }
 
 impl Preset {
-    /// Fills the form's server, port and security.
+    /// Fills the form's server, port and security, incoming and outgoing.
     pub(crate) fn apply(&self, settings: &mut Settings) {
         settings.server = self.server.to_string();
         settings.port = self.port.to_string();
         settings.security = self.security;
+        settings.smtp_server = self.smtp_server.to_string();
+        settings.smtp_port = self.smtp_port.to_string();
+        settings.smtp_security = self.smtp_security;
     }
 }
 
@@ -136,6 +198,14 @@ mod tests {
         assert_eq!(
             (s.server.as_str(), s.port.as_str(), s.security),
             ("imap.gmail.com", "993", Security::Tls)
+        );
+        assert_eq!(
+            (
+                s.smtp_server.as_str(),
+                s.smtp_port.as_str(),
+                s.smtp_security
+            ),
+            ("smtp.gmail.com", "465", Security::Tls)
         );
         assert_eq!(matching(&s), Some(gmail));
         s.port = "143".into();
@@ -156,6 +226,20 @@ mod tests {
             assert!(p.server.starts_with("imap.") || p.server.starts_with("outlook."));
             assert_eq!(p.security, Security::Tls, "{}: TLS only", p.id);
             assert!(!p.note.is_empty());
+            assert_ne!(p.smtp_security, Security::None, "{}: encrypted", p.id);
+            assert_eq!(p.smtp_port, p.smtp_security.submission_port(), "{}", p.id);
         }
+        // The providers that file submitted mail in Sent themselves.
+        let files: Vec<&str> = PRESETS
+            .iter()
+            .filter(|p| p.files_sent)
+            .map(|p| p.id)
+            .collect();
+        assert_eq!(files, ["gmail", "icloud", "outlook"]);
+        assert_eq!(
+            by_smtp_server("SMTP.gmail.com").map(|p| p.id),
+            Some("gmail")
+        );
+        assert_eq!(by_server("imap.mail.me.com").map(|p| p.id), Some("icloud"));
     }
 }

@@ -7,15 +7,32 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use super::error::UiError;
+use super::{
+    error::UiError,
+    outgoing::{Outgoing, Password},
+};
 
-/// Who is signed in where.
+/// Who is signed in where, and where mail goes out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Account {
     /// User name.
     pub(crate) username: String,
     /// `host:port` of the IMAP server.
     pub(crate) server: String,
+    /// The IMAP server's host (for the default identity).
+    pub(crate) host: String,
+    /// The outgoing server.
+    pub(crate) outgoing: Outgoing,
+    /// The outgoing server's password (the IMAP one unless another was given), in
+    /// memory only.
+    pub(crate) smtp_password: Password,
+}
+
+impl Account {
+    /// Names the account in this browser's storage (`user@host:port`).
+    pub(crate) fn key(&self) -> String {
+        format!("{}@{}", self.username, self.server)
+    }
 }
 
 /// Where the session stands.
@@ -137,6 +154,17 @@ mod tests {
         Account {
             username: "alice".into(),
             server: "localhost:143".into(),
+            host: "localhost".into(),
+            outgoing: Outgoing {
+                relay_url: "ws://r/relay".into(),
+                host: "localhost".into(),
+                port: 587,
+                security: crate::state::settings::Security::StartTls,
+                ca_pem: None,
+                username: "alice".into(),
+                files_sent: false,
+            },
+            smtp_password: Password::new("pw"),
         }
     }
 

@@ -49,6 +49,14 @@ impl Security {
             Security::None | Security::StartTls => 143,
         }
     }
+
+    /// The usual port of the outgoing (submission) server: 465 for implicit TLS, else 587.
+    pub(crate) fn submission_port(self) -> u16 {
+        match self {
+            Security::Tls => 465,
+            Security::None | Security::StartTls => 587,
+        }
+    }
 }
 
 /// The sign-in form's fields (without the password), as typed; remembered in the
@@ -68,6 +76,12 @@ pub(crate) struct Settings {
     /// An extra CA certificate (PEM) trusted for this server, for self-hosted servers.
     /// Public, not a secret.
     pub(crate) ca_pem: Option<String>,
+    /// The outgoing (SMTP submission) server; blank: derived from the IMAP server.
+    pub(crate) smtp_server: String,
+    /// The outgoing port, as typed; blank: the usual one for its security.
+    pub(crate) smtp_port: String,
+    /// The outgoing server's security.
+    pub(crate) smtp_security: Security,
 }
 
 impl Default for Settings {
@@ -79,6 +93,9 @@ impl Default for Settings {
             username: String::new(),
             relay_url: None,
             ca_pem: None,
+            smtp_server: String::new(),
+            smtp_port: String::new(),
+            smtp_security: Security::Tls,
         }
     }
 }
@@ -86,7 +103,7 @@ impl Default for Settings {
 impl Settings {
     /// What is remembered, by name (the names of the stored JSON object): strings, or
     /// `None` for null. There is no password to leave out: [`Settings`] has none.
-    pub(crate) fn fields(&self) -> [(&'static str, Option<&str>); 6] {
+    pub(crate) fn fields(&self) -> [(&'static str, Option<&str>); 9] {
         [
             ("server", Some(&self.server)),
             ("port", Some(&self.port)),
@@ -94,6 +111,9 @@ impl Settings {
             ("username", Some(&self.username)),
             ("relay_url", self.relay_url.as_deref()),
             ("ca_pem", self.ca_pem.as_deref()),
+            ("smtp_server", Some(&self.smtp_server)),
+            ("smtp_port", Some(&self.smtp_port)),
+            ("smtp_security", Some(self.smtp_security.value())),
         ]
     }
 
@@ -110,6 +130,11 @@ impl Settings {
             username: get("username").unwrap_or(d.username),
             relay_url: get("relay_url"),
             ca_pem: get("ca_pem"),
+            smtp_server: get("smtp_server").unwrap_or(d.smtp_server),
+            smtp_port: get("smtp_port").unwrap_or(d.smtp_port),
+            smtp_security: get("smtp_security")
+                .and_then(|s| Security::from_value(&s))
+                .unwrap_or(d.smtp_security),
         }
     }
 }
@@ -211,6 +236,7 @@ mod tests {
             username: "alice".into(),
             relay_url: None,
             ca_pem: None,
+            ..Settings::default()
         }
     }
 
@@ -311,6 +337,9 @@ mod tests {
     fn settings_round_trip_without_a_password() {
         let settings = Settings {
             relay_url: Some("wss://r/relay".into()),
+            smtp_server: "smtp.example.com".into(),
+            smtp_port: "587".into(),
+            smtp_security: Security::StartTls,
             ..filled()
         };
         let fields = settings.fields();
