@@ -170,6 +170,8 @@ struct Shared<S> {
     engine: Mutex<Engine<S>>,
     gate: Gate,
     options: WatchOptions,
+    /// The server's APPENDLIMIT as signed in (read without taking the connection).
+    append_limit: Option<u64>,
 }
 
 impl<S> Clone for Account<S> {
@@ -195,8 +197,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
 
     /// Shares a signed-in client with the given pacing.
     pub fn with_options(client: Client<S>, options: WatchOptions) -> Self {
+        let append_limit = client.append_limit();
         Self {
             shared: Arc::new(Shared {
+                append_limit,
                 engine: Mutex::new(Engine {
                     client,
                     watched: None,
@@ -231,6 +235,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Account<S> {
             engine,
             _ticket: ticket,
         })
+    }
+
+    /// The largest message APPEND takes ([`Client::append_limit`], as the server said at
+    /// sign-in): known without a command, so asking never interrupts a watch.
+    pub fn append_limit(&self) -> Option<u64> {
+        self.shared.append_limit
     }
 
     /// Runs `op` on the connection (after the IDLE in progress ends).

@@ -183,6 +183,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Client<S> {
                 .any(|d| d.eq_ignore_ascii_case(capability))
     }
 
+    /// The largest message APPEND takes in any folder (RFC 7889 `APPENDLIMIT=n`); `None`
+    /// when the server names none, or names limits per folder only (a bare `APPENDLIMIT`).
+    pub fn append_limit(&self) -> Option<u64> {
+        append_limit_of(self.capabilities())
+    }
+
     /// The underlying connection (for commands this type has no method for).
     pub fn connection(&mut self) -> &mut Connection<S> {
         &mut self.conn
@@ -225,4 +231,37 @@ pub(crate) fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost")
         || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `APPENDLIMIT=n` among `capabilities`.
+fn append_limit_of(capabilities: &Capabilities) -> Option<u64> {
+    capabilities.iter().find_map(|c| {
+        let (name, value) = c.as_str().split_once('=')?;
+        if name.eq_ignore_ascii_case("APPENDLIMIT") {
+            value.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+#[cfg(test)]
+mod append_limit_tests {
+    use webimap_proto::types::core::Capability;
+
+    use super::*;
+
+    #[test]
+    fn append_limit_is_read_from_the_capability() {
+        let caps =
+            |list: &[&str]| Capabilities::new(list.iter().map(|c| Capability::new(*c)).collect());
+        assert_eq!(
+            append_limit_of(&caps(&["IMAP4rev1", "APPENDLIMIT=35651584"])),
+            Some(35_651_584)
+        );
+        assert_eq!(append_limit_of(&caps(&["appendlimit=10"])), Some(10));
+        assert_eq!(append_limit_of(&caps(&["APPENDLIMIT"])), None);
+        assert_eq!(append_limit_of(&caps(&["APPENDLIMIT=x"])), None);
+        assert_eq!(append_limit_of(&caps(&["IMAP4rev1"])), None);
+    }
 }

@@ -141,8 +141,21 @@ impl Work {
         self.latest.borrow().get(id).cloned()
     }
 
-    /// The outgoing server's SIZE (learned on first use; `None` if unknown).
+    /// The largest message that can be both sent and kept: the outgoing server's SIZE
+    /// (learned on first use) and the IMAP server's APPENDLIMIT (the copy in Sent and
+    /// Drafts), the smaller of those named; `None` if neither is.
     async fn size_limit(&self) -> Option<u64> {
+        let append_limit = self.conn.append_limit();
+        let smtp_limit = self.smtp_size_limit().await;
+        [smtp_limit, append_limit]
+            .into_iter()
+            .flatten()
+            .filter(|&limit| limit > 0)
+            .min()
+    }
+
+    /// The outgoing server's SIZE (learned on first use; `None` if unknown).
+    async fn smtp_size_limit(&self) -> Option<u64> {
         let shared = self
             .size_limit
             .borrow_mut()

@@ -92,7 +92,7 @@ pub(crate) fn too_big(size: u64, limit: Option<u64>) -> Option<String> {
     let limit = limit.filter(|&l| l > 0)?;
     (size > limit).then(|| {
         format!(
-            "Too big to send: the message would be {} once encoded, and the outgoing server takes \
+            "Too big to send: the message would be {} once encoded, and your mail servers take \
              at most {}. Remove or shrink attachments.",
             size_text(size),
             size_text(limit)
