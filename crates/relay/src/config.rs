@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::{
     limits::Limits,
     policy::{AllowRule, MissingOrigin, OriginPolicy, OriginRule, Policy},
-    proxy::{TrustedProxies, TrustedProxy},
+    proxy::{ForwardedHeader, TrustedProxies, TrustedProxy},
     tls::{self, TlsFiles},
     token::{self, TokenError, Tokens},
 };
@@ -62,7 +62,9 @@ pub struct Cli {
 
     /// Allow pages from this origin (SCHEME://HOST[:PORT], e.g. https://mail.example.com)
     /// to open tunnels; `*` allows any. Repeat for more. Without any --origin only
-    /// same-origin pages may (the Origin header must name the request's Host).
+    /// same-origin loopback pages may (the Origin header must name the request's Host,
+    /// with the listener's scheme, and that host must be localhost, 127.0.0.0/8 or
+    /// [::1]), and a non-loopback --listen address is refused at startup.
     #[arg(long = "origin", value_name = "ORIGIN")]
     pub origin: Vec<OriginRule>,
 
@@ -73,10 +75,20 @@ pub struct Cli {
 
     /// Trust this reverse proxy (ADDRESS or NETWORK/PREFIX, e.g. 127.0.0.1 or 10.0.0.0/8):
     /// on connections from it the client address (for per-IP caps and logs) is the
-    /// right-most address in X-Forwarded-For (else Forwarded) that is not itself a trusted
-    /// proxy. Repeat for more. From other peers these headers are ignored.
+    /// right-most address in the --forwarded-header that is not itself a trusted proxy.
+    /// Repeat for more. From other peers forwarding headers are ignored.
     #[arg(long = "trusted-proxy", value_name = "CIDR")]
     pub trusted_proxy: Vec<TrustedProxy>,
+
+    /// The header the trusted proxies write to name the client; the other one is never
+    /// read [default: x-forwarded-for].
+    #[arg(long, value_name = "HEADER", value_enum)]
+    pub forwarded_header: Option<ForwardedHeader>,
+
+    /// IPv6 clients whose addresses share this many leading bits count as one client for
+    /// --max-connections-per-ip [default: 64].
+    #[arg(long, value_name = "BITS", value_parser = clap::value_parser!(u8).range(1..=128))]
+    pub ipv6_client_prefix: Option<u8>,
 
     /// Serve the built web app from this directory: index.html at / and for any unknown
     /// path (single-page-app fallback).
@@ -169,6 +181,7 @@ struct FileConfig {
     missing_origin: Option<MissingOrigin>,
     #[serde(default)]
     trusted_proxies: Option<Vec<String>>,
+    forwarded_header: Option<ForwardedHeader>,
     static_dir: Option<PathBuf>,
     connect_timeout_secs: Option<u64>,
     metrics: Option<bool>,
@@ -187,6 +200,7 @@ struct FileConfig {
 struct FileLimits {
     max_connections: Option<usize>,
     max_connections_per_ip: Option<usize>,
+    ipv6_client_prefix: Option<u8>,
     max_message_size: Option<usize>,
     max_frame_size: Option<usize>,
     read_chunk_size: Option<usize>,
@@ -258,7 +272,12 @@ impl Cli {
             parse_list("trusted_proxies", file.trusted_proxies.unwrap_or_default())?
         } else {
             self.trusted_proxy
-        });
+        })
+        .with_header(
+            self.forwarded_header
+                .or(file.forwarded_header)
+                .unwrap_or_default(),
+        );
         let missing = self
             .missing_origin
             .or(file.missing_origin)
@@ -283,6 +302,10 @@ impl Cli {
                 .map(to_usize)
                 .or(fl.max_connections_per_ip)
                 .unwrap_or(defaults.max_connections_per_ip),
+            ipv6_client_prefix: self
+                .ipv6_client_prefix
+                .or(fl.ipv6_client_prefix)
+                .unwrap_or(defaults.ipv6_client_prefix),
             max_message_size,
             max_frame_size: match self.max_message_size {
                 Some(_) => max_message_size,
@@ -440,6 +463,7 @@ impl Config {
             ("connect timeout", self.connect_timeout.is_zero()),
             ("max connections", l.max_connections == 0),
             ("max connections per IP", l.max_connections_per_ip == 0),
+            ("IPv6 client prefix", l.ipv6_client_prefix == 0),
             ("max message size", l.max_message_size == 0),
             ("max frame size", l.max_frame_size == 0),
             ("read chunk size", l.read_chunk_size == 0),
@@ -453,7 +477,27 @@ impl Config {
                 return Err(ConfigError::Zero(name));
             }
         }
+        if l.ipv6_client_prefix > 128 {
+            return Err(ConfigError::Invalid {
+                key: "ipv6_client_prefix",
+                message: format!("{} is more than 128 bits", l.ipv6_client_prefix),
+            });
+        }
         self.load_tokens()?;
+        Ok(())
+    }
+
+    /// Whether the relay may listen on `listen` with these settings: without configured
+    /// origins only a loopback listener is allowed (the same-origin default then admits
+    /// loopback pages only).
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::OriginRequired`] for a non-loopback address without origins.
+    pub fn check_listen(&self, listen: SocketAddr) -> Result<(), ConfigError> {
+        if self.policy.origins().allowed.is_empty() && !listen.ip().to_canonical().is_loopback() {
+            return Err(ConfigError::OriginRequired(listen));
+        }
         Ok(())
     }
 
@@ -530,6 +574,15 @@ pub enum ConfigError {
     /// A size or duration that must be positive is zero.
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
+    /// The relay listens on a non-loopback address without an origin allowlist.
+    #[error(
+        "listening on {0}, which is not a loopback address, needs the origins of the pages \
+         allowed to open tunnels: give --origin https://YOUR.PUBLIC.NAME (or `origins` in \
+         the config file; `*` allows any page). Without it only pages served from \
+         localhost/127.0.0.1/[::1] may connect, so that a DNS-rebinding page cannot use \
+         the relay"
+    )]
+    OriginRequired(SocketAddr),
 }
 
 #[cfg(test)]

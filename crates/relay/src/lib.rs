@@ -82,12 +82,21 @@ pub enum RelayError {
 /// # Errors
 ///
 /// [`RelayError::Config`] if the configuration cannot be used (e.g. the static directory is
-/// missing), [`RelayError::Io`] if serving fails.
+/// missing, or `listener` is not on loopback and no origins are configured),
+/// [`RelayError::Io`] if serving fails.
 pub async fn run<F>(listener: TcpListener, config: Config, shutdown: F) -> Result<(), RelayError>
 where
     F: Future<Output = ()> + Send + 'static,
 {
+    let mut config = config;
     config.check()?;
+    let local = listener.local_addr()?;
+    config.check_listen(local)?;
+    config.policy = config.policy.with_listener(if config.tls.is_some() {
+        policy::ListenerScheme::Https
+    } else {
+        policy::ListenerScheme::Http
+    });
     // Before anything is announced: from here on a SIGHUP cannot terminate the relay.
     let hangup = reload::Hangup::install();
     let tls = match &config.tls {
@@ -102,7 +111,6 @@ where
             Err(error) => tracing::warn!(%error, "cannot precompress static files"),
         });
     }
-    let local = listener.local_addr()?;
     let http = listener::Http::new(&config.limits);
     let state = AppState::new(config);
     tracing::info!(%local, tls = tls.is_some(), config = ?state.config(), "relay listening");

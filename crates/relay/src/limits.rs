@@ -29,6 +29,8 @@ pub const DEFAULT_MAX_HTTP_CONNECTIONS: usize = 1024;
 pub const DEFAULT_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default for [`Limits::max_header_size`]: 16 KiB.
 pub const DEFAULT_MAX_HEADER_SIZE: usize = 16 << 10;
+/// Default for [`Limits::ipv6_client_prefix`]: a /64, what one subscriber usually gets.
+pub const DEFAULT_IPV6_CLIENT_PREFIX: u8 = 64;
 /// Default for [`Limits::ping_interval`].
 pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(30);
 
@@ -38,8 +40,13 @@ pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(30);
 pub struct Limits {
     /// Open tunnels at most, overall (503 beyond).
     pub max_connections: usize,
-    /// Open tunnels at most from one client IP address (429 beyond).
+    /// Open tunnels at most from one client IP address (429 beyond); IPv6 clients are
+    /// counted per network of [`Limits::ipv6_client_prefix`] bits.
     pub max_connections_per_ip: usize,
+    /// IPv6 clients whose addresses share this many leading bits count as one client for
+    /// [`Limits::max_connections_per_ip`] (1..=128; 128: each address on its own). One
+    /// subscriber or server usually holds a whole /64 and can pick any address in it.
+    pub ipv6_client_prefix: u8,
     /// Largest WebSocket message accepted from a browser, in bytes.
     pub max_message_size: usize,
     /// Largest WebSocket frame accepted from a browser, in bytes.
@@ -75,6 +82,7 @@ impl Default for Limits {
         Self {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_connections_per_ip: DEFAULT_MAX_CONNECTIONS_PER_IP,
+            ipv6_client_prefix: DEFAULT_IPV6_CLIENT_PREFIX,
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             max_frame_size: DEFAULT_MAX_MESSAGE_SIZE,
             read_chunk_size: DEFAULT_READ_CHUNK_SIZE,
@@ -115,6 +123,20 @@ pub(crate) struct ConnectionSlots {
     global: Arc<Semaphore>,
     per_ip: PerIp,
     max_per_ip: usize,
+    ipv6_prefix: u8,
+}
+
+/// The key a client is counted under: an IPv4 address as is, an IPv6 address with all
+/// but its first `ipv6_prefix` bits cleared (IPv4-mapped IPv6 counts as IPv4).
+pub(crate) fn client_key(ip: IpAddr, ipv6_prefix: u8) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u32::from(ipv6_prefix.min(128));
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            IpAddr::V6((u128::from(v6) & mask).into())
+        }
+        v4 => v4,
+    }
 }
 
 /// A granted slot; dropping it frees it.
@@ -144,10 +166,12 @@ impl ConnectionSlots {
             global: Arc::new(Semaphore::new(limits.max_connections)),
             per_ip: Arc::new(Mutex::new(HashMap::new())),
             max_per_ip: limits.max_connections_per_ip,
+            ipv6_prefix: limits.ipv6_client_prefix,
         }
     }
 
-    /// A slot for a tunnel from `client` (unknown client: only the global cap applies).
+    /// A slot for a tunnel from `client` (unknown client: only the global cap applies;
+    /// IPv6 clients count per network, see [`client_key`]).
     pub(crate) fn acquire(&self, client: Option<IpAddr>) -> Result<Slot, LimitExceeded> {
         let global = self
             .global
@@ -156,7 +180,7 @@ impl ConnectionSlots {
             .map_err(|_| LimitExceeded::Global)?;
         let ip = match client {
             Some(ip) => {
-                let ip = ip.to_canonical();
+                let ip = client_key(ip, self.ipv6_prefix);
                 let mut map = self.per_ip.lock().unwrap_or_else(PoisonError::into_inner);
                 let count = map.entry(ip).or_insert(0);
                 if *count >= self.max_per_ip {
@@ -201,6 +225,49 @@ mod tests {
         assert!(s.acquire(Some(b)).is_ok());
         drop(a1);
         assert!(s.acquire(Some(a)).is_ok(), "slot not released");
+    }
+
+    #[test]
+    fn ipv6_clients_count_per_prefix() {
+        let s = slots(10, 2);
+        let ip = |text: &str| text.parse::<IpAddr>().ok();
+        let first = s.acquire(ip("2001:db8:1:2::1"));
+        let second = s.acquire(ip("2001:db8:1:2:ffff::9"));
+        assert!(first.is_ok() && second.is_ok());
+        assert_eq!(
+            s.acquire(ip("2001:db8:1:2:dead:beef:0:1")).err(),
+            Some(LimitExceeded::PerIp),
+            "another address of the same /64 is the same client"
+        );
+        let next = s.acquire(ip("2001:db8:1:3::1"));
+        assert!(next.is_ok(), "the next /64 is another client");
+        let per_address = ConnectionSlots::new(&Limits {
+            max_connections_per_ip: 1,
+            ipv6_client_prefix: 128,
+            ..Limits::default()
+        });
+        let a = per_address.acquire(ip("2001:db8::1"));
+        let b = per_address.acquire(ip("2001:db8::2"));
+        assert!(a.is_ok() && b.is_ok(), "each address on its own with /128");
+        assert_eq!(
+            per_address.acquire(ip("2001:db8::1")).err(),
+            Some(LimitExceeded::PerIp)
+        );
+    }
+
+    #[test]
+    fn client_keys() {
+        let key = |text: &str, prefix| {
+            text.parse::<IpAddr>()
+                .map(|ip| client_key(ip, prefix).to_string())
+                .unwrap_or_default()
+        };
+        assert_eq!(key("2001:db8:a:b:c:d:e:f", 64), "2001:db8:a:b::");
+        assert_eq!(key("2001:db8:a:b:c:d:e:f", 48), "2001:db8:a::");
+        assert_eq!(key("2001:db8:a:b:c:d:e:f", 128), "2001:db8:a:b:c:d:e:f");
+        assert_eq!(key("2001:db8:a:b:c:d:e:f", 1), "::");
+        assert_eq!(key("::ffff:192.0.2.7", 64), "192.0.2.7");
+        assert_eq!(key("192.0.2.7", 64), "192.0.2.7");
     }
 
     #[test]

@@ -62,6 +62,9 @@ async fn serve(mut cli: Cli) -> anyhow::Result<()> {
         return Ok(());
     }
     let (listen, config) = cli.load().context("invalid configuration")?;
+    config
+        .check_listen(listen)
+        .context("invalid configuration")?;
     if config.policy.rules().is_empty() {
         tracing::warn!("no --allow rule given: every tunnel will be refused");
     }

@@ -1,9 +1,11 @@
 //! Trusted reverse proxies: behind nginx (or any proxy) every connection comes from the
 //! proxy's address, so per-IP caps and logs would see one client. When the TCP peer is a
-//! listed proxy, the client address is taken from `X-Forwarded-For` (else `Forwarded`,
-//! RFC 7239): the right-most address that is not itself a trusted proxy. Everything left
-//! of it was written by the client and may be forged, so it is never used. From any other
-//! peer these headers are ignored.
+//! listed proxy, the client address is taken from the one header the proxy is configured
+//! to write ([`ForwardedHeader`]: `X-Forwarded-For`, or RFC 7239 `Forwarded`): the
+//! right-most address that is not itself a trusted proxy. Everything left of it was
+//! written by the client and may be forged, so it is never used; the other header is never
+//! read (a client could send it, and a proxy that does not write it passes it on). From any
+//! other peer these headers are ignored.
 
 use std::{
     fmt,
@@ -15,10 +17,26 @@ use axum::http::{HeaderMap, header};
 
 use crate::policy::range::{IpNet, NetError};
 
-/// The networks whose connections are trusted to name the client in forwarding headers.
+const X_FORWARDED_FOR: header::HeaderName = header::HeaderName::from_static("x-forwarded-for");
+
+/// The networks whose connections are trusted to name the client in forwarding headers,
+/// and the header they write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrustedProxies {
     nets: Vec<IpNet>,
+    header: ForwardedHeader,
+}
+
+/// Which header the trusted proxies write to name the client.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1` (nginx `$proxy_add_x_forwarded_for`, most
+    /// proxies; the default).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client;proto=https, for=proxy1`.
+    Forwarded,
 }
 
 /// One trusted-proxy entry: `ADDRESS` or `ADDRESS/PREFIX`.
@@ -54,7 +72,21 @@ impl TrustedProxies {
     pub fn new(entries: Vec<TrustedProxy>) -> Self {
         Self {
             nets: entries.into_iter().map(|e| e.0).collect(),
+            header: ForwardedHeader::default(),
         }
+    }
+
+    /// These proxies, writing `header`.
+    #[must_use]
+    pub fn with_header(mut self, header: ForwardedHeader) -> Self {
+        self.header = header;
+        self
+    }
+
+    /// The header read to name the client.
+    #[must_use]
+    pub fn header(&self) -> ForwardedHeader {
+        self.header
     }
 
     /// Whether no proxy is trusted (forwarding headers are always ignored).
@@ -78,22 +110,18 @@ impl TrustedProxies {
         if self.nets.is_empty() || !self.contains(peer) {
             return None;
         }
-        let xff: Vec<&str> = headers
-            .get_all("x-forwarded-for")
+        let name = match self.header {
+            ForwardedHeader::XForwardedFor => X_FORWARDED_FOR,
+            ForwardedHeader::Forwarded => header::FORWARDED,
+        };
+        let elements = headers
+            .get_all(name)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .collect();
-        let hops: Vec<Option<IpAddr>> = if xff.is_empty() {
-            headers
-                .get_all(header::FORWARDED)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(','))
-                .map(forwarded_for)
-                .collect()
-        } else {
-            xff.into_iter().map(parse_node).collect()
+            .flat_map(|v| v.split(','));
+        let hops: Vec<Option<IpAddr>> = match self.header {
+            ForwardedHeader::XForwardedFor => elements.map(parse_node).collect(),
+            ForwardedHeader::Forwarded => elements.map(forwarded_for).collect(),
         };
         // From the right: skip our own proxies; the first other hop is the client. An
         // unparsable hop ends the walk (the last trusted hop is then the best we know).
@@ -201,8 +229,40 @@ mod tests {
     }
 
     #[test]
-    fn forwarded_header_is_used_without_x_forwarded_for() {
-        let trusted = proxies(&["127.0.0.1"]);
+    fn only_the_configured_header_is_read() {
+        // The proxy writes Forwarded; an X-Forwarded-For the client sent must not win.
+        let forwarded = proxies(&["127.0.0.1"]).with_header(ForwardedHeader::Forwarded);
+        let h = headers(&[
+            ("x-forwarded-for", "198.51.100.99"),
+            ("forwarded", "for=203.0.113.5"),
+        ]);
+        assert_eq!(
+            forwarded.forwarded_client(ip("127.0.0.1"), &h),
+            Some(ip("203.0.113.5"))
+        );
+        // The proxy writes X-Forwarded-For; a Forwarded the client sent is ignored.
+        let xff = proxies(&["127.0.0.1"]);
+        assert_eq!(
+            xff.forwarded_client(ip("127.0.0.1"), &h),
+            Some(ip("198.51.100.99"))
+        );
+        let h = headers(&[("forwarded", "for=203.0.113.5")]);
+        assert_eq!(xff.forwarded_client(ip("127.0.0.1"), &h), None);
+        // Forwarded: the right-most untrusted hop, trusted proxies skipped.
+        let two = proxies(&["127.0.0.1", "10.0.0.0/8"]).with_header(ForwardedHeader::Forwarded);
+        let h = headers(&[(
+            "forwarded",
+            "for=192.0.2.66, for=203.0.113.8;proto=https, for=10.1.2.3",
+        )]);
+        assert_eq!(
+            two.forwarded_client(ip("127.0.0.1"), &h),
+            Some(ip("203.0.113.8"))
+        );
+    }
+
+    #[test]
+    fn forwarded_header_syntax() {
+        let trusted = proxies(&["127.0.0.1"]).with_header(ForwardedHeader::Forwarded);
         let h = headers(&[(
             "forwarded",
             "for=198.51.100.1;proto=https, for=\"[2001:db8::7]:4711\";by=127.0.0.1",

@@ -93,6 +93,10 @@ impl ReadError {
     }
 }
 
+/// The most [`Reader`] reserves for one read of a frame's body: a large frame's buffer
+/// grows with the bytes that arrived (amortised doubling), not by its announced length.
+const GROW_STEP: usize = 64 << 10;
+
 /// Size caps of [`Reader`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ReadLimits {
@@ -250,10 +254,20 @@ impl<R: ClientRead> Reader<R> {
                 self.fill(14).await?;
                 continue;
             };
+            // The running total of a fragmented message is checked as soon as the next
+            // fragment's header arrives, before any of its bytes are read or reserved.
+            if header.opcode == OP_CONTINUATION
+                && let Some(partial) = &self.partial
+                && partial.len().saturating_add(header.len) > self.limits.max_message
+            {
+                return Err(ReadError::TooBig(self.limits.max_message));
+            }
             let total = header.header_len + header.len;
             if self.buf.len() < total {
+                // Reserve as bytes arrive, never the announced length up front: a client
+                // that announces a large frame and sends little holds little.
                 let missing = total - self.buf.len();
-                self.fill(missing).await?;
+                self.fill(missing.min(GROW_STEP)).await?;
                 continue;
             }
             let mut frame = self.buf.split_to(total);
@@ -482,6 +496,8 @@ impl<W: ClientWrite> Writer<W> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     #[test]
@@ -516,5 +532,84 @@ mod tests {
         assert_eq!(&head[..4], &[0x82, 126, 1, 44]);
         assert_eq!(encode_header(&mut head, OP_BINARY, 70_000), 10);
         assert_eq!(&head[..10], &[0x82, 127, 0, 0, 0, 0, 0, 1, 0x11, 0x70]);
+    }
+
+    /// A masked client frame header (all-zero mask, so the payload is sent as is).
+    fn client_header(fin: bool, opcode: u8, len: usize) -> Vec<u8> {
+        let mut head = [0u8; 10];
+        let n = encode_header(&mut head, opcode, len);
+        let mut out = head[..n].to_vec();
+        if let Some(first) = out.first_mut() {
+            *first = (*first & 0x0f) | if fin { 0x80 } else { 0 };
+        }
+        if let Some(second) = out.get_mut(1) {
+            *second |= 0x80;
+        }
+        out.extend_from_slice(&[0, 0, 0, 0]);
+        out
+    }
+
+    fn reader(
+        max: usize,
+    ) -> (
+        Reader<tokio::io::ReadHalf<tokio::io::DuplexStream>>,
+        tokio::io::DuplexStream,
+    ) {
+        let (ours, theirs) = tokio::io::duplex(4 << 20);
+        let (read, _write) = tokio::io::split(ours);
+        let limits = ReadLimits {
+            read_size: 4096,
+            max_frame: max,
+            max_message: max,
+        };
+        (Reader::new(read, Bytes::new(), limits), theirs)
+    }
+
+    #[tokio::test]
+    async fn fragment_total_is_checked_at_the_next_header() -> Result<(), String> {
+        let (mut reader, mut client) = reader(1000);
+        let mut bytes = client_header(false, OP_BINARY, 800);
+        bytes.extend_from_slice(&[7; 800]);
+        // The next fragment would make 1100 bytes: only its header is sent.
+        bytes.extend_from_slice(&client_header(true, OP_CONTINUATION, 300));
+        client.write_all(&bytes).await.map_err(|e| e.to_string())?;
+        let outcome = tokio::time::timeout(Duration::from_secs(2), reader.next())
+            .await
+            .map_err(|_| "waited for the body of a fragment already over the limit")?;
+        assert!(
+            matches!(outcome, Err(ReadError::TooBig(1000))),
+            "{outcome:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn announced_length_is_not_reserved_up_front() -> Result<(), String> {
+        let max = 8 << 20;
+        let (mut reader, mut client) = reader(max);
+        let mut bytes = client_header(true, OP_BINARY, max);
+        bytes.extend_from_slice(&[1; 100]);
+        client.write_all(&bytes).await.map_err(|e| e.to_string())?;
+        let waited = tokio::time::timeout(Duration::from_millis(200), reader.next()).await;
+        assert!(waited.is_err(), "frame completed without its bytes");
+        assert!(
+            reader.buf.capacity() <= 2 * GROW_STEP,
+            "reserved {} bytes for 114 received",
+            reader.buf.capacity()
+        );
+        // The whole frame still arrives (written while the reader reads).
+        let rest = vec![1; max - 100];
+        let (written, message) = tokio::time::timeout(
+            Duration::from_secs(20),
+            futures_util::future::join(client.write_all(&rest), reader.next()),
+        )
+        .await
+        .map_err(|_| "frame never completed")?;
+        written.map_err(|e| e.to_string())?;
+        match message {
+            Ok(Message::Binary(data)) => assert_eq!(data.len(), max),
+            other => return Err(format!("{other:?}")),
+        }
+        Ok(())
     }
 }

@@ -201,3 +201,90 @@ async fn metrics_are_off_by_default() -> TestResult {
     assert_eq!(http_get(relay.addr, "/metrics", "").await?.status, 404);
     Ok(())
 }
+
+/// VmRSS of a process, in KiB.
+fn rss_kib_of(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The real binary against 16 clients that each send a fragment of almost the message
+/// limit and then announce a next fragment that would exceed it: each is closed with 1009
+/// as soon as that header arrives (its body is never sent), the relay's memory stays
+/// bounded, and another client still opens a tunnel.
+#[tokio::test]
+async fn binary_closes_fragmented_oversized_messages_at_the_header() -> TestResult {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let echo = EchoServer::start().await?;
+    let allow = echo.addr.to_string();
+    let relay = common::Binary::start(&["--allow", &allow, "--max-message-size", "1048576"], &[])?;
+    let before = rss_kib_of(relay.child.id());
+    let limit = 1 << 20;
+    let mut attackers = Vec::new();
+    for _ in 0..16 {
+        let mut stream = tokio::net::TcpStream::connect(relay.addr).await?;
+        let head = format!(
+            "GET /relay?host=127.0.0.1&port={} HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\n\
+             Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
+            echo.addr.port(),
+            relay.addr
+        );
+        stream.write_all(head.as_bytes()).await?;
+        let mut response = Vec::new();
+        let mut byte = [0u8; 1];
+        while !response.ends_with(b"\r\n\r\n") {
+            if tokio::time::timeout(WAIT, stream.read(&mut byte)).await?? == 0 {
+                return Err("no upgrade response".into());
+            }
+            response.push(byte[0]);
+        }
+        assert!(response.starts_with(b"HTTP/1.1 101"));
+        // Binary, not final, 127-length form, zero mask.
+        let first = limit - 1024;
+        let mut frame = vec![0x02, 0x80 | 127];
+        frame.extend_from_slice(&(first as u64).to_be_bytes());
+        frame.extend_from_slice(&[0; 4]);
+        frame.extend(std::iter::repeat_n(7u8, first));
+        // Continuation, final, announcing a full limit more; no body follows.
+        frame.extend_from_slice(&[0x80, 0x80 | 127]);
+        frame.extend_from_slice(&(limit as u64).to_be_bytes());
+        frame.extend_from_slice(&[0; 4]);
+        stream.write_all(&frame).await?;
+        attackers.push(stream);
+    }
+    for stream in &mut attackers {
+        let mut close = [0u8; 4];
+        tokio::time::timeout(WAIT, stream.read_exact(&mut close)).await??;
+        // Close frame (its length byte covers the reason), code 1009.
+        assert_eq!(
+            [close[0], close[2], close[3]],
+            [0x88, 0x03, 0xF1],
+            "close 1009 at the header"
+        );
+    }
+    let after = rss_kib_of(relay.child.id());
+    eprintln!("relay RSS {before} KiB before, {after} KiB after 16 attackers");
+    assert!(
+        after.saturating_sub(before) < 48 * 1024,
+        "relay grew from {before} to {after} KiB"
+    );
+    let url = format!(
+        "ws://{}/relay?host=127.0.0.1&port={}",
+        relay.addr,
+        echo.addr.port()
+    );
+    let (mut ws, _) = connect_async(url.as_str()).await?;
+    ws.send(Message::Binary(b"still here".to_vec().into()))
+        .await?;
+    let echoed = tokio::time::timeout(WAIT, ws.next()).await?;
+    assert!(matches!(echoed, Some(Ok(Message::Binary(ref b))) if &b[..] == b"still here"));
+    Ok(())
+}

@@ -25,7 +25,7 @@ use std::{fmt, net::IpAddr, str::FromStr};
 use self::host::parse_port;
 pub use self::{
     host::{Host, Target, TargetError},
-    origin::{MissingOrigin, Origin, OriginError, OriginPolicy, OriginRule},
+    origin::{ListenerScheme, MissingOrigin, Origin, OriginError, OriginPolicy, OriginRule},
     range::{Forbidden, IpNet, NetError, SpecialRange, forbidden},
     reason::Reason,
     request::ConnectRequest,
@@ -185,6 +185,7 @@ impl fmt::Display for AllowRule {
 pub struct Policy {
     rules: Vec<AllowRule>,
     origins: OriginPolicy,
+    listener: ListenerScheme,
 }
 
 impl Policy {
@@ -195,7 +196,16 @@ impl Policy {
         Self {
             rules,
             origins: OriginPolicy::default(),
+            listener: ListenerScheme::default(),
         }
+    }
+
+    /// This policy for a listener serving `scheme` (same-origin pages must use it).
+    /// [`crate::run`] sets it from whether the relay serves TLS.
+    #[must_use]
+    pub fn with_listener(mut self, scheme: ListenerScheme) -> Self {
+        self.listener = scheme;
+        self
     }
 
     /// This policy with `origins` deciding which pages may connect.
@@ -239,7 +249,7 @@ pub enum Decision<'p> {
 ///
 /// The [`Reason`] for refusing.
 pub fn screen(request: &ConnectRequest, policy: &Policy) -> Result<(), Reason> {
-    policy.origins.check(request)?;
+    policy.origins.check(request, policy.listener)?;
     if policy
         .rules
         .iter()
@@ -543,6 +553,7 @@ mod tests {
             missing: MissingOrigin::Deny,
         });
         let same = rules();
+        let same_tls = rules().with_listener(ListenerScheme::Https);
         let same_strict = rules().with_origins(OriginPolicy {
             allowed: vec![],
             missing: MissingOrigin::Deny,
@@ -570,14 +581,27 @@ mod tests {
             (&any, Some("https://whatever.example"), None, true),
             (&any, Some("null"), None, true),
             (&any, None, None, false),
-            // same-origin default
+            // same-origin default: loopback hosts only, with the listener's scheme
             (&same, Some("http://127.0.0.1:8080"), Some("127.0.0.1:8080"), true),
-            (&same, Some("https://mail.example.com"), Some("mail.example.com"), true),
-            (&same, Some("https://mail.example.com"), Some("mail.example.com:443"), true),
+            (&same, Some("http://localhost:8080"), Some("localhost:8080"), true),
+            (&same, Some("http://LOCALHOST"), Some("localhost:80"), true),
+            (&same, Some("http://127.0.0.2:8080"), Some("127.0.0.2:8080"), true),
             (&same, Some("http://[::1]:8080"), Some("[::1]:8080"), true),
             (&same, Some("http://127.0.0.1:8081"), Some("127.0.0.1:8080"), false),
+            (&same, Some("http://127.0.0.1:8080"), Some("localhost:8080"), false),
+            // DNS rebinding: Origin and Host both name the attacker's domain
+            (&same, Some("http://evil.example:8080"), Some("evil.example:8080"), false),
+            (&same, Some("https://mail.example.com"), Some("mail.example.com"), false),
+            (&same, Some("http://10.0.0.5:8080"), Some("10.0.0.5:8080"), false),
+            (&same, Some("http://localhost.evil.example"), Some("localhost.evil.example"), false),
+            // scheme: an https page on a plain listener (and the reverse) is refused
+            (&same, Some("https://127.0.0.1:8080"), Some("127.0.0.1:8080"), false),
+            (&same, Some("ws://127.0.0.1:8080"), Some("127.0.0.1:8080"), false),
+            (&same_tls, Some("https://127.0.0.1:8443"), Some("127.0.0.1:8443"), true),
+            (&same_tls, Some("https://localhost"), Some("localhost"), true),
+            (&same_tls, Some("http://127.0.0.1:8443"), Some("127.0.0.1:8443"), false),
             (&same, Some("https://evil.example"), Some("mail.example.com"), false),
-            (&same, Some("https://mail.example.com"), None, false),
+            (&same, Some("http://127.0.0.1"), None, false),
             (&same, None, Some("mail.example.com"), true),
             (&same_strict, None, Some("mail.example.com"), false),
         ];

@@ -44,6 +44,40 @@ impl Origin {
         let port = port.filter(|p| Some(*p) != Self::default_port(&self.scheme));
         Host::parse(host).is_ok_and(|host| host == self.host) && port == self.port
     }
+
+    /// Whether the host is a loopback one: `localhost`, 127.0.0.0/8 or `[::1]`.
+    #[must_use]
+    pub fn is_loopback(&self) -> bool {
+        match &self.host {
+            Host::Name(name) => name == "localhost",
+            Host::Ip(ip) => ip.is_loopback(),
+        }
+    }
+
+    /// The scheme, lower-cased.
+    #[must_use]
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+}
+
+/// How pages reach the relay's own listener: the scheme a same-origin page has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum ListenerScheme {
+    /// Plain HTTP (pages are `http://`).
+    #[default]
+    Http,
+    /// The relay serves TLS itself (pages are `https://`).
+    Https,
+}
+
+impl ListenerScheme {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Http => "http",
+            Self::Https => "https",
+        }
+    }
 }
 
 impl FromStr for Origin {
@@ -141,15 +175,22 @@ pub enum MissingOrigin {
 /// Which web pages may open tunnels, judged by the `Origin` header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OriginPolicy {
-    /// Allowed origins. Empty means same-origin only: the `Origin` must name the
-    /// authority in the request's `Host` header.
+    /// Allowed origins. Empty means loopback same-origin only: the `Origin` must name
+    /// the authority in the request's `Host` header, with the listener's scheme, and that
+    /// host must be a loopback one (so a DNS-rebinding page, whose Origin and Host both
+    /// name the attacker's domain, is refused). A relay listening on a non-loopback
+    /// address refuses to start with an empty list ([`crate::Config::check_listen`]).
     pub allowed: Vec<OriginRule>,
     /// What to do without an `Origin` header.
     pub missing: MissingOrigin,
 }
 
 impl OriginPolicy {
-    pub(crate) fn check(&self, request: &ConnectRequest) -> Result<(), Reason> {
+    pub(crate) fn check(
+        &self,
+        request: &ConnectRequest,
+        listener: ListenerScheme,
+    ) -> Result<(), Reason> {
         let Some(raw) = &request.origin else {
             return match self.missing {
                 MissingOrigin::Allow => Ok(()),
@@ -174,8 +215,17 @@ impl OriginPolicy {
         };
         if self.allowed.is_empty() {
             match &request.host_header {
-                Some(host) if origin.matches_host_header(host) => Ok(()),
-                _ => deny("not same-origin and no --origin configured"),
+                Some(host) if !origin.matches_host_header(host) => {
+                    deny("not same-origin and no --origin configured")
+                }
+                None => deny("no Host header and no --origin configured"),
+                Some(_) if origin.scheme() != listener.as_str() => {
+                    deny("scheme differs from the listener's and no --origin configured")
+                }
+                Some(_) if !origin.is_loopback() => {
+                    deny("not a loopback host and no --origin configured")
+                }
+                Some(_) => Ok(()),
             }
         } else if self.allowed.contains(&OriginRule::Exact(origin)) {
             Ok(())
