@@ -35,6 +35,11 @@ use crate::error::{ClientError, ConnectFailure};
 pub const HIGH_WATER: u32 = 2 * 1024 * 1024;
 /// A flush waits until the queue is at most this long.
 pub const LOW_WATER: u32 = 1024 * 1024;
+/// The most one WebSocket message carries: a write of more sends this much and says so
+/// (callers loop, as `write_all` does). A TLS record is at most about 16 KiB, so over TLS
+/// this never splits anything; in plaintext it keeps every message small enough for a
+/// relay that limits messages to what TLS needs.
+pub const MAX_MESSAGE: usize = 64 * 1024;
 /// How often a waiting write looks at the queue again.
 pub const DRAIN_CHECK: Duration = Duration::from_millis(4);
 
@@ -129,8 +134,9 @@ impl AsyncWrite for WsTransport {
         if let Err(e) = ready!(this.poll_queue_below(cx, HIGH_WATER)) {
             return Poll::Ready(Err(e));
         }
-        Poll::Ready(match this.raw.send_with_u8_array(buf) {
-            Ok(()) => Ok(buf.len()),
+        let piece = &buf[..buf.len().min(MAX_MESSAGE)];
+        Poll::Ready(match this.raw.send_with_u8_array(piece) {
+            Ok(()) => Ok(piece.len()),
             Err(_) => Err(io::Error::new(
                 io::ErrorKind::BrokenPipe,
                 "the browser refused to send on the connection to the relay",
